@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dvae",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DVAE", targets: ["DVAE"]),
+        .library(name: "DVAEScript", targets: ["DVAEScript"]),
+        .executable(name: "dvae", targets: ["dvae"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (apt: libopenblas-dev, libreadline-dev, zlib1g-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline",
+                       providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // The engine: tensors, layers, models, objectives, training, data, checkpoints.
+        .target(name: "DVAE", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.
+        .target(name: "DVAENotebook", dependencies: ["CZlib"]),
+        // The language: lexer, parser, interpreter bound to the engine.
+        .target(name: "DVAEScript", dependencies: ["DVAE", "DVAENotebook"]),
+        // The executable: REPL, `dvae run`, `dvae bench`.
+        .executableTarget(name: "dvae", dependencies: [
+            "DVAE", "DVAEScript", "DVAENotebook", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DVAETests", dependencies: ["DVAE"]),
+        .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook"]),
+        .testTarget(name: "DVAEScriptTests", dependencies: ["DVAEScript", "DVAE"]),
+        .testTarget(name: "dvaeTests", dependencies: ["dvae"]),
+    ]
+)

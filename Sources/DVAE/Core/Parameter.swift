@@ -1,0 +1,19 @@
+/// A named trainable tensor with its gradient accumulator.
+///
+/// Names are stable (`encoder.layer0.weight`, `decoder.out.bias`, …): they are the tensor names
+/// in checkpoints and the keys of the optimiser state.
+public final class Parameter: @unchecked Sendable {
+    /// Stable dotted name, used in checkpoints.
+    public let name: String
+    /// Current value.
+    public let value: Tensor
+    /// Gradient of the *loss* (negative objective) with respect to `value`, accumulated by backward passes.
+    public let grad: Tensor
+
+    /// A parameter named `name` holding `value`, with a zero gradient of the same shape.
+    public init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+        self.grad = Tensor(rows: value.rows, cols: value.cols)
+    }
+}

@@ -1,0 +1,2 @@
+// The dvae language. See Lexer.swift, Parser.swift, Interpreter.swift.
+import DVAE

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderDVAEScriptTests: XCTestCase { func testNothingYet() {} }
