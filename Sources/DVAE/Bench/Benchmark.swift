@@ -1,0 +1,136 @@
+import CBLAS
+
+/// The speed of one sgemm shape, as used by a layer of the reference model.
+public struct SgemmMeasurement: Codable, Equatable, Sendable {
+    /// Rows of the output.
+    public var m: Int
+    /// Columns of the output.
+    public var n: Int
+    /// Inner dimension.
+    public var k: Int
+    /// Measured speed, 2mnk flops per call.
+    public var gflops: Double
+}
+
+/// The result of `runBenchmark`.
+public struct BenchmarkResult: Codable, Equatable, Sendable {
+    /// Timed training steps (after warm-up).
+    public var steps: Int
+    /// Examples per step.
+    public var batchSize: Int
+    /// Wall-clock seconds of the timed steps.
+    public var seconds: Double
+    /// Training throughput: steps × batch / seconds.
+    public var examplesPerSecond: Double
+    /// GFLOP of one step's matrix products (forward + backward, 2 flops per multiply-add).
+    public var stepGFLOPs: Double
+    /// stepGFLOPs × steps / seconds: the rate at which the step did useful gemm work.
+    public var achievedGFLOPs: Double
+    /// Flop-weighted sgemm speed at the step's layer shapes, measured in the same run.
+    public var sgemmGFLOPs: Double
+    /// Per-shape sgemm speeds.
+    public var sgemmShapes: [SgemmMeasurement]
+    /// Fraction of the step's time the matrix products alone would take at `sgemmGFLOPs`
+    /// (the rest is element-wise work, sampling and overhead).
+    public var gemmTimeFraction: Double { sgemmGFLOPs > 0 ? achievedGFLOPs / sgemmGFLOPs : 0 }
+}
+
+/// The reference architecture of the benchmark: 784-200-200 softplus encoder, 50 latent units,
+/// 200-200-784 Bernoulli decoder.
+public let benchmarkModelConfig = ModelConfig(inputSize: 784, height: 28, width: 28, encoder: .mlp,
+                                              encoderHidden: [200, 200], latent: 50,
+                                              decoder: .bernoulli, decoderHidden: [200, 200])
+
+/// Flops of the matrix products in one training step of an MLP-encoder model on `batch` examples
+/// with `samples` = M·K decoder rows per example: forward y = xWᵀ, backward dW = dyᵀx and
+/// dx = dyW (skipped for the first encoder layer), 2 flops per multiply-add.
+public func trainingStepFlops(_ config: ModelConfig, batch: Int, encoderRows: Int? = nil, samples: Int = 1) -> Double {
+    func widths(_ input: Int, _ hidden: [Int]) -> [(Int, Int)] {
+        var w = input, out: [(Int, Int)] = []
+        for h in hidden { out.append((w, h)); w = h }
+        return out
+    }
+    let encRows = Double(encoderRows ?? batch), decRows = Double(batch * samples)
+    var flops = 0.0
+    let encLayers = widths(config.inputSize, config.encoderHidden)
+    let top = config.encoderHidden.last ?? config.inputSize
+    for (i, (a, b)) in encLayers.enumerated() { flops += 2 * encRows * Double(a * b) * (i == 0 ? 2 : 3) }
+    // μ and logVar heads (dx needed unless the encoder is purely affine).
+    flops += 2 * 2 * encRows * Double(top * config.latent) * (config.encoderHidden.isEmpty ? 2 : 3)
+    var decLayers = widths(config.latent, config.decoderHidden)
+    decLayers.append((config.decoderHidden.last ?? config.latent, config.inputSize))
+    for (a, b) in decLayers { flops += 2 * decRows * Double(a * b) * 3 }
+    return flops
+}
+
+/// Times `cblas_sgemm` for C (m×n) = A (m×k) · Bᵀ (B is n×k, the layers' forward layout).
+public func measureSgemm(m: Int, n: Int, k: Int, minimumSeconds: Double = 0.05) -> SgemmMeasurement {
+    var rng = RNG(seed: 1)
+    let a = Tensor(rows: m, cols: k), b = Tensor(rows: n, cols: k), c = Tensor(rows: m, cols: n)
+    for i in 0..<a.count { a.data[i] = rng.uniform() }
+    for i in 0..<b.count { b.data[i] = rng.uniform() }
+    for _ in 0..<3 { gemm(a, b, transB: true, into: c) }
+    let clock = ContinuousClock()
+    var calls = 0
+    let start = clock.now
+    var elapsed = 0.0
+    repeat {
+        for _ in 0..<10 { gemm(a, b, transB: true, into: c) }
+        calls += 10
+        elapsed = benchSeconds(clock.now - start)
+    } while elapsed < minimumSeconds
+    return SgemmMeasurement(m: m, n: n, k: k, gflops: 2 * Double(m * n * k) * Double(calls) / elapsed / 1e9)
+}
+
+/// Runs the reference training step — DVAE objective with salt-and-pepper 0.05, K = 1, M = 1,
+/// batch 100, Adam lr 1e-3, on `benchmarkModelConfig` — for `warmup` untimed then `steps` timed
+/// steps, and measures sgemm at the layer shapes in the same run.
+///
+/// `data` (n × 784, n ≥ 100) is cycled through in order; by default 1000 random binary images
+/// (pixel density 0.13, like MNIST).
+public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil, seed: UInt64 = 0) -> BenchmarkResult {
+    let batchSize = 100
+    let x: Tensor
+    if let d = data {
+        precondition(d.cols == 784 && d.rows >= batchSize, "benchmark data must be n × 784 with n ≥ \(batchSize)")
+        x = d
+    } else {
+        var rng = RNG(seed: seed ^ 0xB1)
+        x = Tensor(rows: 1000, cols: 784)
+        for i in 0..<x.count { x.data[i] = rng.uniform() < 0.13 ? 1 : 0 }
+    }
+    let model = VAEModel(config: benchmarkModelConfig, seed: seed)
+    let objective = ObjectiveConfig(kind: .dvae, K: 1, M: 1, corruption: .saltPepper(0.05))
+    let trainer = Trainer(model: model, config: TrainConfig(objective: objective, epochs: 1, batchSize: batchSize,
+                                                            adam: AdamConfig(lr: 1e-3), seed: seed))
+    let batches = x.rows / batchSize
+    let batchTensors = (0..<batches).map { x.rows($0 * batchSize ..< ($0 + 1) * batchSize) }
+    var rng = RNG(seed: seed)
+    for s in 0..<warmup { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
+    let seconds = benchSeconds(clock.now - start)
+
+    // sgemm at the step's shapes: forward products of each layer (m = batch rows).
+    let shapes = [(100, 200, 784), (100, 200, 200), (100, 50, 200), (100, 784, 200), (200, 784, 100)]
+    let measured = shapes.map { measureSgemm(m: $0.0, n: $0.1, k: $0.2) }
+    // Flop-weighted harmonic mean: the speed at which the step's mix of shapes would run.
+    // Multiply-adds per example mapped to the nearest measured shape: encoder layer 0 forward;
+    // the 200×200 (and 50×200) products; the heads; decoder output forward and its dx; the two
+    // 784-wide weight gradients.
+    let weights: [Double] = [156_800, 40_000 * 5 + 10_000 * 3, 20_000 * 3, 156_800 * 2, 156_800 * 2]
+    var time = 0.0, work = 0.0
+    for (w, m) in zip(weights, measured) { time += w / m.gflops; work += w }
+    let stepFlops = trainingStepFlops(benchmarkModelConfig, batch: batchSize)
+    return BenchmarkResult(steps: steps, batchSize: batchSize, seconds: seconds,
+                           examplesPerSecond: Double(steps * batchSize) / seconds,
+                           stepGFLOPs: stepFlops / 1e9,
+                           achievedGFLOPs: stepFlops * Double(steps) / seconds / 1e9,
+                           sgemmGFLOPs: work / time, sgemmShapes: measured)
+}
+
+func benchSeconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+}

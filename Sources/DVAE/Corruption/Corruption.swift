@@ -1,0 +1,120 @@
+/// A per-pixel corruption distribution p(x̃ | x) applied to the encoder's input.
+///
+/// The four cases are the noise models of the paper (Im et al., AAAI 2017):
+///
+/// - `none`: x̃ = x.
+/// - `saltPepper(p)`: with probability `p` a pixel is replaced by 0 or by 1, each with probability
+///   ½; otherwise it is kept. On a binary pixel this flips it with probability p/2.
+/// - `bitFlip(p)`: with probability `p` a pixel is flipped, x̃ = 1 − x (Example 1's Bernoulli noise).
+///   On a non-binary pixel in [0, 1] the same map 1 − x is applied.
+/// - `gaussian(σ)`: x̃ = x + σ ε with ε ~ N(0, 1) per pixel (Example 2, Frey Face). The result is
+///   **not clipped** to [0, 1]: clipping would change the noise model and break the closed forms of
+///   the linear-Gaussian model.
+///
+/// Levels are checked by `validate()`; `apply` assumes a valid level.
+public enum Corruption: Equatable, Sendable {
+    /// No corruption: x̃ = x.
+    case none
+    /// Salt-and-pepper noise with replacement probability `p` ∈ [0, 1].
+    case saltPepper(Float)
+    /// Bit-flip (Bernoulli) noise with flip probability `p` ∈ [0, 1].
+    case bitFlip(Float)
+    /// Additive Gaussian noise with standard deviation `σ` ≥ 0 (no clipping).
+    case gaussian(Float)
+
+    /// The canonical, parse-friendly names, in case order: "none", "salt_pepper", "bitflip", "gaussian".
+    public static let names = ["none", "salt_pepper", "bitflip", "gaussian"]
+
+    /// The parse-friendly name of the kind of corruption: "none", "salt_pepper", "bitflip" or "gaussian".
+    public var name: String {
+        switch self {
+        case .none: return "none"
+        case .saltPepper: return "salt_pepper"
+        case .bitFlip: return "bitflip"
+        case .gaussian: return "gaussian"
+        }
+    }
+
+    /// The noise level: the probability `p` for salt-and-pepper and bit-flip, `σ` for Gaussian, 0 for none.
+    public var level: Float {
+        switch self {
+        case .none: return 0
+        case .saltPepper(let p), .bitFlip(let p): return p
+        case .gaussian(let sigma): return sigma
+        }
+    }
+
+    /// True when x̃ = x with certainty (`none`, or a level of exactly zero).
+    public var isIdentity: Bool { level == 0 }
+
+    /// True for the corruptions with a finite set of outcomes on binary data (none, salt-and-pepper, bit-flip).
+    public var isDiscrete: Bool {
+        if case .gaussian = self { return false }
+        return true
+    }
+
+    /// Builds a corruption from a name and a level.
+    ///
+    /// Accepted names (case-insensitive): "none"; "salt_pepper", "saltpepper", "salt-pepper", "sp";
+    /// "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli"; "gaussian", "normal". The level is
+    /// validated. "none" ignores the level.
+    public init(name: String, level: Float) throws {
+        switch name.lowercased() {
+        case "none", "clean": self = .none
+        case "salt_pepper", "saltpepper", "salt-pepper", "sp": self = .saltPepper(level)
+        case "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli": self = .bitFlip(level)
+        case "gaussian", "normal": self = .gaussian(level)
+        default: throw CorruptionError.unknownName(name)
+        }
+        try validate()
+    }
+
+    /// Checks the level: `p` ∈ [0, 1] for salt-and-pepper and bit-flip, finite `σ` ≥ 0 for Gaussian.
+    public func validate() throws {
+        switch self {
+        case .none:
+            return
+        case .saltPepper(let p), .bitFlip(let p):
+            guard p.isFinite, p >= 0, p <= 1 else {
+                throw CorruptionError.invalidLevel(name: name, level: p, requirement: "a probability in [0, 1]")
+            }
+        case .gaussian(let sigma):
+            guard sigma.isFinite, sigma >= 0 else {
+                throw CorruptionError.invalidLevel(name: name, level: sigma, requirement: "a finite standard deviation ≥ 0")
+            }
+        }
+    }
+}
+
+extension Corruption: CustomStringConvertible {
+    /// `"none"` or the name followed by the level, e.g. `"salt_pepper 0.1"`, `"gaussian 0.05"`
+    /// (the same words the language uses, and accepted back by `init(name:level:)`).
+    public var description: String {
+        if case .none = self { return "none" }
+        return "\(name) \(level)"
+    }
+}
+
+extension Corruption: Codable {
+    private enum CodingKeys: String, CodingKey { case kind, level }
+
+    /// Encodes as `{"kind": "salt_pepper", "level": 0.1}` (`{"kind": "none"}` for none).
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .kind)
+        if case .none = self { return }
+        try c.encode(level, forKey: .level)
+    }
+
+    /// Decodes the form written by `encode(to:)`; an unknown kind or invalid level is a data-corrupted error.
+    public init(from decoder: Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        let level = try c.decodeIfPresent(Float.self, forKey: .level) ?? 0
+        do {
+            try self.init(name: kind, level: level)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "\(error)")
+        }
+    }
+}

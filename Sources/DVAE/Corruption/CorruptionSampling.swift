@@ -1,0 +1,46 @@
+extension Corruption {
+    /// Draws x̃ ~ p(x̃ | x) for every element of `x`, writing into `out`.
+    ///
+    /// `out` must have the shape of `x`; it may be `x` itself (in-place corruption). The loop
+    /// allocates nothing. Pixels are visited in row-major order and each draws from `rng` in turn,
+    /// so a seed reproduces the same corruption. The level is assumed valid (see `validate()`).
+    public func apply(_ x: Tensor, into out: Tensor, rng: inout RNG) {
+        precondition(out.rows == x.rows && out.cols == x.cols,
+                     "Corruption.apply: output is \(out.rows)×\(out.cols), input is \(x.rows)×\(x.cols)")
+        let n = x.count
+        let src = x.data, dst = out.data
+        switch self {
+        case .none:
+            if src != dst { dst.update(from: src, count: n) }
+        case .saltPepper(let p):
+            // One uniform u per pixel: u < p replaces the pixel, and given that, u < p/2 (probability ½)
+            // chooses 0, otherwise 1.
+            let half = p * 0.5
+            for i in 0..<n {
+                let u = rng.uniform()
+                dst[i] = u < p ? (u < half ? 0 : 1) : src[i]
+            }
+        case .bitFlip(let p):
+            for i in 0..<n {
+                let v = src[i]
+                dst[i] = rng.uniform() < p ? 1 - v : v
+            }
+        case .gaussian(let sigma):
+            for i in 0..<n { dst[i] = src[i] + sigma * rng.normal() }
+        }
+    }
+
+    /// Returns a new tensor x̃ ~ p(x̃ | x) (see `apply(_:into:rng:)`).
+    public func apply(_ x: Tensor, rng: inout RNG) -> Tensor {
+        let out = Tensor(rows: x.rows, cols: x.cols)
+        apply(x, into: out, rng: &rng)
+        return out
+    }
+
+    /// Corrupts a plain vector (convenience for small examples and notebooks).
+    public func apply(_ x: [Float], rng: inout RNG) -> [Float] {
+        let t = Tensor(rows: 1, cols: x.count, values: x)
+        apply(t, into: t, rng: &rng)
+        return t.array
+    }
+}

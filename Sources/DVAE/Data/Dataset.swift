@@ -1,0 +1,63 @@
+/// A set of images, one per row of `x`.
+///
+/// A value type whose pixel tensor is shared (`Tensor` is a class): never mutate `x` in place —
+/// slices and subsets copy the rows they keep.
+public struct Dataset: Sendable {
+    /// A short name, e.g. "binarized_mnist.train".
+    public var name: String
+    /// The images, `count × dimension`, one image per row, each row the image in row-major order;
+    /// values in [0, 1].
+    public var x: Tensor
+    /// Image height in pixels.
+    public var height: Int
+    /// Image width in pixels (`height * width == dimension`).
+    public var width: Int
+    /// Binary or continuous pixels (chooses the decoder likelihood).
+    public var kind: DataKind
+
+    /// A dataset of the images in `x` (`height * width` must equal `x.cols`).
+    public init(name: String, x: Tensor, height: Int, width: Int, kind: DataKind) {
+        precondition(height * width == x.cols,
+                     "Dataset \(name): image shape \(height)×\(width) does not match \(x.cols) columns")
+        self.name = name
+        self.x = x
+        self.height = height
+        self.width = width
+        self.kind = kind
+    }
+
+    /// Number of images.
+    public var count: Int { x.rows }
+
+    /// Number of pixels per image.
+    public var dimension: Int { x.cols }
+
+    /// The images with indices in `r` (a copy), named `name[lower:upper]`.
+    public func slice(_ r: Range<Int>) -> Dataset {
+        precondition(r.lowerBound >= 0 && r.upperBound <= count, "slice \(r) out of 0..<\(count) in \(name)")
+        return Dataset(name: "\(name)[\(r.lowerBound):\(r.upperBound)]", x: x.rows(r),
+                       height: height, width: width, kind: kind)
+    }
+
+    /// The images with indices in `r` (same as `slice(_:)`).
+    public subscript(r: Range<Int>) -> Dataset { slice(r) }
+
+    /// The first `min(n, count)` images.
+    public func subset(first n: Int) -> Dataset {
+        precondition(n >= 0, "subset(first: \(n)) needs n ≥ 0")
+        return slice(0..<min(n, count))
+    }
+
+    /// Image `i` as a row-major array of `dimension` pixels.
+    public func image(_ i: Int) -> [Float] { x.row(i) }
+
+    /// The mean of all pixels (accumulated in Double).
+    public var pixelMean: Double { count == 0 ? 0 : x.sum() / Double(x.count) }
+}
+
+extension Dataset: CustomStringConvertible {
+    /// E.g. `binarized_mnist.train: 50000 binary images 28×28`.
+    public var description: String {
+        "\(name): \(count) \(kind.rawValue) images \(height)×\(width)"
+    }
+}

@@ -1,0 +1,65 @@
+extension DataLoader {
+    /// The Frey Face file name looked up by `freyFace(locator:)`.
+    public static let freyFaceFileName = "frey_rawface.mat"
+    /// Frey Face image height (pixels).
+    public static let freyHeight = 28
+    /// Frey Face image width (pixels).
+    public static let freyWidth = 20
+    /// Number of Frey Face images.
+    public static let freyCount = 1965
+
+    /// Loads all 1965 Frey Face images from `frey_rawface.mat`.
+    ///
+    /// The file must be a MATLAB level-5, uncompressed MAT file holding a variable `ff` of class
+    /// uint8 and size 560 × 1965. Column `j` (stored contiguously, MATLAB is column-major) is image
+    /// `j`: 28 rows of 20 pixels, row-major. Pixels are divided by 255; the kind is `.continuous`.
+    /// Any other name, class, shape or file variant is a `DataError` saying what was found.
+    public static func freyFace(path: String) throws -> Dataset {
+        let bytes = try readFileBytes(path)
+        let mat = try MATFile(bytes: bytes, path: path)
+        guard let ff = mat.variable(named: "ff") else {
+            let found = mat.variables.map { "'\($0.name)'" }.joined(separator: ", ")
+            throw DataError.malformed(path: path, line: nil,
+                                      reason: "no variable 'ff'; found \(found.isEmpty ? "no variables" : found)")
+        }
+        let d = freyHeight * freyWidth
+        guard ff.classID == 9, !ff.isComplex else {
+            throw DataError.malformed(path: path, line: nil,
+                                      reason: "variable 'ff' has class \(ff.isComplex ? "complex " : "")\(ff.className), expected uint8")
+        }
+        guard ff.dimensions == [d, freyCount] else {
+            throw DataError.malformed(path: path, line: nil,
+                                      reason: "variable 'ff' is \(ff.dimensions.map(String.init).joined(separator: " × ")), expected \(d) × \(freyCount) (one 28 × 20 image per column)")
+        }
+        guard ff.storageType == 2, ff.dataRange.count == d * freyCount else {
+            throw DataError.malformed(path: path, line: nil,
+                                      reason: "variable 'ff' stores \(ff.dataRange.count) bytes as \(MATFile.typeName(ff.storageType ?? 0)), expected \(d * freyCount) bytes as miUINT8")
+        }
+        let x = Tensor(rows: freyCount, cols: d)
+        bytes.withUnsafeBufferPointer { src in
+            let p = src.baseAddress! + ff.dataRange.lowerBound
+            for i in 0..<x.count { x.data[i] = Float(p[i]) / 255 }
+        }
+        return Dataset(name: "frey", x: x, height: freyHeight, width: freyWidth, kind: .continuous)
+    }
+
+    /// Frey Face found through `locator`, split into train / valid / test.
+    ///
+    /// The paper does not say how it split Frey Face. We use a deterministic contiguous split in
+    /// file order: images 0..<1565 for training, 1565..<1765 for validation, 1765..<1965 for test
+    /// (about 80 / 10 / 10 %). The images are consecutive frames of one video, so neighbouring
+    /// frames are near-duplicates: contiguous blocks keep such near-duplicates out of the held-out
+    /// sets (a random split would leak them), and the split needs no seed.
+    public static func freyFace(locator: DataLocator) throws -> DataSplits {
+        freySplits(try freyFace(path: locator.locate(freyFaceFileName)))
+    }
+
+    /// The documented contiguous 1565 / 200 / 200 split of all Frey Face images.
+    static func freySplits(_ all: Dataset) -> DataSplits {
+        func part(_ r: Range<Int>, _ s: String) -> Dataset {
+            var d = all.slice(r); d.name = "frey.\(s)"; return d
+        }
+        return DataSplits(name: "frey", train: part(0..<1565, "train"), valid: part(1565..<1765, "valid"),
+                          test: part(1765..<1965, "test"))
+    }
+}

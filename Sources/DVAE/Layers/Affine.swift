@@ -1,0 +1,72 @@
+/// A fully connected layer **y = x · Wᵀ + b** (the PyTorch layout).
+///
+/// Shapes: input `x` is `n × inputSize`; `weight` is `outputSize × inputSize` (row `o` holds the
+/// weights into output unit `o`); `bias` is `1 × outputSize`; output `y` is `n × outputSize`.
+/// Parameter names are `"<name>.weight"` and `"<name>.bias"`.
+///
+/// The layer keeps a reference to its last input and owns its output and input-gradient buffers,
+/// which are reused while the batch size is unchanged. The input must not be modified between
+/// `forward` and `backward`.
+public final class Affine {
+    /// `outputSize × inputSize` weights, named `"<name>.weight"`.
+    public let weight: Parameter
+    /// `1 × outputSize` bias, named `"<name>.bias"`.
+    public let bias: Parameter
+    /// Width of the input rows.
+    public let inputSize: Int
+    /// Width of the output rows.
+    public let outputSize: Int
+    /// When false, `backward` skips dL/dx (the first layer of a network, whose input is data).
+    public var computesInputGradient: Bool
+
+    private var input: Tensor?
+    private var outputBuffer: Tensor?
+    private var inputGradientBuffer: Tensor?
+
+    /// A layer with Glorot-uniform weights (limit √(6 / (in + out))) and zero bias.
+    public init(name: String, inputSize: Int, outputSize: Int, rng: inout RNG,
+                computesInputGradient: Bool = true) {
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.computesInputGradient = computesInputGradient
+        let w = Tensor(rows: outputSize, cols: inputSize)
+        let limit = (6.0 / Float(inputSize + outputSize)).squareRoot()
+        for i in 0..<w.count { w.data[i] = (2 * rng.uniform() - 1) * limit }
+        weight = Parameter(name: name + ".weight", value: w)
+        bias = Parameter(name: name + ".bias", value: Tensor(rows: 1, cols: outputSize))
+    }
+
+    /// The weight and bias parameters, in that order.
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// y = x Wᵀ + b. `x`: n × inputSize → returns the layer's own n × outputSize buffer.
+    @discardableResult
+    public func forward(_ x: Tensor) -> Tensor {
+        precondition(x.cols == inputSize, "Affine \(weight.name): input has \(x.cols) columns, expected \(inputSize)")
+        input = x
+        let y = reuse(&outputBuffer, rows: x.rows, cols: outputSize)
+        // Broadcast the bias into y, then accumulate the product on top of it (beta = 1).
+        let b = bias.value.data
+        for r in 0..<x.rows { (y.data + r * outputSize).update(from: b, count: outputSize) }
+        gemm(x, weight.value, transB: true, into: y, alpha: 1, beta: 1)
+        return y
+    }
+
+    /// Given dL/dy (n × outputSize) accumulates dL/dW += dyᵀ x and dL/db += Σ_rows dy, and returns
+    /// dL/dx = dy W (n × inputSize, the layer's own buffer) or nil when `computesInputGradient` is false.
+    @discardableResult
+    public func backward(_ dy: Tensor) -> Tensor? {
+        guard let x = input else { preconditionFailure("Affine.backward before forward") }
+        precondition(dy.rows == x.rows && dy.cols == outputSize, "Affine \(weight.name): bad output gradient shape")
+        gemm(dy, transA: true, x, into: weight.grad, alpha: 1, beta: 1)        // out×n · n×in
+        let db = bias.grad.data
+        for r in 0..<dy.rows {
+            let row = dy.data + r * outputSize
+            for o in 0..<outputSize { db[o] += row[o] }
+        }
+        guard computesInputGradient else { return nil }
+        let dx = reuse(&inputGradientBuffer, rows: x.rows, cols: inputSize)
+        gemm(dy, weight.value, into: dx)                                         // n×out · out×in
+        return dx
+    }
+}

@@ -1,0 +1,41 @@
+/// The four training objectives of the paper (DESIGN.md), all lower bounds of log p(x).
+public enum ObjectiveKind: String, Codable, Sendable, CaseIterable {
+    /// L_vae,K = 1/K Σ_k log p(x, z_k)/q(z_k|x). Ignores `M` and the corruption.
+    case vae
+    /// L_iwae,K = log 1/K Σ_k p(x, z_k)/q(z_k|x). Ignores `M` and the corruption.
+    case iwae
+    /// L_dvae = 1/(MK) Σ_m Σ_k log p(x, z_km)/q(z_km|x̃_m) (Eq. 4).
+    case dvae
+    /// L_diwae = 1/M Σ_m log 1/K Σ_k p(x, z_km)/q(z_km|x̃_m).
+    case diwae
+
+    /// True for the denoising objectives, whose encoder sees corrupted inputs x̃_m.
+    public var usesCorruption: Bool { self == .dvae || self == .diwae }
+    /// True for the importance-weighted objectives (log-mean-exp over the K samples).
+    public var isImportanceWeighted: Bool { self == .iwae || self == .diwae }
+}
+
+/// Which objective, with how many samples, and (for dvae / diwae) which corruption.
+public struct ObjectiveConfig: Codable, Equatable, Sendable {
+    /// The objective.
+    public var kind: ObjectiveKind
+    /// K, latent samples per (corrupted) input, ≥ 1.
+    public var K: Int
+    /// M, corruptions per example, ≥ 1 (dvae / diwae only).
+    public var M: Int
+    /// p(x̃|x) for dvae / diwae (ignored by vae / iwae).
+    public var corruption: Corruption
+
+    /// A configuration; defaults to the single-sample VAE.
+    public init(kind: ObjectiveKind = .vae, K: Int = 1, M: Int = 1, corruption: Corruption = .none) {
+        self.kind = kind
+        self.K = K
+        self.M = M
+        self.corruption = corruption
+    }
+
+    /// The corruptions per example actually used (1 for vae / iwae).
+    public var effectiveM: Int { kind.usesCorruption ? max(M, 1) : 1 }
+    /// The corruption actually used (`.none` for vae / iwae).
+    public var effectiveCorruption: Corruption { kind.usesCorruption ? corruption : .none }
+}

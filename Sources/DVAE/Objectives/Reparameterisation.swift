@@ -1,0 +1,75 @@
+// The shared core of every objective and bound: given the encoder's output for E encoder rows,
+// draw K reparameterised samples per row, score them with the decoder against the clean data,
+// and (for training) push dL/d log w back through z to the decoder and the encoder.
+
+/// Draws z_r = μ_e + exp(½ logVar_e) ⊙ ε_r for r = e·K + k and fills `ws.logWeights[r]` with
+/// log w_r = log p(x_e | z_r) + log p(z_r) − log q(z_r | x̃_e).
+///
+/// `targets` is E × D: the clean x for each encoder row. With ε fixed,
+/// log p(z) − log q(z|x̃) = Σ_j ½ (logVar_j + ε_j² − z_j²) (the ½ ln 2π terms cancel).
+func sampleAndScore(_ model: VAEModel, mu: Tensor, logVar: Tensor, targets: Tensor, K: Int,
+                    rng: inout RNG, workspace ws: ObjectiveWorkspace) {
+    let E = mu.rows, L = mu.cols, R = E * K
+    precondition(targets.rows == E, "sampleAndScore: \(targets.rows) targets for \(E) encoder rows")
+    let eps = reuse(&ws.eps, rows: R, cols: L)
+    let z = reuse(&ws.z, rows: R, cols: L)
+    rng.fillStandardNormal(eps)
+    reuse(&ws.logWeights, count: R)
+    reuse(&ws.logLik, count: R)
+    for e in 0..<E {
+        let mp = mu.data + e * L, lp = logVar.data + e * L
+        for k in 0..<K {
+            let r = e * K + k
+            let ep = eps.data + r * L, zp = z.data + r * L
+            var s: Float = 0
+            for j in 0..<L {
+                let zj = mp[j] + fastExp(0.5 * lp[j]) * ep[j]
+                zp[j] = zj
+                s += lp[j] + ep[j] * ep[j] - zj * zj
+            }
+            ws.logWeights[r] = 0.5 * Double(s)
+        }
+    }
+    let decoderTargets: Tensor
+    if K == 1 {
+        decoderTargets = targets
+    } else {
+        decoderTargets = reuse(&ws.targets, rows: R, cols: targets.cols)
+        replicateRows(targets, times: K, into: decoderTargets)
+    }
+    ws.lastTargets = decoderTargets
+    model.decoder.forward(z)
+    ws.logLik.withUnsafeMutableBufferPointer { model.decoder.logLikelihood(x: decoderTargets, into: $0.baseAddress!) }
+    for r in 0..<R { ws.logWeights[r] += ws.logLik[r] }
+}
+
+/// Backward pass of the last `sampleAndScore`, given dL/d log w_r in `ws.rowGradient` (R × 1).
+///
+/// Pathwise (reparameterised) gradients with ε held fixed:
+/// dL/dz_r = a_r (∂ log p(x|z)/∂z − z), dL/dμ_e = Σ_k dL/dz_r,
+/// dL/dlogVar_e = Σ_k [dL/dz_r ⊙ ½ (z_r − μ_e) + ½ a_r]  (the last term from −log q's ½ logVar),
+/// where a_r = dL/d log w_r. Accumulates into the decoder's and encoder's parameter gradients.
+func backpropagate(_ model: VAEModel, mu: Tensor, K: Int, workspace ws: ObjectiveWorkspace) {
+    guard let z = ws.z, let a = ws.rowGradient, let targets = ws.lastTargets else {
+        preconditionFailure("backpropagate before sampleAndScore")
+    }
+    let E = mu.rows, L = mu.cols
+    let dz = model.decoder.backward(x: targets, dLogLik: a)
+    let dMu = reuse(&ws.dMu, rows: E, cols: L)
+    let dLogVar = reuse(&ws.dLogVar, rows: E, cols: L)
+    dMu.zero(); dLogVar.zero()
+    for e in 0..<E {
+        let mp = mu.data + e * L, gm = dMu.data + e * L, gv = dLogVar.data + e * L
+        for k in 0..<K {
+            let r = e * K + k
+            let ar = a.data[r]
+            let zp = z.data + r * L, dp = dz.data + r * L
+            for j in 0..<L {
+                let g = dp[j] - ar * zp[j]
+                gm[j] += g
+                gv[j] += 0.5 * (g * (zp[j] - mp[j]) + ar)
+            }
+        }
+    }
+    model.encoder.backward(dMu: dMu, dLogVar: dLogVar)
+}

@@ -1,0 +1,81 @@
+/// Everything that determines a training run besides the model and the data.
+public struct TrainConfig: Codable, Equatable, Sendable {
+    /// The objective maximised.
+    public var objective: ObjectiveConfig
+    /// Number of epochs (passes over the training set) to reach.
+    public var epochs: Int
+    /// Examples per minibatch (the last minibatch of an epoch may be smaller).
+    public var batchSize: Int
+    /// Optimiser settings.
+    public var adam: AdamConfig
+    /// When set, gradients are rescaled so their global L2 norm is at most this.
+    public var clipNorm: Float?
+    /// Seed of the shuffling, corruption and sampling streams (weights are seeded by the model).
+    public var seed: UInt64
+    /// Compute the validation ELBO at the end of each epoch (when a validation set is given).
+    public var validateEveryEpoch: Bool
+
+    /// A configuration; defaults follow the paper (batch 100) with a faster learning rate.
+    public init(objective: ObjectiveConfig = ObjectiveConfig(), epochs: Int = 10, batchSize: Int = 100,
+                adam: AdamConfig = AdamConfig(), clipNorm: Float? = nil, seed: UInt64 = 0,
+                validateEveryEpoch: Bool = true) {
+        self.objective = objective
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.adam = adam
+        self.clipNorm = clipNorm
+        self.seed = seed
+        self.validateEveryEpoch = validateEveryEpoch
+    }
+}
+
+/// One point of the learning curve.
+public struct EpochRecord: Codable, Equatable, Sendable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Mean of the training objective over the epoch's applied steps (weighted by batch size).
+    public var trainBound: Double
+    /// ELBO on the validation set after the epoch, when computed.
+    public var validBound: Double?
+    /// Wall-clock seconds of the epoch (training and validation).
+    public var seconds: Double
+
+    /// A record with the given fields.
+    public init(epoch: Int, trainBound: Double, validBound: Double?, seconds: Double) {
+        self.epoch = epoch
+        self.trainBound = trainBound
+        self.validBound = validBound
+        self.seconds = seconds
+    }
+}
+
+/// Progress reported to the caller of `Trainer.run`.
+public enum TrainingEvent: Sendable {
+    /// After each step (applied or skipped). `step` is 1-based within the epoch; `runningBound`
+    /// is the mean objective of the epoch's applied steps so far.
+    case step(epoch: Int, step: Int, stepsPerEpoch: Int, examplesPerSecond: Double, runningBound: Double)
+    /// After each completed epoch.
+    case epochEnd(EpochRecord)
+}
+
+/// The caller's answer to a `TrainingEvent`.
+public enum TrainingControl: Sendable {
+    /// Continue training.
+    case proceed
+    /// Stop now; the model keeps every update applied so far.
+    case stop
+}
+
+/// The outcome of `Trainer.run`.
+public struct TrainingReport: Sendable {
+    /// Completed epochs in total (including those of earlier runs of the same trainer).
+    public var epochsCompleted: Int
+    /// Optimiser steps applied in this run.
+    public var steps: Int
+    /// Steps skipped in this run because the objective or a gradient was not finite.
+    public var skippedSteps: Int
+    /// The learning curve of this run's completed epochs.
+    public var curve: [EpochRecord]
+    /// True when a callback returned `.stop`.
+    public var stoppedEarly: Bool
+}

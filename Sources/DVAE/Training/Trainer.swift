@@ -1,0 +1,126 @@
+import CBLAS
+
+/// Minibatch training of a `VAEModel` with Adam.
+///
+/// Each epoch shuffles the training set with its own stream `RNG(seed: config.seed, epoch)`, so a
+/// run resumed at epoch e (restore the weights, `optimizer.step/m/v` and `epochsCompleted`)
+/// continues exactly as the uninterrupted run would. A step whose objective or gradient is not
+/// finite is skipped (never applied) and counted. The same seed gives identical results.
+public final class Trainer {
+    /// The model trained in place.
+    public let model: VAEModel
+    /// The run's settings; `epochs` is the total to reach and may be raised between runs.
+    public var config: TrainConfig
+    /// The optimiser (its state is part of a checkpoint).
+    public let optimizer: Adam
+    /// Epochs completed so far; `run` continues with epoch `epochsCompleted + 1`.
+    public var epochsCompleted: Int
+    /// Every completed epoch's record, across runs.
+    public private(set) var history: [EpochRecord] = []
+    private var batchBuffer: Tensor?
+
+    /// A trainer for `model`. Pass an `optimizer` and `epochsCompleted` to resume from a checkpoint;
+    /// by default a fresh Adam over `model.parameters` with `config.adam`.
+    public init(model: VAEModel, config: TrainConfig, optimizer: Adam? = nil, epochsCompleted: Int = 0) {
+        self.model = model
+        self.config = config
+        self.optimizer = optimizer ?? Adam(parameters: model.parameters, config: config.adam)
+        self.epochsCompleted = epochsCompleted
+    }
+
+    /// The random stream of epoch `epoch` (1-based) for this run's seed.
+    public static func epochRNG(seed: UInt64, epoch: Int) -> RNG {
+        RNG(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// Trains from epoch `epochsCompleted + 1` to `config.epochs`, calling `onEvent` after every
+    /// step and epoch; returning `.stop` ends the run at once with all applied updates kept.
+    /// `validation`, when given, is scored with the ELBO after each epoch (fixed seed).
+    @discardableResult
+    public func run(train: Dataset, validation: Dataset? = nil,
+                    onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) -> TrainingReport {
+        precondition(train.dimension == model.config.inputSize,
+                     "training data has \(train.dimension) pixels, model expects \(model.config.inputSize)")
+        precondition(config.batchSize > 0, "batch size must be positive")
+        optimizer.config = config.adam
+        var report = TrainingReport(epochsCompleted: epochsCompleted, steps: 0, skippedSteps: 0, curve: [], stoppedEarly: false)
+        let n = train.count
+        guard n > 0 else { return report }
+        let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
+        let clock = ContinuousClock()
+        while epochsCompleted < config.epochs {
+            let epoch = epochsCompleted + 1
+            var rng = Trainer.epochRNG(seed: config.seed, epoch: epoch)
+            var order = Array(0..<n)
+            rng.shuffle(&order)
+            let started = clock.now
+            var boundSum = 0.0, boundCount = 0
+            for s in 0..<stepsPerEpoch {
+                let lo = s * config.batchSize, hi = min(n, lo + config.batchSize)
+                let batch = reuse(&batchBuffer, rows: hi - lo, cols: train.dimension)
+                train.x.gather(rows: order[lo..<hi], into: batch)
+                if let objective = step(batch: batch, rng: &rng) {
+                    boundSum += objective * Double(hi - lo)
+                    boundCount += hi - lo
+                    report.steps += 1
+                } else {
+                    report.skippedSteps += 1
+                }
+                let elapsed = seconds(clock.now - started)
+                let event = TrainingEvent.step(epoch: epoch, step: s + 1, stepsPerEpoch: stepsPerEpoch,
+                                               examplesPerSecond: elapsed > 0 ? Double(hi) / elapsed : 0,
+                                               runningBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan)
+                if onEvent(event) == .stop {
+                    report.stoppedEarly = true
+                    report.epochsCompleted = epochsCompleted
+                    return report
+                }
+            }
+            var valid: Double? = nil
+            if let v = validation, config.validateEveryEpoch, v.count > 0 {
+                valid = estimateBound(model, on: v.x, kind: .elbo, seed: config.seed ^ 0x5EED_0F_FA11D).mean
+            }
+            let record = EpochRecord(epoch: epoch, trainBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan,
+                                     validBound: valid, seconds: seconds(clock.now - started))
+            epochsCompleted = epoch
+            history.append(record)
+            report.curve.append(record)
+            report.epochsCompleted = epochsCompleted
+            if onEvent(.epochEnd(record)) == .stop {
+                report.stoppedEarly = true
+                return report
+            }
+        }
+        return report
+    }
+
+    /// One optimiser step on `batch`: zero the gradients, evaluate the objective with gradients,
+    /// clip, update. Returns the objective, or nil (nothing applied) when the objective or the
+    /// gradient is not finite.
+    public func step(batch: Tensor, rng: inout RNG) -> Double? {
+        model.zeroGradients()
+        let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
+                                          accumulateGradients: true)
+        guard objective.isFinite else { return nil }
+        // Float dot products (vectorised BLAS); a NaN or ∞ anywhere makes the sum non-finite.
+        var sumSquares: Float = 0
+        for p in optimizer.parameters {
+            sumSquares += cblas_sdot(Int32(p.grad.count), p.grad.data, 1, p.grad.data, 1)
+        }
+        guard sumSquares.isFinite else { return nil }
+        if let clip = config.clipNorm, clip > 0 {
+            let norm = sumSquares.squareRoot()
+            if norm > clip {
+                let scale = clip / norm
+                for p in optimizer.parameters { cblas_sscal(Int32(p.grad.count), scale, p.grad.data, 1) }
+            }
+        }
+        optimizer.update()
+        return objective
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A linear axis with "nice" round tick values (1, 2 or 5 × 10ⁿ apart) covering a data range.
+public struct AxisScale: Sendable, Equatable {
+    /// Lower end of the axis (a tick value).
+    public var lower: Double
+    /// Upper end of the axis (a tick value).
+    public var upper: Double
+    /// Distance between ticks.
+    public var step: Double
+    /// The tick values from `lower` to `upper`.
+    public var ticks: [Double]
+
+    /// Builds an axis covering `minimum...maximum` with about `targetTicks` ticks.
+    /// A degenerate or non-finite range is widened so the axis is always usable.
+    public init(minimum: Double, maximum: Double, targetTicks: Int = 5) {
+        var lo = minimum.isFinite ? minimum : 0
+        var hi = maximum.isFinite ? maximum : 1
+        if lo > hi { swap(&lo, &hi) }
+        if hi - lo < 1e-12 * max(1, abs(lo)) {
+            let pad = lo == 0 ? 1 : abs(lo) * 0.1
+            lo -= pad
+            hi += pad
+        }
+        let step = Self.niceStep((hi - lo) / Double(max(1, targetTicks - 1)))
+        let first = (lo / step).rounded(.down) * step
+        let last = (hi / step).rounded(.up) * step
+        let count = Int(((last - first) / step).rounded()) + 1
+        self.step = step
+        self.lower = first
+        self.upper = last
+        self.ticks = (0..<count).map { first + Double($0) * step }
+    }
+
+    /// The smallest of 1, 2, 5 × 10ⁿ that is at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        let exponent = (log10(raw)).rounded(.down)
+        let base = pow(10, exponent)
+        for m in [1.0, 2.0, 5.0, 10.0] where m * base >= raw * (1 - 1e-9) {
+            return m * base
+        }
+        return 10 * base
+    }
+
+    /// Where `value` falls on the axis, 0 at `lower` and 1 at `upper`.
+    public func fraction(_ value: Double) -> Double {
+        (value - lower) / (upper - lower)
+    }
+
+    /// A tick label with just enough decimals for this step (e.g. "0.05", "-110", "1e+04").
+    public func label(_ value: Double) -> String {
+        let magnitude = max(abs(lower), abs(upper))
+        if magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-4) {
+            return String(format: "%.2g", value)
+        }
+        let decimals = max(0, Int(-(log10(step)).rounded(.down)))
+        let text = String(format: "%.\(decimals)f", abs(value) < step * 1e-9 ? 0 : value)
+        return text
+    }
+}

@@ -1,1 +1,0 @@
-// Notebooks and pictures.

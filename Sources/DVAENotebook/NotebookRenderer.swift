@@ -1,0 +1,152 @@
+import Foundation
+
+/// Writes a rendered copy of a notebook: the original Markdown with each code block's outputs
+/// placed under it.
+///
+/// Text goes in a fenced ```` ```text ```` block; pictures become `NAME-cellN-M.png` files and
+/// plots `NAME-cellN-M.svg` files (N = code cell number, M = output number within the cell),
+/// linked with `![…](…)`. When a block failed, the copy stops after that block and shows the error.
+public struct NotebookRenderer: Sendable {
+    /// The notebook being rendered.
+    public var notebook: Notebook
+    /// Directory receiving `NAME.md` and the picture files (created if missing).
+    public var outputDirectory: String
+    /// Integer upscale applied to PNG pictures.
+    public var imageScale: Int
+
+    /// A failed block: which cell and the message to show.
+    public struct Failure: Sendable, Equatable {
+        /// Code cell number that failed.
+        public var cell: Int
+        /// The full error message (e.g. `notebook.md:12:5: error: …`).
+        public var message: String
+
+        /// Creates a failure record.
+        public init(cell: Int, message: String) {
+            self.cell = cell
+            self.message = message
+        }
+    }
+
+    /// One file of the rendering, before it is written.
+    public struct RenderedFile: Sendable, Equatable {
+        /// File name inside ``NotebookRenderer/outputDirectory``.
+        public var name: String
+        /// The bytes to write.
+        public var bytes: [UInt8]
+    }
+
+    /// Errors while writing.
+    public enum WriteError: Error, CustomStringConvertible {
+        /// The rendered copy would overwrite the notebook itself.
+        case wouldOverwriteSource(String)
+
+        /// A readable explanation.
+        public var description: String {
+            switch self {
+            case .wouldOverwriteSource(let path):
+                return "the rendered copy would overwrite the notebook itself (\(path)); choose another --out directory"
+            }
+        }
+    }
+
+    /// Creates a renderer.
+    public init(notebook: Notebook, outputDirectory: String, imageScale: Int = 2) {
+        self.notebook = notebook
+        self.outputDirectory = outputDirectory
+        self.imageScale = max(1, imageScale)
+    }
+
+    /// File name of the rendered Markdown copy.
+    public var markdownFileName: String { notebook.baseName + ".md" }
+
+    /// Builds the rendered Markdown and the picture files.
+    ///
+    /// - Parameters:
+    ///   - outputs: items per code cell number (see ``CellOutputCollector``).
+    ///   - failure: the failed block, if any; rendering stops after it.
+    public func render(outputs: [Int: [OutputItem]], failure: Failure?) -> [RenderedFile] {
+        var files: [RenderedFile] = []
+        var parts: [String] = []
+        let name = notebook.baseName
+        cellLoop: for cell in notebook.cells {
+            switch cell {
+            case .prose(let prose):
+                parts.append(prose.text)
+            case .code(let code):
+                parts.append(code.markdown)
+                var pendingText: [String] = []
+                func flushText() {
+                    if !pendingText.isEmpty { parts.append(Self.textBlock(pendingText.joined(separator: "\n"))) }
+                    pendingText = []
+                }
+                for (m, item) in (outputs[code.number] ?? []).enumerated() {
+                    let stem = "\(name)-cell\(code.number)-\(m + 1)"
+                    switch item {
+                    case .text(let text):
+                        pendingText.append(text)
+                    case .image(let grid):
+                        flushText()
+                        if let png = try? PNGEncoder.encode(grid, scale: imageScale) {
+                            files.append(RenderedFile(name: stem + ".png", bytes: png))
+                            let alt = grid.title ?? "cell \(code.number) picture \(m + 1)"
+                            parts.append("![\(Self.altText(alt))](\(stem).png)")
+                        } else {
+                            pendingText.append("(empty picture)")
+                        }
+                    case .plot(let plot):
+                        flushText()
+                        let svg = SVGPlotRenderer().render(plot)
+                        files.append(RenderedFile(name: stem + ".svg", bytes: Array(svg.utf8)))
+                        let alt = plot.title.isEmpty ? "cell \(code.number) plot \(m + 1)" : plot.title
+                        parts.append("![\(Self.altText(alt))](\(stem).svg)")
+                    }
+                }
+                flushText()
+                if let failure, failure.cell == code.number {
+                    parts.append(Self.textBlock(failure.message))
+                    parts.append("> **Stopped:** the block above failed, so the rest of the notebook was not run.")
+                    break cellLoop
+                }
+            }
+        }
+        let markdown = parts.joined(separator: "\n\n") + "\n"
+        files.insert(RenderedFile(name: markdownFileName, bytes: Array(markdown.utf8)), at: 0)
+        return files
+    }
+
+    /// Renders and writes every file into ``outputDirectory``; returns the written paths.
+    @discardableResult
+    public func write(outputs: [Int: [OutputItem]], failure: Failure?) throws -> [String] {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let target = (outputDirectory as NSString).appendingPathComponent(markdownFileName)
+        let resolvedTarget = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
+        let resolvedSource = URL(fileURLWithPath: notebook.path).standardizedFileURL.resolvingSymlinksInPath().path
+        if resolvedTarget == resolvedSource { throw WriteError.wouldOverwriteSource(notebook.path) }
+
+        var written: [String] = []
+        for file in render(outputs: outputs, failure: failure) {
+            let path = (outputDirectory as NSString).appendingPathComponent(file.name)
+            try Data(file.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            written.append(path)
+        }
+        return written
+    }
+
+    /// A fenced ```` ```text ```` block whose fence is longer than any backtick run inside.
+    static func textBlock(_ text: String) -> String {
+        var longest = 0, run = 0
+        for ch in text {
+            run = ch == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return "\(fence)text\n\(text)\n\(fence)"
+    }
+
+    /// Alt text with brackets and newlines removed.
+    static func altText(_ s: String) -> String {
+        String(s.map { "[]\n".contains($0) ? " " : $0 })
+    }
+}

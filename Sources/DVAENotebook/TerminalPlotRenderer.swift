@@ -1,0 +1,160 @@
+/// Draws a ``LinePlot`` as compact text for a terminal.
+///
+/// With colour, curves are drawn in Braille dots (2×4 dots per character cell), one colour per
+/// series; without colour, each series is drawn with its own ASCII marker (`*`, `+`, `o`, …) so
+/// the curves stay distinguishable with no escape codes. Y tick labels sit on the left, x tick
+/// labels and the x label below, then a legend line.
+public struct TerminalPlotRenderer: Sendable {
+    /// Colour support of the target.
+    public var colorMode: ColorMode
+    /// Total width available, in character cells.
+    public var maxColumns: Int
+    /// Height of the plotting area, in text rows.
+    public var rows: Int
+
+    /// Markers for series in plain mode.
+    public static let markers: [Character] = ["*", "+", "o", "x", "#", "@", "%", "&"]
+    /// xterm-256 colours for series (close to ``SVGPlotRenderer/palette``).
+    public static let colors = [33, 166, 35, 175, 214, 117, 250, 227]
+
+    /// Creates a renderer.
+    public init(colorMode: ColorMode, maxColumns: Int, rows: Int = 12) {
+        self.colorMode = colorMode
+        self.maxColumns = max(20, maxColumns)
+        self.rows = max(3, rows)
+    }
+
+    /// Renders `plot` as lines of text without a final newline.
+    public func render(_ plot: LinePlot) -> String {
+        let points = plot.series.flatMap { $0.finitePoints }
+        let xAxis = AxisScale(minimum: points.map(\.x).min() ?? 0, maximum: points.map(\.x).max() ?? 1)
+        let yAxis = AxisScale(minimum: points.map(\.y).min() ?? 0, maximum: points.map(\.y).max() ?? 1,
+                              targetTicks: max(2, rows / 3))
+        let yLabels = yAxis.ticks.map { yAxis.label($0) }
+        let labelWidth = yLabels.map(\.count).max() ?? 1
+        let plotColumns = max(10, min(72, maxColumns - labelWidth - 2))
+        let braille = colorMode.usesEscapes
+        let dotsX = braille ? 2 : 1, dotsY = braille ? 4 : 1
+        let width = plotColumns * dotsX, height = rows * dotsY
+
+        // Each cell: braille bits (or marker index) and the last series drawn there.
+        var bits = [[Int]](repeating: [Int](repeating: 0, count: plotColumns), count: rows)
+        var owner = [[Int]](repeating: [Int](repeating: -1, count: plotColumns), count: rows)
+        func dot(_ x: Int, _ y: Int, _ s: Int) {
+            guard x >= 0, x < width, y >= 0, y < height else { return }
+            let (cx, cy) = (x / dotsX, y / dotsY)
+            if braille {
+                let (dx, dy) = (x % 2, y % 4)
+                let table = dx == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
+                bits[cy][cx] |= table[dy]
+            }
+            owner[cy][cx] = s
+        }
+        func toDot(_ p: (x: Double, y: Double)) -> (Int, Int) {
+            let x = Int((xAxis.fraction(p.x) * Double(width - 1)).rounded())
+            let y = Int(((1 - yAxis.fraction(p.y)) * Double(height - 1)).rounded())
+            return (x, y)
+        }
+        for (s, series) in plot.series.enumerated() {
+            let pts = series.finitePoints.map(toDot)
+            if pts.count == 1 { dot(pts[0].0, pts[0].1, s) }
+            for (a, b) in zip(pts, pts.dropFirst()) { drawLine(from: a, to: b) { dot($0, $1, s) } }
+        }
+
+        // Rows of the y ticks.
+        var tickAtRow: [Int: String] = [:]
+        for (t, label) in zip(yAxis.ticks, yLabels) {
+            let row = Int(((1 - yAxis.fraction(t)) * Double(rows - 1)).rounded())
+            tickAtRow[row] = label
+        }
+
+        var lines: [String] = []
+        if !plot.title.isEmpty { lines.append(plot.title) }
+        if !plot.yLabel.isEmpty { lines.append(plot.yLabel) }
+        for r in 0..<rows {
+            let label = tickAtRow[r] ?? ""
+            var line = String(repeating: " ", count: labelWidth - label.count) + label
+            line += tickAtRow[r] == nil ? (braille ? " │" : " |") : (braille ? " ┤" : " +")
+            var current = -1
+            for c in 0..<plotColumns {
+                let s = owner[r][c]
+                if braille {
+                    if s != current {
+                        line += s < 0 ? "\u{1B}[0m" : "\u{1B}[38;5;\(color(s))m"
+                        current = s
+                    }
+                    line += s < 0 ? " " : String(Character(Unicode.Scalar(0x2800 + bits[r][c])!))
+                } else {
+                    line.append(s < 0 ? " " : Self.markers[s % Self.markers.count])
+                }
+            }
+            if braille && current >= 0 { line += "\u{1B}[0m" }
+            lines.append(line.trailingSpacesRemoved)
+        }
+        lines.append(String(repeating: " ", count: labelWidth + 1) + (braille ? "└" : "+")
+                     + String(repeating: braille ? "─" : "-", count: plotColumns))
+        lines.append(xTickLine(xAxis, labelWidth: labelWidth, plotColumns: plotColumns))
+        if !plot.xLabel.isEmpty {
+            let pad = labelWidth + 2 + max(0, (plotColumns - plot.xLabel.count) / 2)
+            lines.append(String(repeating: " ", count: pad) + plot.xLabel)
+        }
+        if !plot.series.isEmpty { lines.append(legend(plot, indent: labelWidth + 2)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The x tick labels, placed under their columns where they don't overlap.
+    private func xTickLine(_ axis: AxisScale, labelWidth: Int, plotColumns: Int) -> String {
+        var chars = [Character](repeating: " ", count: labelWidth + 2 + plotColumns + 8)
+        var nextFree = 0
+        for t in axis.ticks {
+            let label = Array(axis.label(t))
+            let column = labelWidth + 2 + Int((axis.fraction(t) * Double(plotColumns - 1)).rounded())
+            let start = max(0, column - label.count / 2)
+            guard start >= nextFree, start + label.count <= chars.count else { continue }
+            for (i, ch) in label.enumerated() { chars[start + i] = ch }
+            nextFree = start + label.count + 1
+        }
+        return String(chars).trailingSpacesRemoved
+    }
+
+    /// One legend line: a coloured sample (or the marker) and each series' name.
+    private func legend(_ plot: LinePlot, indent: Int) -> String {
+        var parts: [String] = []
+        for (s, series) in plot.series.enumerated() {
+            if colorMode.usesEscapes {
+                parts.append("\u{1B}[38;5;\(color(s))m━━\u{1B}[0m \(series.name)")
+            } else {
+                parts.append("\(Self.markers[s % Self.markers.count]) \(series.name)")
+            }
+        }
+        return String(repeating: " ", count: indent) + parts.joined(separator: "   ")
+    }
+
+    /// The 256-colour index of series `s`.
+    private func color(_ s: Int) -> Int { Self.colors[s % Self.colors.count] }
+
+    /// Calls `plot` for every grid point on the segment from `a` to `b` (Bresenham).
+    private func drawLine(from a: (Int, Int), to b: (Int, Int), _ plot: (Int, Int) -> Void) {
+        var (x0, y0) = a
+        let (x1, y1) = b
+        let dx = abs(x1 - x0), dy = -abs(y1 - y0)
+        let sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        var err = dx + dy
+        while true {
+            plot(x0, y0)
+            if x0 == x1 && y0 == y1 { break }
+            let e2 = 2 * err
+            if e2 >= dy { err += dy; x0 += sx }
+            if e2 <= dx { err += dx; y0 += sy }
+        }
+    }
+}
+
+extension String {
+    /// The string without trailing spaces.
+    var trailingSpacesRemoved: String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// An ``OutputSink`` that prints to a terminal or a pipe.
+///
+/// Text prints as is; pictures and plots are drawn with ``TerminalImageRenderer`` and
+/// ``TerminalPlotRenderer``. On a terminal, progress is one live line rewritten with
+/// `\r` and clear-line; otherwise there are no control characters at all, and progress
+/// appears as a plain line at most every ``plainProgressInterval`` seconds.
+public final class TerminalSink: OutputSink {
+    /// What the output is attached to.
+    public let info: TerminalInfo
+    /// Minimum seconds between progress lines when not on a terminal.
+    public var plainProgressInterval: Double = 15
+    /// Writes text to the destination.
+    private let write: (String) -> Void
+    /// Whether a live progress line is on screen now.
+    private var progressShown = false
+    /// When the last plain progress line was printed.
+    private var lastPlainProgress: Date? = nil
+
+    /// Creates a sink writing through `write`, formatted for `info`.
+    public init(info: TerminalInfo, write: @escaping (String) -> Void) {
+        self.info = info
+        self.write = write
+    }
+
+    /// A sink for the process's standard output (flushed after every write).
+    public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalSink {
+        TerminalSink(info: TerminalInfo.detect(fd: 1, environment: environment)) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// Prints `item` on its own lines.
+    public func emit(_ item: OutputItem) {
+        clearProgress()
+        switch item {
+        case .text(let text):
+            write(text.hasSuffix("\n") ? text : text + "\n")
+        case .image(let grid):
+            let renderer = TerminalImageRenderer(colorMode: info.colorMode, maxColumns: info.columns)
+            write(renderer.render(grid) + "\n")
+        case .plot(let plot):
+            let renderer = TerminalPlotRenderer(colorMode: info.colorMode, maxColumns: info.columns)
+            write(renderer.render(plot) + "\n")
+        }
+    }
+
+    /// Shows `line` as the live progress line (terminal) or as an occasional plain line.
+    public func progress(_ line: String) {
+        let flat = line.replacingOccurrences(of: "\n", with: " ")
+        if info.isTerminal {
+            let width = max(1, info.columns - 1)
+            let shown = flat.count > width ? String(flat.prefix(width)) : flat
+            write("\r\u{1B}[2K" + shown)
+            progressShown = true
+        } else {
+            let now = Date()
+            if let last = lastPlainProgress, now.timeIntervalSince(last) < plainProgressInterval { return }
+            lastPlainProgress = now
+            write(flat + "\n")
+        }
+    }
+
+    /// Ends the live progress line, leaving its last text on screen.
+    public func progressDone() {
+        if progressShown { write("\n") }
+        progressShown = false
+        lastPlainProgress = nil
+    }
+
+    /// Moves past a live progress line before printing something else.
+    private func clearProgress() {
+        if progressShown {
+            write("\r\u{1B}[2K")
+            progressShown = false
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import DVAE
+
+/// A command's arguments, evaluated on demand, with typed accessors that raise errors located at
+/// the offending argument (or at the command name when a required one is missing).
+struct CommandArguments {
+    /// The parsed call.
+    let call: CommandCall
+    /// The command's declaration.
+    let spec: CommandSpec
+    /// The interpreter (for evaluation and seeds).
+    unowned let interpreter: Interpreter
+    /// The scope the arguments are evaluated in.
+    let env: Environment
+
+    /// The keyword argument `name`, if given.
+    func keyword(_ name: String) -> KeywordArgument? { call.keywords.first { $0.name == name } }
+
+    /// True when the flag or keyword `name` was given.
+    func has(_ name: String) -> Bool { keyword(name) != nil }
+
+    /// Where keyword `name` is (or the command name).
+    func location(of name: String) -> SourceLocation { keyword(name)?.location ?? call.location }
+
+    /// The first expression value of keyword `name`.
+    func expr(_ name: String) -> Expr? {
+        guard let k = keyword(name) else { return nil }
+        for v in k.values { if case .expr(let e) = v { return e } }
+        return nil
+    }
+
+    /// Evaluates positional argument `i` (nil when absent).
+    func positional(_ i: Int) throws -> (Value, SourceLocation)? {
+        guard i < call.positional.count else { return nil }
+        let e = call.positional[i]
+        return (try interpreter.evaluate(e, in: env), e.location)
+    }
+
+    /// Positional argument `i`, which must be present; `what` describes it for the message.
+    func required(_ i: Int, _ what: String) throws -> (Value, SourceLocation) {
+        if let v = try positional(i) { return v }
+        throw LocatedError("`\(call.name)` needs \(what)", at: call.location,
+                           suggestion: "usage: \(spec.usage.split(separator: "\n")[0]); see `help \(call.name)`")
+    }
+
+    /// Evaluates keyword `name`'s value (nil when absent).
+    func value(_ name: String) throws -> (Value, SourceLocation)? {
+        guard let e = expr(name) else { return nil }
+        return (try interpreter.evaluate(e, in: env), e.location)
+    }
+
+    /// The bare word given to keyword `name` (such as the decoder kind).
+    func word(_ name: String) -> (String, SourceLocation)? {
+        guard let k = keyword(name) else { return nil }
+        for v in k.values { if case .word(let w, let l) = v { return (w, l) } }
+        return nil
+    }
+
+    /// Keyword `name` as a number.
+    func number(_ name: String) throws -> (Double, SourceLocation)? {
+        guard let (v, at) = try value(name) else { return nil }
+        guard let x = v.numeric else {
+            throw LocatedError("`\(name)` must be a number, got \(v.typeWithArticle)", at: at)
+        }
+        guard x.isFinite else { throw LocatedError("`\(name)` must be finite, got \(formatNumber(x))", at: at) }
+        return (x, at)
+    }
+
+    /// Keyword `name` as a whole number at least `minimum`, or `defaultValue` when absent.
+    func int(_ name: String, default defaultValue: Int, minimum: Int) throws -> Int {
+        guard let (v, at) = try value(name) else { return defaultValue }
+        return try CommandArguments.int(v, at: at, name: "`\(name)`", minimum: minimum)
+    }
+
+    /// `v` as a whole number at least `minimum`.
+    static func int(_ v: Value, at: SourceLocation, name: String, minimum: Int) throws -> Int {
+        guard let x = v.numeric else { throw LocatedError("\(name) must be a number, got \(v.typeWithArticle)", at: at) }
+        guard x == x.rounded(), abs(x) < 1e12 else {
+            throw LocatedError("\(name) must be a whole number, got \(formatNumber(x))", at: at)
+        }
+        guard Int(x) >= minimum else {
+            let bound = minimum == 0 ? "negative" : "less than \(minimum)"
+            throw LocatedError("\(name) cannot be \(bound), got \(formatNumber(x))", at: at,
+                               suggestion: "use a whole number ≥ \(minimum)")
+        }
+        return Int(x)
+    }
+
+    /// Keyword `seed`, or a fresh seed derived from the global one.
+    func seed() throws -> UInt64 {
+        if has("seed") { return UInt64(try int("seed", default: 0, minimum: 0)) }
+        return interpreter.nextSeed()
+    }
+
+    /// The corruption given after keyword `name` (`noise salt_pepper 0.1`), validated.
+    func noise(_ name: String = "noise") throws -> Corruption? {
+        guard let k = keyword(name), case .word(let kind, let kindLocation)? = k.values.first else { return nil }
+        if kind == "none" { return Corruption.none }
+        guard k.values.count > 1, case .expr(let levelExpr) = k.values[1] else { return nil }
+        return try CommandArguments.corruption(kind, at: kindLocation,
+                                               level: try interpreter.evaluate(levelExpr, in: env), levelAt: levelExpr.location)
+    }
+
+    /// A validated corruption from a kind name and a level value.
+    static func corruption(_ kind: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
+        guard let level = v.numeric else {
+            throw LocatedError("the `\(kind)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
+        }
+        switch kind {
+        case "salt_pepper", "bitflip":
+            guard level >= 0, level <= 1 else {
+                throw LocatedError("noise level \(formatNumber(level)) is outside [0, 1]", at: levelAt,
+                                   suggestion: "`\(kind)` takes a probability, e.g. 0.1 for 10%")
+            }
+            return kind == "salt_pepper" ? .saltPepper(Float(level)) : .bitFlip(Float(level))
+        case "gaussian":
+            guard level >= 0, level.isFinite else {
+                throw LocatedError("gaussian noise σ must be ≥ 0, got \(formatNumber(level))", at: levelAt)
+            }
+            return .gaussian(Float(level))
+        default:
+            throw LocatedError("unknown noise kind `\(kind)`", at: at,
+                               suggestion: Suggestions.didYouMean(kind, in: CommandSpec.noiseKinds))
+        }
+    }
+
+    /// Positional argument `i` as a dataset (splits are rejected with a hint).
+    func dataset(_ i: Int, _ what: String = "a dataset") throws -> (Dataset, SourceLocation) {
+        let (v, at) = try required(i, what)
+        return (try CommandArguments.dataset(v, at: at), at)
+    }
+
+    /// Keyword `name` as a dataset.
+    func dataset(keyword name: String) throws -> (Dataset, SourceLocation)? {
+        guard let (v, at) = try value(name) else { return nil }
+        return (try CommandArguments.dataset(v, at: at), at)
+    }
+
+    /// `v` as a non-empty dataset.
+    static func dataset(_ v: Value, at: SourceLocation) throws -> Dataset {
+        switch v {
+        case .dataset(let d):
+            guard d.count > 0 else { throw LocatedError("the dataset `\(d.name)` is empty", at: at) }
+            return d
+        case .splits(let s):
+            throw LocatedError("expected a dataset, got the splits of `\(s.name)`", at: at,
+                               suggestion: "pick one: `.train`, `.valid` or `.test`")
+        default:
+            throw LocatedError("expected a dataset, got \(v.typeWithArticle)", at: at)
+        }
+    }
+
+    /// Positional argument `i` as a neural model.
+    func model(_ i: Int) throws -> (ModelHandle, SourceLocation) {
+        let (v, at) = try required(i, "a model")
+        switch v {
+        case .model(let m): return (m, at)
+        case .exactModel:
+            throw LocatedError("`\(call.name)` needs a neural model; this is the linear-Gaussian model", at: at,
+                               suggestion: call.name == "bound" ? nil : "the linear-Gaussian model has closed forms: see `help exact`")
+        default:
+            throw LocatedError("`\(call.name)` needs a model, got \(v.typeWithArticle)", at: at,
+                               suggestion: "make one with `model vae for DATA`")
+        }
+    }
+
+    /// Checks that `data` fits `model`'s input, pointing at the data argument otherwise.
+    static func checkShape(_ data: Dataset, fits model: VAEModel, at: SourceLocation) throws {
+        guard data.dimension == model.config.inputSize else {
+            throw LocatedError("shape mismatch: the data has \(data.dimension) pixels (\(data.height)×\(data.width)) "
+                               + "but the model expects \(model.config.inputSize) (\(model.config.height)×\(model.config.width))",
+                               at: at, suggestion: "make a model for this data with `model vae for DATA`")
+        }
+    }
+
+    /// Rejects flags and keywords that `allowed` does not contain (for commands with two modes).
+    func reject(_ names: [String], because reason: String) throws {
+        for n in names where has(n) {
+            throw LocatedError("`\(n)` \(reason)", at: location(of: n))
+        }
+    }
+}

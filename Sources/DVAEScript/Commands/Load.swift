@@ -1,0 +1,113 @@
+import DVAE
+import Foundation
+
+/// `load [NAME] [subset N] [seed S]` and `corrupt DATA KIND LEVEL`.
+extension Interpreter {
+    /// `load`: a named dataset's splits, or one dataset from a file.
+    func load(_ a: CommandArguments) throws -> Value {
+        var name = "synthetic"
+        var nameLocation = a.call.location
+        if let first = a.call.positional.first {
+            nameLocation = first.location
+            if case .variable(let word) = first.kind, a.env.lookup(word) == nil {
+                guard DataLoader.knownNames.contains(word.lowercased()) else {
+                    throw LocatedError("unknown dataset `\(word)`", at: first.location,
+                                       suggestion: Suggestions.didYouMean(word, in: DataLoader.knownNames).map { "\($0) (write names in quotes)" }
+                                           ?? "known: \(DataLoader.knownNames.joined(separator: ", ")), or a file path in quotes")
+                }
+                name = word
+            } else {
+                let (v, at) = try a.required(0, "a dataset name")
+                guard case .string(let s) = v else {
+                    throw LocatedError("`load` needs a dataset name or path as a string, got \(v.typeWithArticle)", at: at,
+                                       suggestion: "for example: load \"binarized_mnist\"")
+                }
+                name = s
+            }
+        }
+        let subset = a.has("subset") ? try a.int("subset", default: 0, minimum: 1) : nil
+        let seed = UInt64(try a.int("seed", default: 0, minimum: 0))
+        let lower = name.lowercased()
+        let isFile = lower.contains("/") || lower.contains(".")
+        if !isFile && !DataLoader.knownNames.contains(lower) {
+            throw LocatedError("unknown dataset \"\(name)\"", at: nameLocation,
+                               suggestion: Suggestions.didYouMean(lower, in: DataLoader.knownNames)
+                                   ?? "known: \(DataLoader.knownNames.joined(separator: ", ")), or a file path (.amat, .mat, -idx3-ubyte)")
+        }
+        var splits: DataSplits
+        if ["synthetic", "builtin", "shapes"].contains(lower) {
+            splits = DataLoader.synthetic(seed: seed)
+        } else {
+            if a.has("seed") {
+                throw LocatedError("`seed` applies only to the synthetic dataset", at: a.location(of: "seed"))
+            }
+            let locator = options.dataLocator ?? DataLocator()
+            let key = lower + "|" + locator.searchDirectories.joined(separator: "|")
+            if let cached = loadCache[key] {
+                splits = cached
+            } else {
+                sink.progress("loading \(name)…")
+                defer { sink.progressDone() }
+                do {
+                    splits = try DataLoader.load(name: name, locator: locator)
+                } catch let error as DataError {
+                    throw Interpreter.dataError(error, at: nameLocation)
+                } catch {
+                    throw LocatedError("cannot load \"\(name)\": \(error)", at: nameLocation)
+                }
+                loadCache[key] = splits
+            }
+        }
+        if let n = subset {
+            splits = DataSplits(name: splits.name, train: splits.train.subset(first: n),
+                                valid: splits.valid.subset(first: n), test: splits.test.subset(first: n))
+        }
+        if splits.train.count == 0 && splits.valid.count == 0 && splits.test.count == 0 {
+            throw LocatedError("the dataset \"\(name)\" is empty", at: nameLocation)
+        }
+        if splits.valid.count == 0 && splits.test.count == 0 { return .dataset(splits.train) }
+        return .splits(splits)
+    }
+
+    /// A `DataError` as a located error: the first line as the message, the rest as help.
+    static func dataError(_ error: DataError, at location: SourceLocation) -> LocatedError {
+        switch error {
+        case let .notFound(file, searched):
+            return LocatedError("data file '\(file)' not found; looked in: \(searched.joined(separator: ", "))", at: location,
+                                suggestion: "pass --data DIR, set DVAE_DATA to the directory holding it, or put it in ./data")
+        case let .unknownDataset(name, known):
+            return LocatedError("unknown dataset \"\(name)\"", at: location,
+                                suggestion: Suggestions.didYouMean(name, in: known) ?? "known: \(known.joined(separator: ", "))")
+        default:
+            let lines = error.description.split(separator: "\n", maxSplits: 1).map(String.init)
+            return LocatedError(lines[0], at: location, suggestion: lines.count > 1 ? lines[1] : nil)
+        }
+    }
+
+    /// `corrupt DATA salt_pepper P | bitflip P | gaussian SIGMA [seed S]`.
+    func corrupt(_ a: CommandArguments) throws -> Value {
+        let kinds = ["salt_pepper", "bitflip", "gaussian"].filter(a.has)
+        guard let kind = kinds.first else {
+            throw LocatedError("`corrupt` needs a noise: salt_pepper P, bitflip P or gaussian SIGMA", at: a.call.location,
+                               suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
+        }
+        if kinds.count > 1 {
+            throw LocatedError("give one noise kind, not both `\(kinds[0])` and `\(kinds[1])`", at: a.location(of: kinds[1]))
+        }
+        let (levelValue, levelAt) = try a.value(kind)!
+        let corruption = try CommandArguments.corruption(kind, at: a.location(of: kind), level: levelValue, levelAt: levelAt)
+        var rng = RNG(seed: try a.seed())
+        let (v, at) = try a.required(0, "a dataset")
+        func apply(_ d: Dataset) -> Dataset {
+            let out = d.count == 0 ? d.x : corruption.apply(d.x, rng: &rng)
+            return Dataset(name: "\(d.name)+\(kind) \(formatNumber(Double(levelValue.numeric ?? 0)))", x: out,
+                           height: d.height, width: d.width, kind: d.kind)
+        }
+        switch v {
+        case .splits(let s):
+            return .splits(DataSplits(name: s.name, train: apply(s.train), valid: apply(s.valid), test: apply(s.test)))
+        default:
+            return .dataset(apply(try CommandArguments.dataset(v, at: at)))
+        }
+    }
+}

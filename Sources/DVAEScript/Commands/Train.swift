@@ -1,0 +1,123 @@
+import DVAE
+import Foundation
+
+/// `train M on DATA …`: minibatch training with live progress and clean Ctrl-C.
+extension Interpreter {
+    /// Trains in place and returns a report with the learning curve.
+    func train(_ a: CommandArguments) throws -> Value {
+        let (handle, _) = try a.model(0)
+        guard let (data, dataAt) = try a.dataset(keyword: "on") else {
+            throw LocatedError("`train` needs training data", at: a.call.location,
+                               suggestion: "write: train M on DATA, e.g. train m on mnist.train epochs 5")
+        }
+        try CommandArguments.checkShape(data, fits: handle.model, at: dataAt)
+        let validation = try a.dataset(keyword: "validate")
+        if let (v, at) = validation { try CommandArguments.checkShape(v, fits: handle.model, at: at) }
+
+        let noise = try a.noise()
+        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
+        if let (w, at) = a.word("objective") {
+            kind = ObjectiveKind(rawValue: w)!
+            if !kind.usesCorruption, let n = noise, !n.isIdentity {
+                throw LocatedError("objective \(w) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
+                                   suggestion: "use objective \(w == "iwae" ? "diwae" : "dvae"), or drop `noise`")
+            }
+            if kind.usesCorruption && noise == nil {
+                throw LocatedError("objective \(w) needs a `noise`", at: at,
+                                   suggestion: "for example: objective \(w) noise salt_pepper 0.05")
+            }
+        }
+        let K = try a.int("K", default: 1, minimum: 1)
+        let M = try a.int("M", default: 1, minimum: 1)
+        if a.has("M") && !kind.usesCorruption && M != 1 {
+            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
+        }
+        let epochs = try a.int("epochs", default: 10, minimum: 0)
+        let batch = try a.int("batch", default: 100, minimum: 1)
+        var lr = 1e-3
+        if let (x, at) = try a.number("lr") {
+            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
+            lr = x
+        }
+        var clip: Float?
+        if let (x, at) = try a.number("clip") {
+            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
+            clip = Float(x)
+        }
+        let seed = try a.seed()
+        guard K * M * min(batch, data.count) <= 2_000_000 else {
+            throw LocatedError("K × M × batch = \(K * M * min(batch, data.count)) samples per step is too many", at: a.location(of: "K"),
+                               suggestion: "lower K, M or batch")
+        }
+
+        let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none)
+        let start = handle.epochsTrained
+        let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
+                                 adam: AdamConfig(lr: Float(lr)), clipNorm: clip, seed: seed,
+                                 validateEveryEpoch: validation != nil)
+        let trainer = Trainer(model: handle.model, config: config, optimizer: handle.optimizer, epochsCompleted: start)
+        let stepsPerEpoch = (data.count + batch - 1) / batch
+        let clock = ContinuousClock()
+        let began = clock.now
+        var lastProgress = clock.now - .seconds(1)
+        var interruptedAt: (epoch: Int, step: Int)?
+        let label = "\(kind.rawValue)" + (objective.effectiveCorruption.isIdentity ? "" : " \(objective.corruption)")
+
+        let report = trainer.run(train: data, validation: validation?.0) { event in
+            switch event {
+            case let .step(epoch, step, perEpoch, examplesPerSecond, running):
+                if self.interrupt.isSet {
+                    interruptedAt = (epoch, step)
+                    return .stop
+                }
+                let now = clock.now
+                if now - lastProgress >= .milliseconds(100) || step == perEpoch {
+                    lastProgress = now
+                    let remainingSteps = (perEpoch - step) + (start + epochs - epoch) * perEpoch
+                    let eta = examplesPerSecond > 0 ? Double(remainingSteps * batch) / examplesPerSecond : 0
+                    self.sink.progress("epoch \(epoch - start)/\(epochs)  step \(step)/\(perEpoch)  "
+                                       + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
+                                       + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
+                }
+            case .epochEnd(let record):
+                self.sink.progressDone()
+                var line = "epoch \(record.epoch - start)/\(epochs)  \(label)  train \(formatFixed(record.trainBound, 2))"
+                if let v = record.validBound { line += "  valid \(formatFixed(v, 2))" }
+                line += "  (\(formatFixed(record.seconds, 1)) s)"
+                self.say(line)
+            }
+            return .proceed
+        }
+        handle.optimizer = trainer.optimizer
+        handle.epochsTrained = trainer.epochsCompleted
+        if let (e, s) = interruptedAt {
+            sink.progressDone()
+            interrupt.reset()
+            say("training interrupted at epoch \(e - start) step \(s)/\(stepsPerEpoch); model keeps what it learned")
+        }
+        let seconds = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) * 1e-18
+        let points = report.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound) }
+        return .report(TrainingReportValue(epochs: report.curve.count, steps: report.steps, skipped: report.skippedSteps,
+                                           interrupted: interruptedAt != nil, seconds: seconds,
+                                           curve: CurveValue(title: "\(label) on \(data.name)", points: points)))
+    }
+
+    /// 12345 → "12,345".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Seconds as `m:ss` or `h:mm:ss`.
+    static func clockTime(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60) }
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,2 +1,0 @@
-// The dvae language. See Lexer.swift, Parser.swift, Interpreter.swift.
-import DVAE

@@ -1,0 +1,201 @@
+import DVAE
+import DVAENotebook
+import Foundation
+
+/// Runs dvae scripts: parses source text and executes it statement by statement against the
+/// engine, sending text, pictures and plots to an `OutputSink`.
+///
+/// State (variable bindings, the global seed) persists across `run` calls and survives errors,
+/// so a REPL or a notebook can keep going after a mistake.
+public final class Interpreter {
+    /// Where output goes.
+    let sink: OutputSink
+    /// Data lookup, test mode, predefined variables.
+    let options: InterpreterOptions
+    /// The global scope.
+    let globals = Environment()
+    /// Set by a SIGINT handler; training stops cleanly at the next step, other work at the next statement.
+    public let interrupt = InterruptFlag()
+    /// Called by the `run "file.md"` command with the path; set by the notebook runner.
+    public var runNotebookHook: ((String) throws -> Void)?
+
+    /// The global seed (`seed N`); commands without their own `seed` derive one from it.
+    var globalSeed: UInt64 = 0
+    /// How many seeds have been derived since the last `seed N`.
+    var seedCounter: UInt64 = 0
+    /// Datasets already read from disk, by name and search path (loading MNIST takes seconds).
+    var loadCache: [String: DataSplits] = [:]
+    /// Names given with `--set`, which top-level `let` does not overwrite.
+    private let overridden: Set<String>
+
+    /// The file and lines being run (a stack: `run "nb.md"` nests).
+    private var sources: [(file: String, lines: [Substring], firstLine: Int)] = []
+
+    /// An interpreter writing to `sink`.
+    public init(sink: OutputSink, options: InterpreterOptions = .init()) {
+        self.sink = sink
+        self.options = options
+        globals.define("testing", .bool(options.testMode))
+        for (name, text) in options.variables.sorted(by: { $0.key < $1.key }) {
+            globals.define(name, Interpreter.parseSetting(text))
+        }
+        overridden = Set(options.variables.keys)
+    }
+
+    /// Reads a `--set` value: a number, `true`/`false`, or else a string.
+    static func parseSetting(_ text: String) -> Value {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let x = Double(t.replacingOccurrences(of: "_", with: "")) { return .number(x) }
+        if t == "true" || t == "false" { return .bool(t == "true") }
+        if t.count >= 2, t.hasPrefix("\""), t.hasSuffix("\"") { return .string(String(t.dropFirst().dropLast())) }
+        return .string(t)
+    }
+
+    /// Runs `source`, whose first line is line `firstLine` of `file`.
+    ///
+    /// Throws a `ScriptError` (located, with the source line) on the first syntax or runtime
+    /// error; statements before it have run and their bindings are kept.
+    public func run(_ source: String, file: String, firstLine: Int = 1) throws {
+        sources.append((file, source.split(separator: "\n", omittingEmptySubsequences: false), firstLine))
+        defer { sources.removeLast() }
+        if sources.count == 1 { interrupt.reset() }
+        do {
+            let program = try Parser.parse(source, firstLine: firstLine)
+            for statement in program {
+                try execute(statement, in: globals, topLevel: true)
+            }
+        } catch let error as LocatedError {
+            throw scriptError(error)
+        }
+    }
+
+    /// True when `source` is an unfinished statement (open bracket, brace or string, or a
+    /// trailing `\`): the REPL should read another line.
+    public func needsMoreInput(_ source: String) -> Bool {
+        Lexer.needsMoreInput(source)
+    }
+
+    /// Turns a located error into a `ScriptError` with the current file and source line.
+    func scriptError(_ e: LocatedError) -> ScriptError {
+        guard let current = sources.last else {
+            return ScriptError(file: "<input>", line: e.location.line, column: e.location.column,
+                               length: e.location.length, message: e.message, sourceLine: "", suggestion: e.suggestion)
+        }
+        let index = e.location.line - current.firstLine
+        let line = index >= 0 && index < current.lines.count ? String(current.lines[index]) : ""
+        return ScriptError(file: current.file, line: e.location.line, column: e.location.column,
+                           length: e.location.length, message: e.message,
+                           sourceLine: line.hasSuffix("\r") ? String(line.dropLast()) : line,
+                           suggestion: e.suggestion)
+    }
+
+    /// The name of the file being run (for messages and relative paths).
+    var currentFile: String { sources.last?.file ?? "<input>" }
+
+    /// A fresh seed derived from the global seed (for commands given no `seed`).
+    func nextSeed() -> UInt64 {
+        seedCounter += 1
+        var z = globalSeed &+ seedCounter &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Emits a line of text.
+    func say(_ text: String) { sink.emit(.text(text)) }
+
+    // MARK: - Statements
+
+    /// Throws "interrupted" (and clears the flag) when Ctrl-C was pressed.
+    private func checkInterrupt(at location: SourceLocation) throws {
+        if interrupt.isSet {
+            interrupt.reset()
+            throw LocatedError("interrupted", at: location)
+        }
+    }
+
+    /// Executes one statement in `env`.
+    func execute(_ statement: Stmt, in env: Environment, topLevel: Bool = false) throws {
+        try checkInterrupt(at: statement.location)
+        switch statement.kind {
+        case .let(let name, _, let expr):
+            if topLevel, env === globals, overridden.contains(name), globals.lookup(name) != nil { return }
+            env.define(name, try evaluate(expr, in: env))
+        case .set(let name, let location, let expr):
+            guard env.lookup(name) != nil else {
+                throw LocatedError("`\(name)` is not defined", at: location,
+                                   suggestion: Suggestions.didYouMean(name, in: env.visibleNames)
+                                       ?? "create it first with `let \(name) = …`")
+            }
+            _ = env.assign(name, try evaluate(expr, in: env))
+        case .expression(let expr):
+            let value: Value
+            if case .command(let call) = expr.kind {
+                value = try runCommand(call, in: env)
+            } else {
+                value = try evaluate(expr, in: env)
+            }
+            display(value)
+        case .print(let items):
+            let values = try items.map { try evaluate($0, in: env) }
+            say(values.map(\.text).joined(separator: " "))
+        case .show(let items):
+            for item in items { try show(try evaluate(item, in: env), at: item.location) }
+        case .assert(let condition, let message):
+            try executeAssert(condition, message, at: statement.location, in: env)
+        case .for(let name, _, let sequenceExpr, let body):
+            let sequence = try evaluate(sequenceExpr, in: env)
+            let items: [Value]
+            switch sequence {
+            case .list(let xs): items = xs
+            case .range(let lo, let hi): items = (lo..<max(lo, hi)).map { .number(Double($0)) }
+            default:
+                throw LocatedError("`for` needs a list or a range, got \(sequence.typeWithArticle)", at: sequenceExpr.location,
+                                   suggestion: "for example: for p in [0 0.05 0.1] { … } or for i in 0:5 { … }")
+            }
+            for item in items {
+                let scope = Environment(parent: env)
+                scope.define(name, item)
+                for s in body { try execute(s, in: scope) }
+            }
+        case .if(let condition, let thenBody, let elseBody):
+            let c = try evaluate(condition, in: env)
+            guard case .bool(let b) = c else {
+                throw LocatedError("`if` needs a true/false condition, got \(c.typeWithArticle)", at: condition.location,
+                                   suggestion: "compare explicitly, e.g. `if x > 0 { … }`")
+            }
+            let scope = Environment(parent: env)
+            for s in (b ? thenBody : elseBody ?? []) { try execute(s, in: scope) }
+        case .help(let topic, let location):
+            say(try Help.text(for: topic, at: location))
+        }
+    }
+
+    private func executeAssert(_ condition: Expr, _ message: Expr?, at location: SourceLocation, in env: Environment) throws {
+        var detail = ""
+        let holds: Bool
+        if case .binary(let op, let l, let r) = condition.kind, ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+            let lv = try evaluate(l, in: env), rv = try evaluate(r, in: env)
+            holds = try compare(op, lv, rv, at: condition.location)
+            detail = "  (\(Interpreter.brief(lv)) vs \(Interpreter.brief(rv)))"
+        } else {
+            let v = try evaluate(condition, in: env)
+            guard case .bool(let b) = v else {
+                throw LocatedError("`assert` needs a true/false condition, got \(v.typeWithArticle)", at: condition.location)
+            }
+            holds = b
+        }
+        if holds { return }
+        var text = "assert failed: \(condition.sourceText)\(detail)"
+        if let message { text += ": " + (try evaluate(message, in: env)).text }
+        throw LocatedError(text, at: condition.location.line == location.line ? location : condition.location)
+    }
+
+    /// A short rendering of a value for assert messages (bounds as their value).
+    static func brief(_ v: Value) -> String {
+        if case .bound(let b) = v { return formatFixed(b.value, 2) }
+        if case .number(let x) = v { return formatNumber(x) }
+        if case .string(let s) = v { return "\"\(s)\"" }
+        return v.description
+    }
+}

@@ -1,0 +1,26 @@
+import DVAE
+
+/// How an `Interpreter` finds data and what it predefines.
+public struct InterpreterOptions {
+    /// Where `load` looks for data files; nil means the default search order
+    /// (`$DVAE_DATA`, `./data`, `../shared/data`).
+    public var dataLocator: DataLocator?
+    /// True when notebooks should use small sample counts; scripts see it as the variable `testing`.
+    public var testMode: Bool
+    /// Variables from `dvae run --set name=value`. Values are read as numbers, `true`/`false`, or
+    /// strings. A top-level `let` of one of these names keeps the given value, so a notebook's
+    /// defaults can be overridden from the command line.
+    public var variables: [String: String]
+
+    /// Options with the given fields (all defaulted).
+    public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:]) {
+        self.dataLocator = dataLocator
+        self.testMode = testMode
+        self.variables = variables
+    }
+
+    /// Options whose data locator searches `dataDirectory` first.
+    public init(dataDirectory: String?, testMode: Bool = false, variables: [String: String] = [:]) {
+        self.init(dataLocator: DataLocator(explicit: dataDirectory), testMode: testMode, variables: variables)
+    }
+}

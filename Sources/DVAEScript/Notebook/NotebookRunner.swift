@@ -1,0 +1,86 @@
+import DVAENotebook
+import Foundation
+
+/// Runs a notebook's ```` ```dvae ```` blocks in order through one ``Interpreter``, so later
+/// blocks see earlier bindings, and optionally writes a rendered copy with the outputs.
+///
+/// Error positions are the notebook file's own lines: each block runs with `firstLine` set to
+/// the line after its opening fence. The run stops at the first failing block; the rendered copy
+/// is still written up to and including that block, with the error shown under it.
+public final class NotebookRunner {
+    /// The outcome of a run.
+    public struct Outcome {
+        /// The notebook that ran.
+        public var notebook: Notebook
+        /// How many code blocks completed without error.
+        public var blocksCompleted: Int
+        /// The first error, if a block failed.
+        public var error: NotebookError?
+        /// Output items per code cell number.
+        public var outputs: [Int: [OutputItem]]
+        /// Files written for the rendered copy (empty without an output directory).
+        public var writtenFiles: [String]
+
+        /// True when every block ran (and so every assert held).
+        public var succeeded: Bool { error == nil }
+    }
+
+    /// A failed block: where and why.
+    public struct NotebookError: Error, CustomStringConvertible {
+        /// Code cell number (1-based) that failed.
+        public var cell: Int
+        /// The interpreter's error, when it was a ``ScriptError``.
+        public var scriptError: ScriptError?
+        /// The full message, `FILE:LINE:COL: error: …` (with source line and caret when known).
+        public var description: String
+    }
+
+    /// The interpreter all blocks run in (its `interrupt` flag stops a long block).
+    public let interpreter: Interpreter
+    /// Collects each block's output (and forwards it, e.g. to the terminal).
+    public let collector: CellOutputCollector
+
+    /// Creates a runner with a fresh interpreter whose output also goes to `forward`, if given.
+    public init(options: InterpreterOptions, forward: OutputSink?) {
+        collector = CellOutputCollector(forward: forward)
+        interpreter = Interpreter(sink: collector, options: options)
+    }
+
+    /// Runs every block of `notebook`; writes the rendered copy into `outputDirectory` if given.
+    ///
+    /// Throws only when writing the rendered copy fails; block errors are in the outcome.
+    public func run(_ notebook: Notebook, outputDirectory: String? = nil, imageScale: Int = 2) throws -> Outcome {
+        let (completed, error) = Self.runBlocks(of: notebook, in: interpreter, collector: collector)
+        var written: [String] = []
+        if let outputDirectory {
+            let renderer = NotebookRenderer(notebook: notebook, outputDirectory: outputDirectory, imageScale: imageScale)
+            let failure = error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
+            written = try renderer.write(outputs: collector.items, failure: failure)
+        }
+        return Outcome(notebook: notebook, blocksCompleted: completed, error: error,
+                       outputs: collector.items, writtenFiles: written)
+    }
+
+    /// Runs the blocks of `notebook` in `interpreter` until one fails.
+    ///
+    /// Used by ``run(_:outputDirectory:imageScale:)`` and by hosts that run a notebook inside an
+    /// existing session (the REPL's `run "file.md"`), where bindings carry over.
+    /// - Returns: the number of blocks completed and the first error.
+    public static func runBlocks(of notebook: Notebook, in interpreter: Interpreter,
+                                 collector: CellOutputCollector? = nil) -> (completed: Int, error: NotebookError?) {
+        var completed = 0
+        for cell in notebook.codeCells {
+            collector?.beginCell(cell.number)
+            do {
+                try interpreter.run(cell.source, file: notebook.path, firstLine: cell.firstLine)
+                completed += 1
+            } catch let error as ScriptError {
+                return (completed, NotebookError(cell: cell.number, scriptError: error, description: error.description))
+            } catch {
+                let message = "\(notebook.path):\(cell.firstLine): error: \(error)"
+                return (completed, NotebookError(cell: cell.number, scriptError: nil, description: message))
+            }
+        }
+        return (completed, nil)
+    }
+}

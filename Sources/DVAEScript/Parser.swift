@@ -1,0 +1,597 @@
+/// Builds the syntax tree from tokens (recursive descent, one method per grammar rule).
+///
+/// ```
+/// program    := { statement (NEWLINE | ";") }
+/// statement  := "let" NAME "=" expr | "set" NAME "=" expr
+///             | "print" [expr {"," expr}] | "show" expr {"," expr}
+///             | "assert" expr ["," expr] | "help" [NAME]
+///             | "for" NAME "in" expr block
+///             | "if" expr block ["else" (block | if-statement)]
+///             | expr
+/// block      := "{" { statement } "}"
+/// expr       := "if" expr "then" expr "else" expr | or
+/// or         := and {"or" and}          and := not {"and" not}       not := "not" not | comparison
+/// comparison := range [("<"|"<="|">"|">="|"=="|"!=") range]
+/// range      := additive [":" additive]
+/// additive   := term {("+"|"-") term}   term := unary {("*"|"/"|"%") unary}
+/// unary      := "-" unary | power       power := postfix ["^" unary]
+/// postfix    := primary {"." NAME ["(" args ")"] | "[" index "]"}
+/// primary    := NUMBER | STRING | "true" | "false" | NAME | NAME "(" args ")"
+///             | "(" expr ")" | "[" {expr [","]} "]" | command
+/// command    := COMMAND {argument}      argument := KEYWORD {slot} | range-level expr
+/// ```
+///
+/// Inside lists and command arguments, elements are separated by spaces: there `a -1` is two
+/// elements and `a (b)` or `a [b]` start a new element, while `a - 1`, `a-1`, `f(b)` and `a[b]`
+/// do not. Command arguments stop at comparisons and `and`/`or`; parenthesize to use them.
+struct Parser {
+    private var tokens: [Token]
+    private var position = 0
+
+    /// Words that begin statements or belong to expressions; they cannot name variables.
+    static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
+                                     "true", "false", "print", "show", "assert", "help"]
+    /// Keywords and command names.
+    static let reserved: Set<String> = Set(keywords).union(CommandSpec.names)
+    /// Words that may start a statement (for suggestions).
+    static let statementWords: [String] = ["let", "set", "for", "if", "print", "show", "assert", "help"] + CommandSpec.names
+
+    /// A parser over `tokens` (as produced by `Lexer.tokenize`).
+    init(tokens: [Token]) { self.tokens = tokens }
+
+    /// Parses `source` into statements.
+    static func parse(_ source: String, firstLine: Int = 1) throws -> [Stmt] {
+        var lexer = Lexer(source, firstLine: firstLine)
+        var parser = Parser(tokens: try lexer.tokenize())
+        return try parser.parseProgram()
+    }
+
+    /// All statements up to the end of input.
+    mutating func parseProgram() throws -> [Stmt] {
+        var statements: [Stmt] = []
+        skipNewlines()
+        while peek.kind != .end {
+            if peek.isSymbol("}") { throw LocatedError("unmatched `}`", at: peek.location) }
+            statements.append(try statement())
+            skipNewlines()
+        }
+        return statements
+    }
+
+    // MARK: - Token helpers
+
+    private var peek: Token { tokens[position] }
+    private var peekNext: Token { tokens[min(position + 1, tokens.count - 1)] }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    private mutating func skipNewlines() {
+        while peek.kind == .newline { advance() }
+    }
+
+    private mutating func expectSymbol(_ s: String, _ context: String) throws -> Token {
+        guard peek.isSymbol(s) else {
+            throw LocatedError("expected `\(s)` \(context), found \(peek)", at: peek.location)
+        }
+        return advance()
+    }
+
+    private var atStatementEnd: Bool {
+        peek.kind == .newline || peek.kind == .end || peek.isSymbol("}")
+    }
+
+    /// Requires the statement to end here; explains the likely mistake otherwise.
+    private mutating func endStatement(after last: Expr?) throws {
+        if atStatementEnd { return }
+        if let last, case .variable(let name) = last.kind, canStartArgument(peek) {
+            throw LocatedError("unknown command `\(name)`", at: last.location,
+                               suggestion: Suggestions.didYouMean(name, in: Parser.statementWords)
+                                   ?? "type `help` for the list of commands")
+        }
+        if case .identifier(let word) = peek.kind, let last, case .command(let call) = last.kind,
+           let spec = CommandSpec.named(call.name) {
+            throw LocatedError("`\(call.name)` has no argument `\(word)`", at: peek.location,
+                               suggestion: Suggestions.didYouMean(word, in: spec.keywords.map(\.name))
+                                   ?? "usage: \(spec.usage)")
+        }
+        throw LocatedError("expected end of line, found \(peek)", at: peek.location,
+                           suggestion: canStartArgument(peek) ? "separate values with `,` or put each statement on its own line" : nil)
+    }
+
+    private func canStartArgument(_ t: Token) -> Bool {
+        switch t.kind {
+        case .number, .string: return true
+        case .identifier(let w): return !["and", "or", "then", "else", "in"].contains(w)
+        case .symbol(let s): return s == "[" || s == "(" || (s == "-" && t.spaceBefore && !peekNext.spaceBefore)
+        default: return false
+        }
+    }
+
+    // MARK: - Statements
+
+    private mutating func statement() throws -> Stmt {
+        let start = peek
+        switch start.identifier {
+        case "let", "set":
+            advance()
+            let (name, nameLocation) = try bindingName(after: start.text)
+            if peek.isSymbol("==") {
+                throw LocatedError("expected `=` after `\(start.text) \(name)`, found `==`", at: peek.location,
+                                   suggestion: "bind with a single `=`")
+            }
+            _ = try expectSymbol("=", "after `\(start.text) \(name)`")
+            let value = try expression()
+            try endStatement(after: value)
+            let kind: Stmt.Kind = start.text == "let" ? .let(name, nameLocation, value) : .set(name, nameLocation, value)
+            return Stmt(kind: kind, location: start.location)
+        case "for":
+            advance()
+            let (name, nameLocation) = try bindingName(after: "for")
+            guard peek.isWord("in") else {
+                throw LocatedError("expected `in` after `for \(name)`, found \(peek)", at: peek.location,
+                                   suggestion: "a loop reads: for x in [0 0.05 0.1] { … }")
+            }
+            advance()
+            let sequence = try expression()
+            let body = try block(after: "for \(name) in …")
+            return Stmt(kind: .for(name, nameLocation, sequence, body), location: start.location)
+        case "if":
+            advance()
+            let condition = try expression()
+            if peek.isWord("then") {
+                let e = try conditionalRest(condition, at: start.location)
+                try endStatement(after: e)
+                return Stmt(kind: .expression(e), location: start.location)
+            }
+            let thenBody = try block(after: "if condition")
+            var elseBody: [Stmt]?
+            let save = position
+            skipNewlines()
+            if peek.isWord("else") {
+                advance()
+                if peek.isWord("if") {
+                    elseBody = [try statement()]
+                } else {
+                    elseBody = try block(after: "else")
+                }
+            } else {
+                position = save
+            }
+            return Stmt(kind: .if(condition, thenBody, elseBody), location: start.location)
+        case "print", "show":
+            advance()
+            var items: [Expr] = []
+            if !atStatementEnd {
+                items.append(try expression())
+                while peek.isSymbol(",") {
+                    advance()
+                    items.append(try expression())
+                }
+            } else if start.text == "show" {
+                throw LocatedError("`show` needs a value", at: start.location, suggestion: "for example: show sample m 16")
+            }
+            try endStatement(after: items.last)
+            return Stmt(kind: start.text == "print" ? .print(items) : .show(items), location: start.location)
+        case "assert":
+            advance()
+            if atStatementEnd {
+                throw LocatedError("`assert` needs a condition", at: start.location, suggestion: "for example: assert b.value > -110, \"bound too low\"")
+            }
+            let condition = try expression()
+            var message: Expr?
+            if peek.isSymbol(",") {
+                advance()
+                message = try expression()
+            }
+            try endStatement(after: message ?? condition)
+            return Stmt(kind: .assert(condition, message), location: start.location)
+        case "help":
+            advance()
+            var topic: String?
+            var topicLocation: SourceLocation?
+            if case .identifier(let w) = peek.kind {
+                topic = w; topicLocation = peek.location; advance()
+            } else if case .string(let s) = peek.kind {
+                topic = s; topicLocation = peek.location; advance()
+            }
+            try endStatement(after: nil)
+            return Stmt(kind: .help(topic, topicLocation), location: start.location)
+        case "else":
+            throw LocatedError("`else` without `if`", at: start.location,
+                               suggestion: "put `else` right after the `}` of an `if` block")
+        case "then":
+            throw LocatedError("`then` without `if`", at: start.location)
+        default:
+            let e = try expression()
+            try endStatement(after: e)
+            return Stmt(kind: .expression(e), location: start.location)
+        }
+    }
+
+    private mutating func bindingName(after keyword: String) throws -> (String, SourceLocation) {
+        guard case .identifier(let name) = peek.kind else {
+            throw LocatedError("expected a variable name after `\(keyword)`, found \(peek)", at: peek.location)
+        }
+        if Parser.reserved.contains(name) {
+            let what = CommandSpec.named(name) != nil ? "a command" : "a keyword"
+            throw LocatedError("`\(name)` is \(what) and cannot name a variable", at: peek.location,
+                               suggestion: "choose another name, such as `\(name.prefix(1))` or `my_\(name)`")
+        }
+        let location = peek.location
+        advance()
+        return (name, location)
+    }
+
+    private mutating func block(after context: String) throws -> [Stmt] {
+        guard peek.isSymbol("{") else {
+            throw LocatedError("expected `{` after `\(context)`, found \(peek)", at: peek.location,
+                               suggestion: "blocks are written { … }, on one line or several")
+        }
+        let open = advance()
+        var body: [Stmt] = []
+        skipNewlines()
+        while !peek.isSymbol("}") {
+            if peek.kind == .end {
+                throw LocatedError("unclosed `{`", at: open.location, suggestion: "add `}` at the end of the block")
+            }
+            body.append(try statement())
+            skipNewlines()
+        }
+        advance()
+        return body
+    }
+
+    // MARK: - Expressions
+
+    /// A full expression. `juxtaposed` is true inside lists, where a space separates elements.
+    mutating func expression(juxtaposed: Bool = false) throws -> Expr {
+        if peek.isWord("if") {
+            let start = advance()
+            let condition = try expression()
+            guard peek.isWord("then") else {
+                throw LocatedError("expected `then` in a conditional expression, found \(peek)", at: peek.location,
+                                   suggestion: "write: if condition then a else b")
+            }
+            return try conditionalRest(condition, at: start.location)
+        }
+        return try or(juxtaposed)
+    }
+
+    private mutating func conditionalRest(_ condition: Expr, at location: SourceLocation) throws -> Expr {
+        advance() // then
+        let a = try expression()
+        guard peek.isWord("else") else {
+            throw LocatedError("expected `else` in a conditional expression, found \(peek)", at: peek.location,
+                               suggestion: "a conditional expression needs both branches: if c then a else b")
+        }
+        advance()
+        let b = try expression()
+        return Expr(kind: .conditional(condition, a, b), location: location)
+    }
+
+    private mutating func or(_ j: Bool) throws -> Expr {
+        var left = try and(j)
+        while peek.isWord("or") {
+            let op = advance()
+            let right = try and(j)
+            left = Expr(kind: .logical("or", left, right), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func and(_ j: Bool) throws -> Expr {
+        var left = try not(j)
+        while peek.isWord("and") {
+            let op = advance()
+            let right = try not(j)
+            left = Expr(kind: .logical("and", left, right), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func not(_ j: Bool) throws -> Expr {
+        if peek.isWord("not") {
+            let op = advance()
+            let operand = try not(j)
+            return Expr(kind: .unary("not", operand), location: op.location)
+        }
+        return try comparison(j)
+    }
+
+    private static let comparisonOperators: Set<String> = ["<", "<=", ">", ">=", "==", "!="]
+
+    private mutating func comparison(_ j: Bool) throws -> Expr {
+        let left = try range(j)
+        guard case .symbol(let s) = peek.kind, Parser.comparisonOperators.contains(s) else {
+            if peek.isSymbol("=") {
+                throw LocatedError("unexpected `=` in an expression", at: peek.location,
+                                   suggestion: "compare with `==`; bind with `let name = …`")
+            }
+            return left
+        }
+        let op = advance()
+        let right = try range(j)
+        if case .symbol(let s2) = peek.kind, Parser.comparisonOperators.contains(s2) {
+            throw LocatedError("comparisons cannot be chained", at: peek.location,
+                               suggestion: "write `a \(s) b and b \(s2) c`")
+        }
+        return Expr(kind: .binary(op.text, left, right), location: op.location)
+    }
+
+    /// `a:b` at argument level (used by commands, which stop before comparisons).
+    private mutating func range(_ j: Bool) throws -> Expr {
+        let left = try additive(j)
+        if peek.isSymbol(":") {
+            let op = advance()
+            let right = try additive(j)
+            return Expr(kind: .range(left, right), location: op.location)
+        }
+        return left
+    }
+
+    /// True when, inside a list or command, this `+`/`-` starts a new element (`[1 -2]`).
+    private func startsNewElement(_ j: Bool) -> Bool {
+        j && peek.spaceBefore && !peekNext.spaceBefore
+    }
+
+    private mutating func additive(_ j: Bool) throws -> Expr {
+        var left = try term(j)
+        while (peek.isSymbol("+") || peek.isSymbol("-")) && !startsNewElement(j) {
+            let op = advance()
+            let right = try term(j)
+            left = Expr(kind: .binary(op.text, left, right), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func term(_ j: Bool) throws -> Expr {
+        var left = try unary(j)
+        while peek.isSymbol("*") || peek.isSymbol("/") || peek.isSymbol("%") {
+            let op = advance()
+            let right = try unary(j)
+            left = Expr(kind: .binary(op.text, left, right), location: op.location)
+        }
+        return left
+    }
+
+    private mutating func unary(_ j: Bool) throws -> Expr {
+        if peek.isSymbol("-") {
+            let op = advance()
+            let operand = try unary(j)
+            if case .number(let v) = operand.kind {
+                return Expr(kind: .number(-v), location: op.location.through(operand.location))
+            }
+            return Expr(kind: .unary("-", operand), location: op.location)
+        }
+        if peek.isSymbol("+") {
+            throw LocatedError("unexpected `+`", at: peek.location, suggestion: "numbers need no leading `+`")
+        }
+        return try power(j)
+    }
+
+    private mutating func power(_ j: Bool) throws -> Expr {
+        let base = try postfix(j)
+        if peek.isSymbol("^") {
+            let op = advance()
+            let exponent = try unary(j)
+            return Expr(kind: .binary("^", base, exponent), location: op.location)
+        }
+        return base
+    }
+
+    private mutating func postfix(_ j: Bool) throws -> Expr {
+        var e = try primary(j)
+        while true {
+            if peek.isSymbol(".") {
+                advance()
+                guard case .identifier(let name) = peek.kind else {
+                    throw LocatedError("expected a name after `.`, found \(peek)", at: peek.location)
+                }
+                let nameToken = advance()
+                if peek.isSymbol("(") && !peek.spaceBefore {
+                    let args = try arguments()
+                    e = Expr(kind: .method(e, name, args), location: nameToken.location)
+                } else {
+                    e = Expr(kind: .member(e, name), location: nameToken.location)
+                }
+            } else if peek.isSymbol("["), !(j && peek.spaceBefore) {
+                let open = advance()
+                let index = try indexExpression()
+                _ = try expectSymbol("]", "to close the index opened at \(open.location)")
+                e = Expr(kind: .index(e, index), location: open.location)
+            } else {
+                return e
+            }
+        }
+    }
+
+    /// Inside `[…]` after a value: an expression or a range with optional ends.
+    private mutating func indexExpression() throws -> Expr {
+        let start = peek.location
+        var low: Expr?
+        if !peek.isSymbol(":") {
+            low = try additive(false)
+            if !peek.isSymbol(":") { return low! }
+        }
+        let colon = advance()
+        var high: Expr?
+        if !peek.isSymbol("]") { high = try additive(false) }
+        return Expr(kind: .range(low, high), location: low == nil ? start : colon.location)
+    }
+
+    private mutating func arguments() throws -> [Expr] {
+        let open = advance() // (
+        var args: [Expr] = []
+        if peek.isSymbol(")") { advance(); return args }
+        while true {
+            args.append(try expression())
+            if peek.isSymbol(",") { advance(); continue }
+            if peek.isSymbol(")") { advance(); return args }
+            throw LocatedError("expected `,` or `)` in the arguments opened at \(open.location), found \(peek)",
+                               at: peek.location)
+        }
+    }
+
+    private mutating func primary(_ j: Bool) throws -> Expr {
+        let t = peek
+        switch t.kind {
+        case .number(let v):
+            advance()
+            return Expr(kind: .number(v), location: t.location)
+        case .string(let s):
+            advance()
+            return Expr(kind: .string(s), location: t.location)
+        case .identifier(let name):
+            if name == "true" || name == "false" {
+                advance()
+                return Expr(kind: .bool(name == "true"), location: t.location)
+            }
+            if name == "if" {
+                return try expression(juxtaposed: j)
+            }
+            if let spec = CommandSpec.named(name) {
+                return try command(spec)
+            }
+            if Parser.reserved.contains(name) {
+                throw LocatedError("expected a value, found the keyword `\(name)`", at: t.location,
+                                   suggestion: name == "print" || name == "show" || name == "assert"
+                                       ? "`\(name)` is a statement; put it on its own line" : nil)
+            }
+            advance()
+            if peek.isSymbol("("), !(j && peek.spaceBefore) {
+                guard Builtins.names.contains(name) else {
+                    throw LocatedError("unknown function `\(name)`", at: t.location,
+                                       suggestion: Suggestions.didYouMean(name, in: Builtins.names)
+                                           ?? "type `help functions` for the list of functions")
+                }
+                let args = try arguments()
+                return Expr(kind: .call(name, args), location: t.location)
+            }
+            return Expr(kind: .variable(name), location: t.location)
+        case .symbol("("):
+            advance()
+            let inner = try expression()
+            _ = try expectSymbol(")", "to close the `(` at \(t.location)")
+            return inner
+        case .symbol("["):
+            advance()
+            var items: [Expr] = []
+            while !peek.isSymbol("]") {
+                items.append(try expression(juxtaposed: true))
+                if peek.isSymbol(",") { advance() }
+                if peek.kind == .end {
+                    throw LocatedError("unclosed `[`", at: t.location, suggestion: "add `]` to close the list")
+                }
+            }
+            advance()
+            return Expr(kind: .list(items), location: t.location)
+        default:
+            throw LocatedError("expected a value, found \(t)", at: t.location)
+        }
+    }
+
+    // MARK: - Commands
+
+    private func startsPositional(_ t: Token) -> Bool {
+        switch t.kind {
+        case .number, .string: return true
+        case .identifier(let w): return !Parser.reserved.contains(w) || w == "true" || w == "false" || w == "if"
+        case .symbol(let s): return s == "(" || s == "[" || (s == "-" && t.spaceBefore && !peekNext.spaceBefore)
+        default: return false
+        }
+    }
+
+    /// One argument value: a range-level expression in which a space separates elements.
+    private mutating func argumentExpression() throws -> Expr {
+        if peek.isWord("if") { return try expression() }
+        return try range(true)
+    }
+
+    private mutating func command(_ spec: CommandSpec) throws -> Expr {
+        let nameToken = advance()
+        var call = CommandCall(name: spec.name, location: nameToken.location, positional: [], keywords: [])
+        while true {
+            let t = peek
+            if case .identifier(let word) = t.kind, let keyword = spec.keyword(word) {
+                if call.keywords.contains(where: { $0.name == word }) {
+                    throw LocatedError("`\(word)` is given twice", at: t.location)
+                }
+                advance()
+                var values: [ArgumentValue] = []
+                for slot in keyword.slots {
+                    values += try slotValues(slot, keyword: keyword)
+                }
+                call.keywords.append(KeywordArgument(name: word, location: t.location, values: values))
+            } else if startsPositional(t) {
+                if call.positional.count >= spec.positional.count && !spec.variadic {
+                    if case .identifier(let word) = t.kind {
+                        throw LocatedError("`\(spec.name)` has no argument `\(word)`", at: t.location,
+                                           suggestion: Suggestions.didYouMean(word, in: spec.keywords.map(\.name))
+                                               ?? "usage: \(spec.usage.split(separator: "\n")[0])")
+                    }
+                    throw LocatedError("too many arguments for `\(spec.name)`", at: t.location,
+                                       suggestion: "usage: \(spec.usage.split(separator: "\n")[0])")
+                }
+                call.positional.append(try argumentExpression())
+            } else {
+                break
+            }
+        }
+        return Expr(kind: .command(call), location: nameToken.location)
+    }
+
+    private mutating func slotValues(_ slot: CommandSpec.Slot, keyword: CommandSpec.Keyword) throws -> [ArgumentValue] {
+        switch slot {
+        case .expr(let placeholder):
+            guard startsPositional(peek) else {
+                throw LocatedError("`\(keyword.name)` needs a value (\(placeholder)), found \(peek)", at: peek.location,
+                                   suggestion: "for example: \(keyword.name) \(exampleValue(placeholder))")
+            }
+            return [.expr(try argumentExpression())]
+        case .word(let placeholder, let choices):
+            let w = try word(from: choices, what: keyword.name, placeholder: placeholder)
+            return [.word(w, peekLocationBefore)]
+        case .noise:
+            let kind = try word(from: CommandSpec.noiseKinds, what: "noise", placeholder: "KIND")
+            var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
+            if kind != "none" {
+                guard startsPositional(peek) else {
+                    throw LocatedError("`\(kind)` needs a level, found \(peek)", at: peek.location,
+                                       suggestion: "for example: noise \(kind) \(kind == "gaussian" ? "0.05" : "0.1")")
+                }
+                values.append(.expr(try argumentExpression()))
+            }
+            return values
+        }
+    }
+
+    private var peekLocationBefore: SourceLocation { tokens[max(0, position - 1)].location }
+
+    private func exampleValue(_ placeholder: String) -> String {
+        switch placeholder {
+        case "LIST": return "[200 200]"
+        case "DATA": return "mnist.train"
+        case "P", "SIGMA", "X": return "0.1"
+        case "[H W]": return "[28 28]"
+        default: return "5"
+        }
+    }
+
+    private mutating func word(from choices: [String], what: String, placeholder: String) throws -> String {
+        guard case .identifier(let w) = peek.kind else {
+            throw LocatedError("`\(what)` needs one of \(choices.joined(separator: ", ")), found \(peek)", at: peek.location)
+        }
+        guard choices.contains(w) else {
+            throw LocatedError("unknown \(what == "noise" ? "noise kind" : what) `\(w)`", at: peek.location,
+                               suggestion: Suggestions.didYouMean(w, in: choices)
+                                   ?? "choose one of \(choices.joined(separator: ", "))")
+        }
+        advance()
+        return w
+    }
+}

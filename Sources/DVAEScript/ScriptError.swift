@@ -1,0 +1,75 @@
+/// An error in a dvae script, located at the offending token.
+///
+/// Syntax errors and runtime errors alike carry the file, line and column, the source line and,
+/// when one is close enough, a suggestion. `description` renders the familiar compiler layout:
+///
+/// ```
+/// tour.md:12:11: error: unknown command `corupt`
+///   let n = corupt mnist.test salt_pepper 0.1
+///           ^~~~~~
+///   help: did you mean `corrupt`?
+/// ```
+public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The script or notebook the error is in (as given to `Interpreter.run`).
+    public var file: String
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column.
+    public var column: Int
+    /// Number of characters the caret underline covers.
+    public var length: Int
+    /// What went wrong, in one sentence without a trailing period.
+    public var message: String
+    /// The full text of the offending line (empty when unknown).
+    public var sourceLine: String
+    /// A hint such as "did you mean `corrupt`?", or nil.
+    public var suggestion: String?
+
+    /// An error with every field given explicitly.
+    public init(file: String, line: Int, column: Int, length: Int = 1, message: String,
+                sourceLine: String, suggestion: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.length = max(1, length)
+        self.message = message
+        self.sourceLine = sourceLine
+        self.suggestion = suggestion
+    }
+
+    /// `file:line:col: error: message`, the source line, a caret line and an optional help line.
+    public var description: String {
+        var out = "\(file):\(line):\(column): error: \(message)"
+        if !sourceLine.isEmpty {
+            let shown = sourceLine.replacingTabs()
+            out += "\n  " + shown
+            let pad = String(repeating: " ", count: max(0, column - 1))
+            let width = max(1, min(length, max(1, shown.count - (column - 1))))
+            out += "\n  " + pad + "^" + String(repeating: "~", count: width - 1)
+        }
+        if let suggestion { out += "\n  help: \(suggestion)" }
+        return out
+    }
+}
+
+/// An error raised while lexing, parsing or running, before the file name and source line are
+/// attached; the interpreter turns it into a `ScriptError`.
+struct LocatedError: Error {
+    /// Where the problem is.
+    var location: SourceLocation
+    /// What went wrong.
+    var message: String
+    /// An optional hint.
+    var suggestion: String?
+
+    init(_ message: String, at location: SourceLocation, suggestion: String? = nil) {
+        self.message = message
+        self.location = location
+        self.suggestion = suggestion
+    }
+}
+
+extension String {
+    /// Tabs replaced by single spaces, so caret columns line up with characters.
+    func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `dvae` program: the REPL (default), `dvae run FILE`, and `dvae bench`.
+@main
+struct DVAECommand: ParsableCommand {
+    /// Subcommands and help text.
+    static let configuration = CommandConfiguration(
+        commandName: "dvae",
+        abstract: "Denoising variational auto-encoders: an interactive workbench and notebook runner.",
+        discussion: """
+        With no arguments, starts the REPL (line editing and history on a terminal; a script \
+        read from standard input otherwise, e.g. `echo 'print 1+1' | dvae`).
+        """,
+        subcommands: [ReplCommand.self, RunCommand.self, BenchCommand.self],
+        defaultSubcommand: ReplCommand.self
+    )
+}

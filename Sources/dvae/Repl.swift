@@ -1,0 +1,89 @@
+import DVAENotebook
+import DVAEScript
+import Foundation
+
+/// The read–eval–print loop around one ``Interpreter``.
+///
+/// Interactive: readline prompts `dvae> ` and `  ...> ` (while the input is incomplete), errors
+/// are printed and the session keeps its bindings, Ctrl-C clears the line or stops the running
+/// command, Ctrl-D quits. Piped: all of standard input runs as one script, no prompts.
+final class Repl {
+    /// The session's interpreter.
+    let interpreter: Interpreter
+    /// Where output goes (to end progress lines after a command).
+    let sink: OutputSink
+    /// History file for the interactive session, or nil.
+    let historyPath: String?
+
+    /// The main prompt.
+    static let prompt = "dvae> "
+    /// The prompt while a statement continues on the next line.
+    static let continuationPrompt = "  ...> "
+
+    /// Creates a loop around `interpreter`.
+    init(interpreter: Interpreter, sink: OutputSink, historyPath: String?) {
+        self.interpreter = interpreter
+        self.sink = sink
+        self.historyPath = historyPath
+    }
+
+    /// `~/.dvae_history` (from `$HOME`), or nil when there is no home directory.
+    static func defaultHistoryPath() -> String? {
+        guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return nil }
+        return (home as NSString).appendingPathComponent(".dvae_history")
+    }
+
+    /// Runs the interactive session until Ctrl-D.
+    func runInteractive() {
+        let editor = LineEditor(historyPath: historyPath) { [interpreter] prefix, line in
+            interpreter.completions(prefix: prefix, line: line)
+        }
+        print("dvae — denoising variational auto-encoders. Type `help` for commands, Ctrl-D to quit.")
+        var pending: [String] = []
+        var entry = 0
+        while true {
+            let prompt = pending.isEmpty ? Self.prompt : Self.continuationPrompt
+            switch editor.readLine(prompt: prompt) {
+            case .endOfInput:
+                return
+            case .interrupted:
+                pending = []
+            case .line(let line):
+                editor.remember(line)
+                pending.append(line)
+                let source = pending.joined(separator: "\n")
+                if interpreter.needsMoreInput(source) { continue }
+                pending = []
+                guard !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                entry += 1
+                execute(source, file: "<repl>")
+            }
+        }
+    }
+
+    /// Runs all of standard input as one script; returns the exit status (0 ok, 1 error).
+    func runPiped() -> Int32 {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let source = String(decoding: data, as: UTF8.self)
+        return execute(source, file: "<stdin>") ? 0 : 1
+    }
+
+    /// Runs `source` with Ctrl-C routed to the interpreter; prints an error to stderr.
+    /// - Returns: whether it ran without error.
+    @discardableResult
+    func execute(_ source: String, file: String) -> Bool {
+        InterruptHandling.beginCommand(interpreter.interrupt)
+        defer {
+            InterruptHandling.endCommand()
+            sink.progressDone()
+        }
+        do {
+            try interpreter.run(source, file: file, firstLine: 1)
+            return true
+        } catch {
+            sink.progressDone()
+            printError("\(error)")
+            return false
+        }
+    }
+}
