@@ -30,10 +30,25 @@ public struct Notebook: Sendable, Equatable {
         return stem.isEmpty ? "notebook" : stem
     }
 
-    /// Reads and parses the notebook at `path`.
+    /// Reads the file at `path`: a Markdown notebook (`.md`, `.markdown`) is split into cells;
+    /// any other file is a plain script and becomes one code cell (see ``script(text:path:)``).
     public static func load(path: String) throws -> Notebook {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return parse(text: text, path: path)
+        return isMarkdown(path: path) ? parse(text: text, path: path) : script(text: text, path: path)
+    }
+
+    /// Whether `path` names a Markdown file (by extension).
+    public static func isMarkdown(path: String) -> Bool {
+        ["md", "markdown"].contains((path as NSString).pathExtension.lowercased())
+    }
+
+    /// A plain script as a notebook of one code cell whose first line is line 1 of the file.
+    public static func script(text: String, path: String) -> Notebook {
+        var source = text.replacingOccurrences(of: "\r\n", with: "\n")
+        if source.hasSuffix("\n") { source.removeLast() }
+        let cell = CodeCell(number: 1, source: source, fenceLine: 0, firstLine: 1,
+                            openingFence: "```dvae", closingFence: "```")
+        return Notebook(path: path, cells: [.code(cell)])
     }
 
     /// Splits `text` into prose and code cells.

@@ -5,7 +5,8 @@ import Foundation
 /// Text prints as is; pictures and plots are drawn with ``TerminalImageRenderer`` and
 /// ``TerminalPlotRenderer``. On a terminal, progress is one live line rewritten with
 /// `\r` and clear-line; otherwise there are no control characters at all, and progress
-/// appears as a plain line at most every ``plainProgressInterval`` seconds.
+/// appears as a plain line at most every ``plainProgressInterval`` seconds (so a short command
+/// prints none, and a long batch run leaves an occasional sign of life in its log).
 public final class TerminalSink: OutputSink {
     /// What the output is attached to.
     public let info: TerminalInfo
@@ -15,7 +16,7 @@ public final class TerminalSink: OutputSink {
     private let write: (String) -> Void
     /// Whether a live progress line is on screen now.
     private var progressShown = false
-    /// When the last plain progress line was printed.
+    /// When the last plain progress line was printed (or progress was first seen).
     private var lastPlainProgress: Date? = nil
 
     /// Creates a sink writing through `write`, formatted for `info`.
@@ -56,7 +57,12 @@ public final class TerminalSink: OutputSink {
             progressShown = true
         } else {
             let now = Date()
-            if let last = lastPlainProgress, now.timeIntervalSince(last) < plainProgressInterval { return }
+            guard let last = lastPlainProgress else {
+                lastPlainProgress = now
+                if plainProgressInterval <= 0 { write(flat + "\n") }
+                return
+            }
+            guard now.timeIntervalSince(last) >= plainProgressInterval else { return }
             lastPlainProgress = now
             write(flat + "\n")
         }
@@ -66,7 +72,6 @@ public final class TerminalSink: OutputSink {
     public func progressDone() {
         if progressShown { write("\n") }
         progressShown = false
-        lastPlainProgress = nil
     }
 
     /// Moves past a live progress line before printing something else.

@@ -393,17 +393,18 @@ struct Parser {
                     throw LocatedError("expected a name after `.`, found \(peek)", at: peek.location)
                 }
                 let nameToken = advance()
+                let span = e.location.through(nameToken.location)
                 if peek.isSymbol("(") && !peek.spaceBefore {
                     let args = try arguments()
-                    e = Expr(kind: .method(e, name, args), location: nameToken.location)
+                    e = Expr(kind: .method(e, name, args), location: span)
                 } else {
-                    e = Expr(kind: .member(e, name), location: nameToken.location)
+                    e = Expr(kind: .member(e, name), location: span)
                 }
             } else if peek.isSymbol("["), !(j && peek.spaceBefore) {
                 let open = advance()
                 let index = try indexExpression()
-                _ = try expectSymbol("]", "to close the index opened at \(open.location)")
-                e = Expr(kind: .index(e, index), location: open.location)
+                let close = try expectSymbol("]", "to close the index opened at \(open.location)")
+                e = Expr(kind: .index(e, index), location: e.location.through(close.location))
             } else {
                 return e
             }

@@ -48,7 +48,7 @@ final class LineEditor {
             strdup(" \t\n\"'=;(){}[],+*<>:!")
         Readline.variable("rl_completer_quote_characters", UnsafePointer<CChar>?.self)?.pointee =
             UnsafePointer(strdup("\""))
-        Readline.variable("rl_attempted_completion_function", rl_completion_func_t?.self)?.pointee = attemptCompletion
+        Readline.variable("rl_attempted_completion_function", CompletionFunction?.self)?.pointee = attemptCompletion
         using_history()
         if let historyPath {
             _ = read_history(historyPath)
@@ -61,7 +61,7 @@ final class LineEditor {
         pendingLine = nil
         lineFinished = false
         rl_callback_handler_install(prompt, lineHandler)
-        defer { rl_callback_handler_remove() }
+        defer { if !lineFinished { rl_callback_handler_remove() } }
         while !lineFinished {
             var fds = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fds, 1, -1)
@@ -70,8 +70,7 @@ final class LineEditor {
                 rl_free_line_state()
                 rl_callback_sigcleanup()
                 rl_replace_line("", 0)
-                fputs("^C\n", stdout)
-                fflush(stdout)
+                writeOut("^C\n")
                 return .interrupted
             }
             if ready < 0 {
@@ -113,18 +112,24 @@ nonisolated(unsafe) private var generatorIndex = 0
 
 /// Called by readline with a finished line (malloc'd, ours to free) or nil at end of input.
 private let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { raw in
+    // Removing the handler here stops readline from redrawing the prompt after the line.
+    rl_callback_handler_remove()
     if let raw {
         pendingLine = String(cString: raw)
         free(raw)
     } else {
         pendingLine = nil
-        fputs("\n", stdout)
     }
     lineFinished = true
 }
 
+/// The C type of `rl_attempted_completion_function` (readline's typedef imports as a Swift closure,
+/// which is two words wide, so the pointer is typed with this one-word C function type instead).
+private typealias CompletionFunction =
+    @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+
 /// readline's completion entry: file names after a path command or inside a string, else words.
-private let attemptCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
+private let attemptCompletion: CompletionFunction = { text, start, _ in
     Readline.variable("rl_attempted_completion_over", Int32.self)?.pointee = 1
     let buffer = Readline.variable("rl_line_buffer", UnsafeMutablePointer<CChar>?.self)?.pointee
     let line = buffer.map { String(cString: $0) } ?? ""
@@ -145,6 +150,11 @@ private let wordGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> Unsa
     guard generatorIndex < generatorCandidates.count else { return nil }
     defer { generatorIndex += 1 }
     return strdup(generatorCandidates[generatorIndex])
+}
+
+/// Writes `text` straight to standard output (readline has flushed its own output by then).
+private func writeOut(_ text: String) {
+    _ = text.withCString { write(1, $0, strlen($0)) }
 }
 
 extension LineEditor {

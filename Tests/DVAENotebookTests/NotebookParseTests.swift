@@ -84,3 +84,17 @@ final class NotebookParseTests: XCTestCase {
         XCTAssertEqual(notebook.codeCells.first?.source, "print 1")
     }
 }
+
+final class ScriptNotebookTests: XCTestCase {
+    func testPlainScriptIsOneCell() throws {
+        let dir = try temporaryDirectory()
+        try "let a = 1\r\nprint a\n".write(toFile: dir + "/s.dvae", atomically: true, encoding: .utf8)
+        let notebook = try Notebook.load(path: dir + "/s.dvae")
+        XCTAssertEqual(notebook.codeCells.count, 1)
+        XCTAssertEqual(notebook.codeCells[0].source, "let a = 1\nprint a")
+        XCTAssertEqual(notebook.codeCells[0].firstLine, 1)
+        XCTAssertEqual(notebook.baseName, "s")
+        XCTAssertTrue(Notebook.isMarkdown(path: "a/b.MD"))
+        XCTAssertFalse(Notebook.isMarkdown(path: "a/b.dvae"))
+    }
+}

@@ -66,6 +66,18 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertLessThan(max(e1, e2, e3), gradientTolerance)
     }
 
+    func testGRUEncoderModelThroughTheObjective() {
+        // The model dispatches `.gru` to GRUEncoder and the objective's gradient flows through it.
+        let config = ModelConfig(inputSize: 6, height: 2, width: 3, encoder: .gru, encoderHidden: [4],
+                                 latent: 2, decoder: .bernoulli, decoderHidden: [4])
+        let model = VAEModel(config: config, seed: 3)
+        XCTAssertTrue(model.encoder is GRUEncoder)
+        let err = gradientError(model, binaryBatch(rows: 3, cols: 6, seed: 5),
+                                ObjectiveConfig(kind: .diwae, K: 2, M: 2, corruption: .saltPepper(0.2)))
+        print("objective gradient GRU diwae: max relative error \(err)")
+        XCTAssertLessThan(err, gradientTolerance)
+    }
+
     func testObjectiveGradientCheckCanFail() {
         // Negative control: a gradient scaled by 1.1 must be rejected.
         let err = gradientError(tinyModel(), binaryBatch(rows: 3, cols: 6, seed: 5), ObjectiveConfig(kind: .iwae, K: 3), scale: 1.1)

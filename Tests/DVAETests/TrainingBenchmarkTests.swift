@@ -4,10 +4,14 @@ import DVAE
 final class BenchmarkTests: XCTestCase {
     func testReferenceStepBenchmark() {
         let r = runBenchmark(steps: 150, warmup: 20)
-        print(String(format: "bench: %.0f examples/s, %.3f GFLOP/step, %.1f GFLOP/s achieved, sgemm %.1f GFLOP/s at layer shapes (gemm share %.0f%%)",
-                     r.examplesPerSecond, r.stepGFLOPs, r.achievedGFLOPs, r.sgemmGFLOPs, 100 * r.gemmTimeFraction))
+        print(String(format: "bench (%d BLAS threads): %.0f examples/s, %.3f GFLOP/step, %.1f GFLOP/s achieved, sgemm %.1f GFLOP/s at layer shapes (gemm share %.0f%%)",
+                     r.blasThreads, r.examplesPerSecond, r.stepGFLOPs, r.achievedGFLOPs, r.sgemmGFLOPs, 100 * r.gemmTimeFraction))
         for s in r.sgemmShapes { print("  sgemm \(s.m)x\(s.n)x\(s.k): \(s.gflops) GFLOP/s") }
         XCTAssertEqual(r.stepGFLOPs, 0.2228, accuracy: 0.001)
         XCTAssertGreaterThan(r.examplesPerSecond, 1000)   // loose: the machine is shared
+        let single = runBenchmark(steps: 150, warmup: 20, blasThreads: 1)
+        print(String(format: "bench (1 BLAS thread): %.0f examples/s, sgemm %.1f GFLOP/s", single.examplesPerSecond, single.sgemmGFLOPs))
+        XCTAssertEqual(single.blasThreads, 1)
+        XCTAssertEqual(blasThreadCount, r.blasThreads)   // restored
     }
 }

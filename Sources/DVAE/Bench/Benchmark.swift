@@ -30,6 +30,8 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var sgemmGFLOPs: Double
     /// Per-shape sgemm speeds.
     public var sgemmShapes: [SgemmMeasurement]
+    /// OpenBLAS threads used during the run.
+    public var blasThreads: Int
     /// Fraction of the step's time the matrix products alone would take at `sgemmGFLOPs`
     /// (the rest is element-wise work, sampling and overhead).
     public var gemmTimeFraction: Double { sgemmGFLOPs > 0 ? achievedGFLOPs / sgemmGFLOPs : 0 }
@@ -87,9 +89,14 @@ public func measureSgemm(m: Int, n: Int, k: Int, minimumSeconds: Double = 0.05) 
 /// steps, and measures sgemm at the layer shapes in the same run.
 ///
 /// `data` (n × 784, n ≥ 100) is cycled through in order; by default 1000 random binary images
-/// (pixel density 0.13, like MNIST).
-public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil, seed: UInt64 = 0) -> BenchmarkResult {
+/// (pixel density 0.13, like MNIST). `blasThreads`, when given, sets the OpenBLAS thread count for
+/// the run (restored afterwards).
+public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil, seed: UInt64 = 0,
+                         blasThreads: Int? = nil) -> BenchmarkResult {
     let batchSize = 100
+    let previousThreads = blasThreadCount
+    if let t = blasThreads { setBLASThreadCount(t) }
+    defer { if blasThreads != nil { setBLASThreadCount(previousThreads) } }
     let x: Tensor
     if let d = data {
         precondition(d.cols == 784 && d.rows >= batchSize, "benchmark data must be n × 784 with n ≥ \(batchSize)")
@@ -127,7 +134,7 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
                            examplesPerSecond: Double(steps * batchSize) / seconds,
                            stepGFLOPs: stepFlops / 1e9,
                            achievedGFLOPs: stepFlops * Double(steps) / seconds / 1e9,
-                           sgemmGFLOPs: work / time, sgemmShapes: measured)
+                           sgemmGFLOPs: work / time, sgemmShapes: measured, blasThreads: blasThreadCount)
 }
 
 func benchSeconds(_ d: Duration) -> Double {

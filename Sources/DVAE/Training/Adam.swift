@@ -64,16 +64,27 @@ public final class Adam {
         let c2 = 1 - pow(Double(b2), Double(step))
         let alpha = Float(Double(config.lr) * c2.squareRoot() / c1)
         let epsHat = eps * Float(c2.squareRoot())
-        for (i, p) in parameters.enumerated() {
-            let n = p.value.count
-            let w = p.value.data, g = p.grad.data, mp = m[i].data, vp = v[i].data
-            for j in 0..<n {
-                let gj = g[j]
-                let mj = b1 * mp[j] + (1 - b1) * gj
-                let vj = b2 * vp[j] + (1 - b2) * gj * gj
-                mp[j] = mj; vp[j] = vj
-                w[j] -= alpha * mj / (vj.squareRoot() + epsHat)
-            }
+        for i in parameters.indices {
+            let p = parameters[i]
+            adamKernel(p.value.data, p.grad.data, m[i].data, v[i].data, p.value.count,
+                       b1, b2, alpha, epsHat)
         }
+    }
+}
+
+/// The element-wise Adam update over n contiguous floats (a separate function with plain pointer
+/// arguments so the loop is vectorised).
+@inline(never)
+func adamKernel(_ w: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+                _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ n: Int,
+                _ b1: Float, _ b2: Float, _ alpha: Float, _ eps: Float) {
+    let c1 = 1 - b1, c2 = 1 - b2
+    for j in 0..<n {
+        let gj = g[j]
+        let mj = b1 * m[j] + c1 * gj
+        let vj = b2 * v[j] + c2 * gj * gj
+        m[j] = mj
+        v[j] = vj
+        w[j] -= alpha * mj / (fastSqrt(vj) + eps)
     }
 }

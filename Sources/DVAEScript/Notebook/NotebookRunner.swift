@@ -44,12 +44,31 @@ public final class NotebookRunner {
     public init(options: InterpreterOptions, forward: OutputSink?) {
         collector = CellOutputCollector(forward: forward)
         interpreter = Interpreter(sink: collector, options: options)
+        Self.attachNotebookHook(to: interpreter)
+    }
+
+    /// Lets `run "FILE"` inside scripts run a notebook or script in the same session.
+    ///
+    /// The blocks run in `interpreter` itself, so bindings they make stay visible afterwards;
+    /// their output goes to the interpreter's sink. A relative path is looked up from the
+    /// current directory, then beside `relativeTo` (the notebook being run), if given.
+    public static func attachNotebookHook(to interpreter: Interpreter, relativeTo base: String? = nil) {
+        interpreter.runNotebookHook = { [unowned interpreter] path in
+            var resolved = path
+            if !FileManager.default.fileExists(atPath: path), !path.hasPrefix("/"), let base {
+                let beside = ((base as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+                if FileManager.default.fileExists(atPath: beside) { resolved = beside }
+            }
+            let notebook = try Notebook.load(path: resolved)
+            if let error = runBlocks(of: notebook, in: interpreter).error { throw error }
+        }
     }
 
     /// Runs every block of `notebook`; writes the rendered copy into `outputDirectory` if given.
     ///
     /// Throws only when writing the rendered copy fails; block errors are in the outcome.
     public func run(_ notebook: Notebook, outputDirectory: String? = nil, imageScale: Int = 2) throws -> Outcome {
+        Self.attachNotebookHook(to: interpreter, relativeTo: notebook.path)
         let (completed, error) = Self.runBlocks(of: notebook, in: interpreter, collector: collector)
         var written: [String] = []
         if let outputDirectory {

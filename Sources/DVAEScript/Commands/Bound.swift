@@ -1,0 +1,138 @@
+import DVAE
+import Foundation
+
+/// `bound M on DATA [elbo | iwae K] [noise …]`, and the linear-Gaussian quantities.
+extension Interpreter {
+    /// The quantities of the linear-Gaussian model, by flag.
+    static let exactQuantities = ["logpx", "dvae", "cvae", "kl_post", "kl_marginal", "independent"]
+
+    /// A bound in nats per example with its standard error.
+    func bound(_ a: CommandArguments) throws -> Value {
+        let (v, at) = try a.required(0, "a model")
+        if case .exactModel(let g) = v { return try exactBound(g, a) }
+        guard case .model(let handle) = v else {
+            throw LocatedError("`bound` needs a model, got \(v.typeWithArticle)", at: at)
+        }
+        try a.reject(Interpreter.exactQuantities + ["exact", "samples"], because: "applies only to the linear-Gaussian model")
+        guard let (data, dataAt) = try a.dataset(keyword: "on") else {
+            throw LocatedError("`bound` needs data", at: a.call.location, suggestion: "write: bound M on DATA elbo")
+        }
+        try CommandArguments.checkShape(data, fits: handle.model, at: dataAt)
+        if a.has("elbo") && a.has("iwae") {
+            throw LocatedError("give one of `elbo` and `iwae K`, not both", at: a.location(of: "iwae"))
+        }
+        var kind = BoundKind.elbo
+        if a.has("iwae") {
+            let k = try a.int("iwae", default: 1, minimum: 1)
+            guard k <= 100_000 else { throw LocatedError("`iwae` \(k) samples is too many (at most 100000)", at: a.location(of: "iwae")) }
+            kind = .iwae(k)
+        }
+        let corruption = try a.noise() ?? Corruption.none
+        let seed = try a.seed()
+        let label = (kind == .elbo ? "ELBO" : "IWAE-\(kind.samples)") + (corruption.isIdentity ? "" : ", noise \(corruption)")
+        // Score in chunks: live progress, and Ctrl-C stops between chunks.
+        let chunk = max(1, min(data.count, 200_000 / max(1, kind.samples)))
+        var values: [Double] = []
+        values.reserveCapacity(data.count)
+        var start = 0, index: UInt64 = 0
+        let clock = ContinuousClock()
+        let began = clock.now
+        defer { sink.progressDone() }
+        while start < data.count {
+            if interrupt.isSet {
+                interrupt.reset()
+                throw LocatedError("bound interrupted after \(start) of \(data.count) examples", at: a.call.location)
+            }
+            let end = min(data.count, start + chunk)
+            values += perExampleBounds(handle.model, on: data.x.rows(start..<end), kind: kind,
+                                       seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15, corruption: corruption)
+            start = end; index += 1
+            if start < data.count {
+                let elapsed = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) * 1e-18
+                let eta = elapsed / Double(start) * Double(data.count - start)
+                sink.progress("bound \(label)  \(start)/\(data.count) examples  ETA \(Interpreter.clockTime(eta))")
+            }
+        }
+        let estimate = BoundEstimate(kind: kind, values: values)
+        guard estimate.mean.isFinite else {
+            throw LocatedError("the bound is not finite (\(formatNumber(estimate.mean)))", at: a.call.location,
+                               suggestion: "the model may have diverged; train with a smaller `lr` or with `clip 5`")
+        }
+        return .bound(BoundValue(value: estimate.mean, se: estimate.standardError, count: estimate.count, label: label))
+    }
+
+    /// `bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent|elbo [exact | samples N] [noise gaussian σ]`.
+    private func exactBound(_ model: LinearGaussianModel, _ a: CommandArguments) throws -> Value {
+        var g = model
+        try a.reject(["iwae"], because: "does not apply to the linear-Gaussian model; its log p(x) is exact (`logpx`)")
+        let chosen = (Interpreter.exactQuantities + ["elbo"]).filter(a.has)
+        guard let quantity = chosen.first else {
+            throw LocatedError("say which quantity of the linear-Gaussian model", at: a.call.location,
+                               suggestion: "one of: \((Interpreter.exactQuantities + ["elbo"]).joined(separator: ", "))")
+        }
+        if chosen.count > 1 {
+            throw LocatedError("give one quantity, not both `\(chosen[0])` and `\(chosen[1])`", at: a.location(of: chosen[1]))
+        }
+        if a.has("exact") && a.has("samples") {
+            throw LocatedError("give one of `exact` and `samples N`", at: a.location(of: "samples"))
+        }
+        guard let (data, dataAt) = try a.dataset(keyword: "on") else {
+            throw LocatedError("`bound` needs data", at: a.call.location,
+                               suggestion: "write: bound G on xs logpx, with xs = sample G 100")
+        }
+        guard data.dimension == g.D else {
+            throw LocatedError("shape mismatch: the data has \(data.dimension) values per example but the model has D = \(g.D)",
+                               at: dataAt, suggestion: "draw data from the model with `sample G N`")
+        }
+        if let c = try a.noise() {
+            switch c {
+            case .none: g = g.withSigma(0)
+            case .gaussian(let s): g = g.withSigma(Double(s))
+            default:
+                throw LocatedError("the linear-Gaussian model has Gaussian corruption only", at: a.location(of: "noise"),
+                                   suggestion: "write: noise gaussian 0.5")
+            }
+        }
+        let names = ["logpx": "log p(x)", "dvae": "L_dvae", "cvae": "L_cvae", "kl_post": "E KL(q‖p(z|x))",
+                     "kl_marginal": "E KL(q‖q̃)", "independent": "L_ind", "elbo": "ELBO"]
+        let rows = (0..<data.count).map { i in data.x.row(i).map(Double.init) }
+        if a.has("samples") {
+            let n = try a.int("samples", default: 2, minimum: 2)
+            guard n <= 10_000_000 / max(1, rows.count) else {
+                throw LocatedError("`samples` \(n) is too many for \(rows.count) examples", at: a.location(of: "samples"))
+            }
+            var rng = RNG(seed: try a.seed())
+            let parts = rows.map { g.monteCarlo($0, samples: n, rng: &rng) }
+            let mc = LinearGaussianMonteCarlo.average(parts)
+            let e: MonteCarloEstimate
+            switch quantity {
+            case "logpx": e = mc.logMarginal
+            case "dvae": e = mc.dvae
+            case "cvae": e = mc.cvae
+            case "kl_post": e = mc.klToPosterior
+            case "kl_marginal": e = mc.klToMarginalEncoder
+            case "independent": e = mc.independentMiddle
+            default: e = mc.elbo
+            }
+            return .bound(BoundValue(value: e.mean, se: e.standardError, count: rows.count,
+                                     label: "Monte Carlo \(names[quantity]!), \(n) samples, σ=\(formatNumber(g.sigma))"))
+        }
+        let values = rows.map { x -> Double in
+            switch quantity {
+            case "logpx": return g.logMarginal(x)
+            case "dvae": return g.dvaeBound(x)
+            case "cvae": return g.cvaeBound(x)
+            case "kl_post": return g.expectedKLToPosterior(x)
+            case "kl_marginal": return g.expectedKLToMarginalEncoder(x)
+            case "independent": return g.independentMiddleTerm(x)
+            default: return g.elbo(x)
+            }
+        }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let se = values.count > 1
+            ? (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) / Double(values.count)).squareRoot()
+            : 0
+        return .bound(BoundValue(value: mean, se: se, count: values.count,
+                                 label: "exact \(names[quantity]!), σ=\(formatNumber(g.sigma))"))
+    }
+}

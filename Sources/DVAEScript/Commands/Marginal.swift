@@ -1,0 +1,166 @@
+import DVAE
+import Foundation
+
+/// Moment and normality statistics of samples of the marginal encoder q̃(z|x).
+struct StatisticsValue: CustomStringConvertible {
+    /// The engine's statistics of the draws.
+    var moments: MomentStatistics
+    /// Mixture components when q̃ was enumerated exactly (Example 1), else nil.
+    var components: Int?
+    /// What was sampled, for the description.
+    var title: String
+
+    /// Member names for `help` and suggestions.
+    static let memberNames = ["count", "mean", "variance", "skewness", "kurtosis", "jb_p", "mardia_skew_p",
+                              "mardia_kurt_p", "normal_p", "components"]
+
+    /// The smallest normality p-value (per-dimension Jarque–Bera and Mardia's two tests).
+    var normalP: Double {
+        (moments.jarqueBeraPValue + [moments.mardiaSkewnessPValue, moments.mardiaKurtosisPValue]).filter { !$0.isNaN }.min() ?? .nan
+    }
+
+    /// `.name`.
+    func member(_ name: String) -> Value? {
+        func list(_ xs: [Double]) -> Value { .list(xs.map { .number($0) }) }
+        switch name {
+        case "count": return .number(Double(moments.count))
+        case "mean": return list(moments.mean)
+        case "variance": return list(moments.covariance.diagonalValues)
+        case "skewness": return list(moments.skewness)
+        case "kurtosis": return list(moments.excessKurtosis)
+        case "jb_p": return list(moments.jarqueBeraPValue)
+        case "mardia_skew_p": return .number(moments.mardiaSkewnessPValue)
+        case "mardia_kurt_p": return .number(moments.mardiaKurtosisPValue)
+        case "normal_p": return .number(normalP)
+        case "components": return components.map { .number(Double($0)) } ?? .nothing
+        default: return nil
+        }
+    }
+
+    /// A few lines: sizes, moments per latent unit, the tests.
+    var description: String {
+        func fmt(_ xs: [Double]) -> String { "[" + xs.map { formatFixed($0, 3) }.joined(separator: " ") + "]" }
+        var lines = ["\(title): \(moments.count) draws" + (components.map { ", mixture of \($0) Gaussians" } ?? "")]
+        lines.append("  mean \(fmt(moments.mean))  variance \(fmt(moments.covariance.diagonalValues))")
+        lines.append("  skewness \(fmt(moments.skewness))  excess kurtosis \(fmt(moments.excessKurtosis))")
+        lines.append("  normality p-values: Jarque–Bera \(fmt(moments.jarqueBeraPValue)), Mardia skew "
+                     + "\(formatFixed(moments.mardiaSkewnessPValue, 3)), kurtosis \(formatFixed(moments.mardiaKurtosisPValue, 3))")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Interpreter {
+    /// `marginal ENC at X noise KIND LEVEL [samples N] [enumerate] [seed S]`.
+    func marginal(_ a: CommandArguments) throws -> Value {
+        guard let first = a.call.positional.first else {
+            throw LocatedError("`marginal` needs an encoder: a model, a linear-Gaussian model or `example2`", at: a.call.location,
+                               suggestion: "usage: \(a.spec.usage)")
+        }
+        guard let (xValue, xAt) = try a.value("at") else {
+            throw LocatedError("`marginal` needs the clean input", at: a.call.location, suggestion: "write: at [0.3] or at data[0]")
+        }
+        var x: [Double]
+        switch xValue {
+        case .list:
+            x = try CallArguments(function: "at", values: [xValue], locations: [xAt], location: xAt).numbers(0)
+        case .dataset(let d):
+            guard d.count == 1 else {
+                throw LocatedError("`at` needs one example, got a dataset of \(d.count)", at: xAt, suggestion: "pick one: DATA[0]")
+            }
+            x = d.x.row(0).map(Double.init)
+        default:
+            throw LocatedError("`at` needs a list of numbers or a one-example dataset, got \(xValue.typeWithArticle)", at: xAt)
+        }
+        guard !x.isEmpty else { throw LocatedError("`at` needs at least one number", at: xAt) }
+        guard let corruption = try a.noise() else {
+            throw LocatedError("`marginal` needs a `noise`", at: a.call.location, suggestion: "for example: noise gaussian 0.5")
+        }
+        let count = try a.int("samples", default: 5000, minimum: 10)
+        guard count <= 1_000_000 else { throw LocatedError("`samples` is at most 1000000", at: a.location(of: "samples")) }
+        var rng = RNG(seed: try a.seed())
+
+        // The encoder: (μ, log σ²) of a batch of corrupted inputs.
+        let encode: ([[Double]]) -> [(mu: [Double], logVar: [Double])]
+        let name: String
+        if case .variable("example2") = first.kind, a.env.lookup("example2") == nil {
+            guard x.count == 1 else {
+                throw LocatedError("`example2` is a scalar encoder: `at` needs one number, got \(x.count)", at: xAt)
+            }
+            encode = { $0.map { xt in ([tanh(2 * xt[0])], [log(0.1 + xt[0] * xt[0])]) } }
+            name = "q̃(z|x) of Example 2's non-linear encoder"
+        } else {
+            let v = try evaluate(first, in: a.env)
+            switch v {
+            case .exactModel(let g):
+                guard x.count == g.D else {
+                    throw LocatedError("shape mismatch: `at` has \(x.count) values but the model has D = \(g.D)", at: xAt)
+                }
+                let logV = g.Vdiag.map { log($0) }
+                encode = { $0.map { xt in (g.encoderMean(xt), logV) } }
+                name = "q̃(z|x) of the linear-Gaussian encoder"
+            case .model(let handle):
+                guard x.count == handle.model.config.inputSize else {
+                    throw LocatedError("shape mismatch: `at` has \(x.count) values but the model expects \(handle.model.config.inputSize)",
+                                       at: xAt)
+                }
+                let model = handle.model
+                encode = { rows in
+                    let t = Tensor(rows: rows.count, cols: x.count, values: rows.flatMap { $0.map(Float.init) })
+                    let (mu, lv) = model.encode(t)
+                    return (0..<rows.count).map { i in (mu.row(i).map(Double.init), lv.row(i).map(Double.init)) }
+                }
+                name = "q̃(z|x) of the model's encoder"
+            default:
+                throw LocatedError("`marginal` needs an encoder (a model, a linear-Gaussian model or `example2`), got \(v.typeWithArticle)",
+                                   at: first.location)
+            }
+        }
+
+        if a.has("enumerate") {
+            guard corruption.isDiscrete else {
+                throw LocatedError("`enumerate` needs a discrete corruption (bitflip or salt_pepper); Gaussian noise has infinitely many outcomes",
+                                   at: a.location(of: "enumerate"))
+            }
+            guard x.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+                throw LocatedError("`enumerate` needs a binary input (every value 0 or 1)", at: xAt)
+            }
+            guard x.count <= Corruption.maximumEnumerationDimension else {
+                throw LocatedError("`enumerate` lists 2^D corrupted inputs: D = \(x.count) is too large (at most \(Corruption.maximumEnumerationDimension))",
+                                   at: xAt)
+            }
+            let outcomes: [(xTilde: [Float], probability: Double)]
+            do {
+                outcomes = try corruption.enumerateCorruptions(of: x.map(Float.init))
+            } catch {
+                throw LocatedError("cannot enumerate: \(error)", at: a.location(of: "enumerate"))
+            }
+            let encoded = encode(outcomes.map { $0.xTilde.map(Double.init) })
+            let mixture = GaussianMixture(weights: outcomes.map(\.probability), means: encoded.map(\.mu),
+                                          logVariances: encoded.map(\.logVar))
+            let draws = mixture.sample(count: count, rng: &rng)
+            return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: mixture.weights.count,
+                                               title: name + ", enumerated"))
+        }
+
+        // Monte Carlo: x̃ ~ p(x̃|x), then z ~ q(z|x̃), in batches.
+        var draws = DenseMatrix(rows: count, cols: 0)
+        var filled = 0
+        let xTensor = Tensor(rows: 1, cols: x.count, values: x.map(Float.init))
+        while filled < count {
+            let n = min(1000, count - filled)
+            var rows: [[Double]] = []
+            rows.reserveCapacity(n)
+            for _ in 0..<n { rows.append(corruption.apply(xTensor, rng: &rng).row(0).map(Double.init)) }
+            let encoded = encode(rows)
+            if draws.cols == 0 { draws = DenseMatrix(rows: count, cols: encoded[0].mu.count) }
+            for (i, e) in encoded.enumerated() {
+                for j in 0..<e.mu.count {
+                    draws[filled + i, j] = e.mu[j] + exp(0.5 * e.logVar[j]) * ExactGaussian.standardNormal(&rng)
+                }
+            }
+            filled += n
+        }
+        return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: nil,
+                                           title: name + ", noise \(corruption)"))
+    }
+}

@@ -1,0 +1,24 @@
+/// Tab completion for the REPL.
+extension Interpreter {
+    /// Completions of `prefix`, the word under the cursor in `line`: after a command name, that
+    /// command's keywords come first; then variables, commands, keywords and functions.
+    public func completions(prefix: String, line: String) -> [String] {
+        var candidates: [String] = []
+        // The command this word belongs to: the last command name before the cursor.
+        let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+        if let command = words.last(where: { CommandSpec.named($0) != nil }), let spec = CommandSpec.named(command) {
+            candidates += spec.keywords.map(\.name)
+            if words.last == "noise" || words.last == "objective" || words.last == "encoder" || words.last == "decoder" {
+                if let k = spec.keyword(words.last!), case .word(_, let choices)? = k.slots.first { candidates = choices + candidates }
+                if words.last == "noise" { candidates = CommandSpec.noiseKinds + candidates }
+            }
+        }
+        if words.first == "help" { candidates += Help.topics }
+        candidates += globals.visibleNames
+        candidates += CommandSpec.names
+        candidates += Parser.keywords
+        candidates += Builtins.names
+        var seen = Set<String>()
+        return candidates.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,52 @@
+import DVAE
+import DVAENotebook
+
+/// How values appear: `show` pictures and plots, and the display of a bare expression.
+extension Interpreter {
+    /// Largest number of images `show DATA` draws.
+    static let maximumShownImages = 64
+
+    /// The value of a bare expression statement, as a REPL would echo it.
+    func display(_ v: Value) {
+        switch v {
+        case .nothing: return
+        case .images(let g): sink.emit(.image(g))
+        case .curve(let c): sink.emit(.plot(c.plot))
+        default: say(v.text)
+        }
+    }
+
+    /// `show v`: images and datasets as pictures, reports and curves as plots, the rest as text.
+    func show(_ v: Value, at location: SourceLocation) throws {
+        switch v {
+        case .images(let g): sink.emit(.image(g))
+        case .dataset(let d): sink.emit(.image(Interpreter.grid(d)))
+        case .splits(let s):
+            say(v.description)
+            if s.train.count > 0 { sink.emit(.image(Interpreter.grid(s.train.subset(first: 16)))) }
+        case .report(let r):
+            guard !r.curve.points.isEmpty else { say(r.description); return }
+            sink.emit(.plot(r.curve.plot))
+        case .curve(let c):
+            guard !c.points.isEmpty else { say("empty curve"); return }
+            sink.emit(.plot(c.plot))
+        case .nothing:
+            throw LocatedError("nothing to show", at: location)
+        default:
+            say(v.text)
+        }
+    }
+
+    /// The first images of a dataset as a grid.
+    static func grid(_ d: Dataset) -> ImageGrid {
+        let n = min(d.count, maximumShownImages)
+        let title = n < d.count ? "\(d.name) (first \(n) of \(d.count))" : d.name
+        return ImageGrid(images: (0..<n).map { d.image($0) }, height: d.height, width: d.width,
+                         columns: min(n == 0 ? 1 : n, d.width >= 20 ? 8 : 16), title: title)
+    }
+
+    /// Calls a built-in function.
+    func callBuiltin(_ call: CallArguments) throws -> Value {
+        try Builtins.callPure(call)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import DVAE
+import Foundation
+
+/// `dvae bench`: times the reference training step and sgemm in the same run.
+struct BenchCommand: ParsableCommand {
+    /// Help text.
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark the reference DVAE training step (784-200-200-50, batch 100) and sgemm."
+    )
+
+    /// Timed steps.
+    @Option(name: .long, help: "Number of timed training steps.")
+    var steps: Int = 200
+
+    /// Untimed warm-up steps.
+    @Option(name: .long, help: "Number of untimed warm-up steps.")
+    var warmup: Int = 20
+
+    /// Machine-readable output.
+    @Flag(name: .long, help: "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops.")
+    var json = false
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+    }
+
+    func run() throws {
+        let result = runBenchmark(steps: steps, warmup: warmup)
+        if json {
+            print(Self.json(result))
+        } else {
+            print(Self.report(result))
+        }
+    }
+
+    /// One JSON object with the three headline numbers (and the run's size).
+    static func json(_ r: BenchmarkResult) -> String {
+        func number(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "null" }
+        return "{\"examples_per_second\": \(number(r.examplesPerSecond)), "
+            + "\"step_gflops\": \(number(r.achievedGFLOPs)), "
+            + "\"sgemm_gflops\": \(number(r.sgemmGFLOPs)), "
+            + "\"steps\": \(r.steps), \"batch_size\": \(r.batchSize), \"seconds\": \(number(r.seconds))}"
+    }
+
+    /// A short human-readable report.
+    static func report(_ r: BenchmarkResult) -> String {
+        var lines = [
+            "reference step: DVAE, salt-and-pepper 0.05, K=1 M=1, batch \(r.batchSize), 784-200-200-50 MLP",
+            String(format: "  %-22@ %10.1f", "examples/second" as NSString, r.examplesPerSecond),
+            String(format: "  %-22@ %10.2f  (%.3f GFLOP per step, %d steps in %.2f s)",
+                   "step GFLOP/s" as NSString, r.achievedGFLOPs, r.stepGFLOPs, r.steps, r.seconds),
+            String(format: "  %-22@ %10.2f  (flop-weighted over the step's shapes)", "sgemm GFLOP/s" as NSString, r.sgemmGFLOPs),
+            String(format: "  %-22@ %9.0f%%", "gemm share of step" as NSString, 100 * r.gemmTimeFraction),
+        ]
+        for shape in r.sgemmShapes {
+            lines.append(String(format: "    sgemm %4d×%-4d×%4d %8.2f GFLOP/s", shape.m, shape.n, shape.k, shape.gflops))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

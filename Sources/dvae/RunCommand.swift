@@ -1,0 +1,75 @@
+import ArgumentParser
+import DVAENotebook
+import DVAEScript
+import Foundation
+
+/// `dvae run FILE`: runs a notebook (Markdown with ```` ```dvae ```` blocks) or a plain script.
+struct RunCommand: ParsableCommand {
+    /// Help text.
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a notebook (.md) or a script (.dvae), printing each block's output.",
+        discussion: """
+        Exits 0 when every block ran and every assert held; otherwise prints FILE:LINE: error: … \
+        on standard error and exits 1. With --out, writes a rendered copy of the notebook with \
+        its outputs (text blocks, PNG pictures, SVG plots) into the directory.
+        """
+    )
+
+    /// The notebook or script.
+    @Argument(help: "Notebook (.md) or script (.dvae) to run.")
+    var file: String
+
+    /// Directory for the rendered copy.
+    @Option(name: .long, help: "Write the rendered notebook and its pictures into this directory.")
+    var out: String?
+
+    /// Quick protocol.
+    @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
+    var test = false
+
+    /// Variables to predefine (they override the notebook's top-level `let` of the same name).
+    @Option(name: .customLong("set"), parsing: .upToNextOption, help: "Override variables: --set name=value ...")
+    var settings: [String] = []
+
+    /// PNG upscale factor.
+    @Option(name: .long, help: "Integer upscale of PNG pictures in the rendered copy.")
+    var scale: Int = 2
+
+    func validate() throws {
+        guard scale >= 1, scale <= 16 else { throw ValidationError("--scale must be between 1 and 16") }
+    }
+
+    func run() throws {
+        let settings = try ScriptSettings(settings)
+        let notebook: Notebook
+        do {
+            notebook = try Notebook.load(path: file)
+        } catch {
+            printError("dvae: cannot read \(file): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        let runner = NotebookRunner(options: InterpreterOptions(testMode: test, variables: settings.dictionary),
+                                    forward: TerminalSink.standardOutput())
+        InterruptHandling.install()
+        InterruptHandling.beginCommand(runner.interpreter.interrupt)
+        let outcome: NotebookRunner.Outcome
+        do {
+            outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
+        } catch {
+            printError("dvae: cannot write the rendered copy: \(error)")
+            throw ExitCode(2)
+        }
+        InterruptHandling.endCommand()
+        runner.collector.progressDone()
+        if let out, !outcome.writtenFiles.isEmpty {
+            let pictures = outcome.writtenFiles.count - 1
+            printError("dvae: wrote \((out as NSString).appendingPathComponent(NotebookRenderer(notebook: notebook, outputDirectory: out).markdownFileName))"
+                       + (pictures > 0 ? " and \(pictures) picture file\(pictures == 1 ? "" : "s")" : ""))
+        }
+        if let error = outcome.error {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+}

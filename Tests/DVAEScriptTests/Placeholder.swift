@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderDVAEScriptTests: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+
+/// `dvae run FILE`: exit codes, error locations, rendered copies.
+final class RunCommandTests: XCTestCase {
+    let passing = """
+    # A passing notebook
+
+    Some prose.
+
+    ```dvae
+    let a = 20
+    print a + 1
+    ```
+
+    ```python
+    this is not run
+    ```
+
+    ```dvae
+    let d = load "synthetic"
+    show d.test[0:4]
+    assert a == 20
+    ```
+
+    """
+
+    let failing = """
+    # A failing notebook
+
+    ```dvae
+    let a = 1
+    print "first"
+    ```
+
+    Text.
+
+    ```dvae
+    print "second"
+    assert a == 2
+    print "not reached"
+    ```
+
+    ```dvae
+    print "third"
+    ```
+
+    """
+
+    func write(_ text: String, name: String, in dir: String) throws -> String {
+        let path = (dir as NSString).appendingPathComponent(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testPassingNotebookExitsZero() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write(passing, name: "pass.md", in: dir)
+        let result = try DVAEBinary.run(["run", path], environment: ["NO_COLOR": "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("21\n"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("not run"))
+    }
+
+    func testFailingNotebookReportsNotebookLineAndStops() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write(failing, name: "fail.md", in: dir)
+        let result = try DVAEBinary.run(["run", path])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("first"))
+        XCTAssertTrue(result.stdout.contains("second"))
+        XCTAssertFalse(result.stdout.contains("not reached"))
+        XCTAssertFalse(result.stdout.contains("third"))
+        // `assert a == 2` is line 11 of the notebook file.
+        XCTAssertTrue(result.stderr.contains("\(path):11:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("error:"), result.stderr)
+    }
+
+    func testSetOverridesTheNotebooksValue() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write(failing, name: "fail.md", in: dir)
+        let result = try DVAEBinary.run(["run", path, "--set", "a=2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("not reached"))
+    }
+
+    func testOutWritesRenderedCopyWithPNG() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write(passing, name: "pass.md", in: dir)
+        let out = dir + "/rendered"
+        let result = try DVAEBinary.run(["run", path, "--out", out])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let markdown = try String(contentsOfFile: out + "/pass.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("```text\n21\n```"), markdown)
+        XCTAssertTrue(markdown.contains("](pass-cell2-1.png)"), markdown)
+        let png = try Data(contentsOf: URL(fileURLWithPath: out + "/pass-cell2-1.png"))
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // IHDR: width and height, big-endian, at bytes 16..<24; 4 synthetic 12×12 images at scale 2.
+        let bytes = [UInt8](png)
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(height, 24)
+        XCTAssertEqual(width, 4 * 24 + 3)
+    }
+
+    func testOutOnFailureShowsTheErrorAndStops() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write(failing, name: "fail.md", in: dir)
+        let result = try DVAEBinary.run(["run", path, "--out", dir + "/o"])
+        XCTAssertNotEqual(result.status, 0)
+        let markdown = try String(contentsOfFile: dir + "/o/fail.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("fail.md:11:"), markdown)
+        XCTAssertFalse(markdown.contains("print \"third\""))
+    }
+
+    func testPlainScriptFile() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try write("let x = 3\nprint x * 2\nprint y\n", name: "s.dvae", in: dir)
+        let result = try DVAEBinary.run(["run", path])
+        XCTAssertEqual(result.stdout, "6\n")
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.hasPrefix("\(path):3:7: error:"), result.stderr)
+    }
+
+    func testMissingFile() throws {
+        let result = try DVAEBinary.run(["run", "/nonexistent/nb.md"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("/nonexistent/nb.md"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import XCTest
+
+/// The interactive REPL driven through a pseudo-terminal.
+final class TerminalSessionTests: XCTestCase {
+    func testErrorKeepsBindingsAndCtrlDExits() throws {
+        let home = try makeTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("let a = 20\n"),
+            .expect("dvae> "),
+            .send("print nope\n"),
+            .expect("<repl>:1:7: error: "),
+            .expect("dvae> "),
+            .send("print a + 1\n"),
+            .expect("21\r\n"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertEqual(t.status, 0, t.output)
+        let history = try String(contentsOfFile: home + "/.dvae_history", encoding: .utf8)
+        XCTAssertTrue(history.contains("let a = 20"), history)
+        XCTAssertTrue(history.contains("print a + 1"), history)
+    }
+
+    func testHistoryIsReadBack() throws {
+        let home = try makeTemporaryDirectory()
+        try "print 1234 + 1\n".write(toFile: home + "/.dvae_history", atomically: true, encoding: .utf8)
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("\u{1B}[A"),          // up arrow recalls the last line
+            .send("\r"),
+            .expect("1235\r\n"),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+    }
+
+    func testCtrlCClearsTheLineAndContinuationPrompt() throws {
+        let home = try makeTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("print 999"),
+            .send("\u{03}"),
+            .expect("\\^C"),
+            .expect("dvae> "),
+            .send("print [1\n"),
+            .expect("  \\.\\.\\.> "),
+            .send("2]\n"),
+            .expect("\\[1,? 2\\]"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertFalse(t.output.contains("999\r\n"), "the cleared line must not run")
+    }
+
+    func testCtrlCStopsTrainingAndKeepsTheSession() throws {
+        let home = try makeTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("let d = load \"synthetic\"\n"),
+            .expect("dvae> "),
+            .send("let m = model vae for d.train hidden [50] latent 4\n"),
+            .expect("dvae> "),
+            .send("train m on d.train epochs 100000\n"),
+            .expect("epoch 1/100000"),
+            .pause(0.5),
+            .send("\u{03}"),
+            .expect("interrupted"),
+            .expect("dvae> "),
+            .send("print 6 * 7\n"),
+            .expect("42\r\n"),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertEqual(t.status, 0)
+    }
+
+    func testTabCompletesWordsAndPaths() throws {
+        let home = try makeTemporaryDirectory()
+        try "print 5\n".write(toFile: home + "/unique_notebook_name.dvae", atomically: true, encoding: .utf8)
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("let alphabet_soup = 3\n"),
+            .expect("dvae> "),
+            .send("print alphabet_s\t"),
+            .expect("alphabet_soup"),
+            .send("+ 1\n"),
+            .expect("4\r\n"),
+            .expect("dvae> "),
+            .send("run \"\(home)/unique_no\t"),
+            .expect("unique_notebook_name.dvae"),
+            .send("\n"),
+            .expect("5\r\n"),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+    }
+
+    func testPicturesUseColourOnATerminal() throws {
+        let home = try makeTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("show (load \"synthetic\").test[0:2]\n"),
+            .expect("▀"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertTrue(t.output.contains("\u{1B}[38;5;"))
+    }
+}
