@@ -5,7 +5,8 @@ extension Interpreter {
     public func completions(prefix: String, line: String) -> [String] {
         var candidates: [String] = []
         // The command this word belongs to: the last command name before the cursor.
-        let words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+        var words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+        if !prefix.isEmpty, line.hasSuffix(prefix), words.last == prefix { words.removeLast() }
         if let command = words.last(where: { CommandSpec.named($0) != nil }), let spec = CommandSpec.named(command) {
             candidates += spec.keywords.map(\.name)
             if words.last == "noise" || words.last == "objective" || words.last == "encoder" || words.last == "decoder" {

@@ -65,6 +65,7 @@ enum Value {
     /// The type name with an article, for messages: "a number", "an image".
     var typeWithArticle: String {
         let name = typeName
+        if case .splits = self { return name }
         return ("aeiou".contains(name.first!) ? "an " : "a ") + name
     }
 

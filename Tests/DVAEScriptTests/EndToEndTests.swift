@@ -143,7 +143,7 @@ final class EndToEndTests: XCTestCase {
         print t
         """, file: "e2e")
         let table = sink.texts.last!
-        XCTAssertTrue(table.hasPrefix("noise  bound"), table)
+        XCTAssertTrue(table.hasPrefix("noise           bound  better than clean"), table)
         XCTAssertEqual(table.split(separator: "\n").count, 4, table)
     }
 

@@ -59,7 +59,7 @@ final class InterpreterTests: XCTestCase {
         """)
         XCTAssertEqual(text, """
         2
-        noise  bound    verdict
+        noise    bound  verdict
         ─────  ───────  ───────
             0  -101.25  holds
          0.05    -99.5  fails
