@@ -35,7 +35,8 @@ public final class Trainer {
 
     /// Trains from epoch `epochsCompleted + 1` to `config.epochs`, calling `onEvent` after every
     /// step and epoch; returning `.stop` ends the run at once with all applied updates kept.
-    /// `validation`, when given, is scored with the ELBO after each epoch (fixed seed).
+    /// `validation`, when given, is scored with the ELBO after each epoch (fixed seed). The
+    /// optimiser's hyper-parameters are set from `config.adam` at the start (its state is kept).
     @discardableResult
     public func run(train: Dataset, validation: Dataset? = nil,
                     onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) -> TrainingReport {
