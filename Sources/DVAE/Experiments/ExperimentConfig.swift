@@ -1,0 +1,147 @@
+/// Everything that determines one table cell: the data, the architecture, the training run and
+/// the test bounds to report.
+///
+/// Two configurations with equal fields are the same cell; `key` names its cached result (see
+/// `ExperimentKey`). Every field is part of the key, so changing anything — including the seed or
+/// the optional extra IWAE-k column — is a different cell. Fields that an objective ignores (`M`
+/// and `corruption` for `vae` / `iwae`) are still part of the key: write them as `1` and `.none`.
+///
+/// The test bound is always computed on the clean test split (`testCount` examples): the ELBO
+/// for `vae` / `dvae`, IWAE-K for `iwae` / `diwae` (see `testBoundKind`), plus IWAE-`extraIWAE`
+/// when that is set (5000 in the paper).
+public struct ExperimentConfig: Codable, Hashable, Sendable {
+    /// The dataset's name as `DataSplits.name` reports it, e.g. `"binarized_mnist"`, `"frey"`,
+    /// `"synthetic"`. `ExperimentRunner` refuses data whose name differs.
+    public var dataset: String
+    /// Training examples used: the first `trainCount` of the training split (nil: all of it).
+    public var trainCount: Int?
+    /// Validation examples scored (ELBO) after every epoch for the learning curve: the first
+    /// `validCount` of the validation split; 0 (the default) skips validation, nil uses all of it.
+    public var validCount: Int?
+    /// Test examples the bounds are computed on: the first `testCount` of the test split (nil: all).
+    public var testCount: Int?
+    /// The architecture (weights are initialised from `seed`).
+    public var model: ModelConfig
+    /// The training objective.
+    public var objective: ObjectiveKind
+    /// K, latent samples per (corrupted) input during training; also the k of the IWAE-K test
+    /// bound of `iwae` / `diwae`.
+    public var K: Int
+    /// M, corruptions per example during training (`dvae` / `diwae`).
+    public var M: Int
+    /// The training corruption p(x̃|x) (`dvae` / `diwae`); the test bound never corrupts.
+    public var corruption: Corruption
+    /// Number of training epochs.
+    public var epochs: Int
+    /// Minibatch size.
+    public var batchSize: Int
+    /// Adam's learning rate (the other Adam settings are the defaults of `AdamConfig`).
+    public var learningRate: Float
+    /// Global gradient-norm clipping threshold (nil: no clipping).
+    public var clipNorm: Float?
+    /// The seed of the weights, the training streams and the bound estimates.
+    public var seed: UInt64
+    /// When set, the k of an extra IWAE-k test bound (the paper's IWAE-5000 column).
+    public var extraIWAE: Int?
+
+    /// A configuration; the defaults are a tiny quick-protocol cell on the synthetic data.
+    public init(dataset: String = "synthetic", trainCount: Int? = nil, validCount: Int? = 0,
+                testCount: Int? = nil,
+                model: ModelConfig = ModelConfig(inputSize: 144, height: 12, width: 12, encoderHidden: [200],
+                                                  latent: 50, decoderHidden: [200]),
+                objective: ObjectiveKind = .dvae, K: Int = 1, M: Int = 1, corruption: Corruption = .none,
+                epochs: Int = 10, batchSize: Int = 100, learningRate: Float = 1e-3, clipNorm: Float? = nil,
+                seed: UInt64 = 0, extraIWAE: Int? = nil) {
+        self.dataset = dataset
+        self.trainCount = trainCount
+        self.validCount = validCount
+        self.testCount = testCount
+        self.model = model
+        self.objective = objective
+        self.K = K
+        self.M = M
+        self.corruption = corruption
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.clipNorm = clipNorm
+        self.seed = seed
+        self.extraIWAE = extraIWAE
+    }
+
+    /// The cache key of this configuration (`ExperimentKey.key(for:)`): 16 lowercase hex digits.
+    public var key: String { ExperimentKey.key(for: self) }
+
+    /// The objective the trainer maximises.
+    public var objectiveConfig: ObjectiveConfig {
+        ObjectiveConfig(kind: objective, K: K, M: M, corruption: corruption)
+    }
+
+    /// The trainer's settings (seeded with `seed`; per-epoch validation when `validCount` ≠ 0).
+    public var trainConfig: TrainConfig {
+        TrainConfig(objective: objectiveConfig, epochs: epochs, batchSize: batchSize,
+                    adam: AdamConfig(lr: learningRate), clipNorm: clipNorm, seed: seed,
+                    validateEveryEpoch: validCount != 0)
+    }
+
+    /// The bound of the trained objective on clean test data: ELBO for `vae` / `dvae`,
+    /// IWAE-K for `iwae` / `diwae`.
+    public var testBoundKind: BoundKind {
+        objective.isImportanceWeighted ? .iwae(K) : .elbo
+    }
+
+    /// The same cell with another seed (one seed of a mean ± std group).
+    public func with(seed: UInt64) -> ExperimentConfig {
+        var c = self
+        c.seed = seed
+        return c
+    }
+
+    /// The same cell with another training corruption (one noise level of a table row).
+    public func with(corruption: Corruption) -> ExperimentConfig {
+        var c = self
+        c.corruption = corruption
+        return c
+    }
+
+    /// This configuration with the seed set to 0: equal for every seed of one cell, so it groups
+    /// results for `ExperimentSummary`.
+    public var ignoringSeed: ExperimentConfig { with(seed: 0) }
+
+    /// Hashes every field (consistent with the synthesised `==`).
+    public func hash(into h: inout Hasher) {
+        h.combine(dataset)
+        h.combine(trainCount)
+        h.combine(validCount)
+        h.combine(testCount)
+        h.combine(model.inputSize)
+        h.combine(model.height)
+        h.combine(model.width)
+        h.combine(model.encoder)
+        h.combine(model.encoderHidden)
+        h.combine(model.latent)
+        h.combine(model.decoder)
+        h.combine(model.decoderHidden)
+        h.combine(objective)
+        h.combine(K)
+        h.combine(M)
+        h.combine(corruption.name)
+        h.combine(corruption.level)
+        h.combine(epochs)
+        h.combine(batchSize)
+        h.combine(learningRate)
+        h.combine(clipNorm)
+        h.combine(seed)
+        h.combine(extraIWAE)
+    }
+}
+
+extension ExperimentConfig: CustomStringConvertible {
+    /// A one-line summary, e.g. `synthetic dvae K1 M1 salt_pepper 0.1 mlp[200]-50 10ep seed 0`.
+    public var description: String {
+        let enc = "\(model.encoder.rawValue)\(model.encoderHidden)-\(model.latent)"
+        var s = "\(dataset) \(objective.rawValue) K\(K) M\(M) \(corruption) \(enc) \(epochs)ep seed \(seed)"
+        if let k = extraIWAE { s += " +iwae-\(k)" }
+        return s
+    }
+}
