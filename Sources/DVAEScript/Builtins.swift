@@ -96,7 +96,11 @@ struct CallArguments {
                 }
                 return x
             }
-        case .range(let lo, let hi): return (lo..<max(lo, hi)).map(Double.init)
+        case .range(let lo, let hi):
+            guard hi - lo <= Interpreter.maximumRangeLength else {
+                throw LocatedError("the range \(lo):\(hi) is too long (at most \(Interpreter.maximumRangeLength))", at: locations[i])
+            }
+            return (lo..<max(lo, hi)).map(Double.init)
         default:
             throw LocatedError("`\(function)` needs a list of numbers, got \(values[i].typeWithArticle)", at: locations[i])
         }

@@ -19,8 +19,12 @@ extension Interpreter {
     /// `show v`: images and datasets as pictures, reports and curves as plots, the rest as text.
     func show(_ v: Value, at location: SourceLocation) throws {
         switch v {
-        case .images(let g): sink.emit(.image(g))
-        case .dataset(let d): sink.emit(.image(Interpreter.grid(d)))
+        case .images(let g):
+            guard !g.images.isEmpty else { throw LocatedError("nothing to show: no images", at: location) }
+            sink.emit(.image(g))
+        case .dataset(let d):
+            guard d.count > 0 else { throw LocatedError("nothing to show: the dataset `\(d.name)` is empty", at: location) }
+            sink.emit(.image(Interpreter.grid(d)))
         case .splits(let s):
             say(v.description)
             if s.train.count > 0 { sink.emit(.image(Interpreter.grid(s.train.subset(first: 16)))) }

@@ -25,6 +25,8 @@ public final class Interpreter {
     var seedCounter: UInt64 = 0
     /// Datasets already read from disk, by name and search path (loading MNIST takes seconds).
     var loadCache: [String: DataSplits] = [:]
+    /// The longest range a loop or `list(…)` expands.
+    static let maximumRangeLength = 10_000_000
     /// Names given with `--set`, which top-level `let` does not overwrite.
     private let overridden: Set<String>
 
@@ -148,7 +150,12 @@ public final class Interpreter {
             let items: [Value]
             switch sequence {
             case .list(let xs): items = xs
-            case .range(let lo, let hi): items = (lo..<max(lo, hi)).map { .number(Double($0)) }
+            case .range(let lo, let hi):
+                guard hi - lo <= Interpreter.maximumRangeLength else {
+                    throw LocatedError("the range \(lo):\(hi) is too long to loop over (at most \(Interpreter.maximumRangeLength))",
+                                       at: sequenceExpr.location)
+                }
+                items = (lo..<max(lo, hi)).map { .number(Double($0)) }
             default:
                 throw LocatedError("`for` needs a list or a range, got \(sequence.typeWithArticle)", at: sequenceExpr.location,
                                    suggestion: "for example: for p in [0 0.05 0.1] { … } or for i in 0:5 { … }")

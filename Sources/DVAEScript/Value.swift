@@ -105,6 +105,7 @@ extension Value: CustomStringConvertible {
             return "\(s.name): train \(s.train.count), valid \(s.valid.count), test \(s.test.count) "
                 + "\(s.train.kind.rawValue) images \(s.train.height)×\(s.train.width)"
         case .dataset(let d):
+            if d.height == 1 { return "\(d.name): \(d.count) \(d.kind.rawValue) examples of \(d.width) values" }
             return "\(d.name): \(d.count) \(d.kind.rawValue) images \(d.height)×\(d.width)"
         case .model(let m): return m.description
         case .exactModel(let g):
@@ -162,7 +163,7 @@ final class ModelHandle: CustomStringConvertible {
         let hidden = c.encoderHidden.map(String.init).joined(separator: " ")
         var s = "vae \(c.inputSize)-[\(hidden)]-\(c.latent) \(c.encoder.rawValue)/\(c.decoder.rawValue), "
             + "\(model.parameterCount) parameters"
-        s += epochsTrained > 0 ? ", trained \(epochsTrained) epochs" : ", untrained"
+        s += epochsTrained > 0 ? ", trained \(epochsTrained) epoch\(epochsTrained == 1 ? "" : "s")" : ", untrained"
         return s
     }
 }

@@ -98,6 +98,7 @@ report(True, None, status)
         process.standardOutput = out
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        try? data.write(to: URL(fileURLWithPath: "/tmp/ptydump.json"))
         process.waitUntilExit()
         guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             XCTFail("the pty driver printed no transcript")

@@ -59,8 +59,12 @@ extension Interpreter {
             }
         }
         if let n = subset {
-            splits = DataSplits(name: splits.name, train: splits.train.subset(first: n),
-                                valid: splits.valid.subset(first: n), test: splits.test.subset(first: n))
+            func first(_ d: Dataset) -> Dataset {
+                var s = d.subset(first: n)
+                s.name = d.name
+                return s
+            }
+            splits = DataSplits(name: splits.name, train: first(splits.train), valid: first(splits.valid), test: first(splits.test))
         }
         if splits.train.count == 0 && splits.valid.count == 0 && splits.test.count == 0 {
             throw LocatedError("the dataset \"\(name)\" is empty", at: nameLocation)
