@@ -244,4 +244,17 @@ final class ErrorTests: XCTestCase {
             XCTAssertEqual((e as? ScriptError)?.message, "interrupted")
         }
     }
+
+    func testResourceGuards() {
+        assertError("for i in 0:100000000000 { print i }", at: 1, 11, "is too long to loop over")
+        assertError("print sum(0:100000000000)", at: 1, 12, "is too long")
+        assertError(prelude + "show d.test[0:0]", at: 3, 6, "nothing to show")
+        assertError(prelude + "let m2 = model vae hidden [20000000]", at: 3, 27, "too large")
+        assertError(prelude + "let b = bound m on d.test iwae 0", at: 3, 32, "`iwae` cannot be less than 1, got 0")
+    }
+
+    func testModelShapeOptions() {
+        assertError("let m = model vae input 10 shape [3 3]", at: 1, 34, "`shape` 3×3 has 9 pixels but `input` is 10")
+        assertError("let m = model vae shape [2]", at: 1, 25, "`shape` needs two numbers [H W], got 1")
+    }
 }

@@ -1,0 +1,182 @@
+import Foundation
+
+/// Computes table cells: train one `ExperimentConfig` and measure its test bounds, reusing and
+/// filling a `ResultCache`.
+public enum ExperimentRunner {
+    /// Returns the finished result of `config` on `data`.
+    ///
+    /// With a cache:
+    /// - a hit is returned as is (`cached == true`) without training;
+    /// - when `config.extraIWAE` is set and the same cell *without* the extra bound is cached with
+    ///   its model, that model is loaded and only the extra bound is computed (no retraining);
+    /// - otherwise the model is built from `config.seed`, trained with `Trainer` (resuming from
+    ///   `<key>.partial.safetensors` when an earlier run was interrupted), and the test bounds are
+    ///   estimated on the clean first `testCount` test examples with `estimateBound` (seed
+    ///   `evaluationSeed(for:)`); the model is saved to `<key>.safetensors`, the result to
+    ///   `<key>.json`, and the partial checkpoint is deleted.
+    ///
+    /// While training, the state at an epoch boundary is saved to the partial checkpoint when at
+    /// least `checkpointInterval` seconds have passed since the last save, after the last epoch,
+    /// and whenever `onEvent` answers `.stop` to an `.epochEnd` event. A resumed run gives the same
+    /// numbers as an uninterrupted one (the trainer's epoch streams are seeded per epoch).
+    ///
+    /// Interruption: when `onEvent` returns `.stop`, nothing is stored as a result and
+    /// `ExperimentError.interrupted` is thrown (resumable when a partial checkpoint exists; the
+    /// updates after its epoch boundary are discarded on resume).
+    ///
+    /// Also throws `ExperimentError` for a configuration that does not fit the data
+    /// (`datasetMismatch`, `notEnoughData`, `shapeMismatch`, `invalidConfig`) and `.io` when the
+    /// cache cannot be written. Without a cache nothing is saved and `checkpointFile` is nil.
+    public static func run(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
+                           checkpointInterval: Double = 60,
+                           onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> ExperimentResult {
+        if let cache, let hit = cache.lookup(config) { return hit }
+        let splits = try prepare(config, data: data)
+        let clock = ContinuousClock()
+        let started = clock.now
+        func elapsed() -> Double { seconds(clock.now - started) }
+
+        if let cache, let derived = try deriveExtraBound(config, test: splits.test, cache: cache, elapsed: elapsed) {
+            return derived
+        }
+
+        let model = VAEModel(config: config.model, seed: config.seed)
+        let trainer = Trainer(model: model, config: config.trainConfig)
+        let partial = cache?.partialCheckpointPath(for: config)
+        var curve: [EpochRecord] = []
+        var previousWall = 0.0
+        if let partial, let resumed = ExperimentCheckpoint.resume(trainer, config: config, from: partial) {
+            curve = resumed.curve
+            previousWall = resumed.wallSeconds
+        }
+        let stepsPerEpoch = (splits.train.count + config.batchSize - 1) / config.batchSize
+        var savedEpoch: Int? = partial != nil && trainer.epochsCompleted > 0 ? trainer.epochsCompleted : nil
+        var lastSave = clock.now
+        let report = trainer.run(train: splits.train, validation: splits.valid) { event in
+            let control = onEvent(event)
+            if case .epochEnd(let record) = event {
+                curve.append(record)
+                if let partial, control == .stop || trainer.epochsCompleted >= config.epochs
+                    || seconds(clock.now - lastSave) >= checkpointInterval {
+                    // Best effort: a failed save only loses resumability, never the run.
+                    if (try? ExperimentCheckpoint.save(trainer, config: config, curve: curve,
+                                                       wallSeconds: previousWall + elapsed(), to: partial)) != nil {
+                        savedEpoch = trainer.epochsCompleted
+                        lastSave = clock.now
+                    }
+                }
+            }
+            return control
+        }
+        if report.stoppedEarly {
+            throw ExperimentError.interrupted(key: config.key, epochsCompleted: savedEpoch ?? report.epochsCompleted,
+                                              resumable: savedEpoch != nil)
+        }
+
+        let seed = evaluationSeed(for: config)
+        let testBound = estimateBound(model, on: splits.test, kind: config.testBoundKind, seed: seed)
+        let extraBound = config.extraIWAE.map { estimateBound(model, on: splits.test, kind: .iwae($0), seed: seed) }
+        let skipped = max(0, config.epochs * stepsPerEpoch - trainer.optimizer.step)
+        var result = ExperimentResult(config: config, testBound: testBound, extraBound: extraBound, curve: curve,
+                                      skippedSteps: skipped, checkpointFile: nil, wallSeconds: 0)
+        if let cache {
+            result.checkpointFile = cache.checkpointFileName(for: config)
+            result.wallSeconds = previousWall + elapsed()
+            let path = cache.checkpointPath(for: config)
+            do {
+                try ExperimentCheckpoint.save(trainer, config: config, curve: curve, wallSeconds: result.wallSeconds, to: path)
+            } catch {
+                throw ExperimentError.io(path: path, reason: "cannot save the trained model: \(error)")
+            }
+            result.checkpointPath = path
+            try cache.store(result)
+            if let partial { try? FileManager.default.removeItem(atPath: partial) }
+        } else {
+            result.wallSeconds = previousWall + elapsed()
+        }
+        return result
+    }
+
+    /// The seed of the test-bound estimates of `config` (fixed per configuration, so a resumed or
+    /// derived result equals a fresh one).
+    public static func evaluationSeed(for config: ExperimentConfig) -> UInt64 {
+        config.seed ^ 0x7E57_B0D5_0000_0001
+    }
+
+    /// The splits a configuration trains, validates and tests on.
+    struct Splits {
+        var train: Dataset
+        var valid: Dataset?
+        var test: Dataset
+    }
+
+    /// Checks `config` against `data` and cuts the subsets it asks for.
+    static func prepare(_ config: ExperimentConfig, data: DataSplits) throws -> Splits {
+        func invalid(_ reason: String) -> ExperimentError { .invalidConfig(reason: reason) }
+        guard config.K >= 1 else { throw invalid("K = \(config.K); need K ≥ 1") }
+        guard config.M >= 1 else { throw invalid("M = \(config.M); need M ≥ 1") }
+        guard config.epochs >= 0 else { throw invalid("epochs = \(config.epochs); need epochs ≥ 0") }
+        guard config.batchSize >= 1 else { throw invalid("batch size \(config.batchSize); need ≥ 1") }
+        guard config.learningRate.isFinite, config.learningRate > 0 else {
+            throw invalid("learning rate \(config.learningRate); need a finite positive rate")
+        }
+        if let clip = config.clipNorm, !(clip.isFinite && clip > 0) { throw invalid("clip norm \(clip); need a finite positive norm") }
+        if let k = config.extraIWAE, k < 1 { throw invalid("extra IWAE-\(k); need k ≥ 1") }
+        do { try config.corruption.validate() } catch { throw invalid("\(error)") }
+        for (name, count) in [("train", config.trainCount), ("valid", config.validCount), ("test", config.testCount)] {
+            if let n = count, n < 0 { throw invalid("\(name) count \(n); need ≥ 0") }
+        }
+
+        guard data.name == config.dataset else { throw ExperimentError.datasetMismatch(expected: config.dataset, found: data.name) }
+        let m = config.model
+        guard data.train.dimension == m.inputSize else {
+            throw ExperimentError.shapeMismatch(reason: "the data has \(data.train.dimension) pixels, the model expects \(m.inputSize)")
+        }
+        if m.encoder == .gru, data.train.height != m.height || data.train.width != m.width {
+            throw ExperimentError.shapeMismatch(reason: "the GRU encoder reads \(m.height)×\(m.width) images, the data is \(data.train.height)×\(data.train.width)")
+        }
+        func subset(_ d: Dataset, _ name: String, _ n: Int?) throws -> Dataset {
+            guard let n else { return d }
+            guard n <= d.count else { throw ExperimentError.notEnoughData(split: name, requested: n, available: d.count) }
+            return n == d.count ? d : d.subset(first: n)
+        }
+        let train = try subset(data.train, "train", config.trainCount)
+        guard train.count > 0 || config.epochs == 0 else { throw ExperimentError.notEnoughData(split: "train", requested: 1, available: 0) }
+        let test = try subset(data.test, "test", config.testCount)
+        guard test.count > 0 else { throw ExperimentError.notEnoughData(split: "test", requested: 1, available: 0) }
+        let valid: Dataset? = config.validCount == 0 ? nil : try subset(data.valid, "valid", config.validCount)
+        return Splits(train: train, valid: valid?.count == 0 ? nil : valid, test: test)
+    }
+
+    /// When `config` asks for an extra IWAE-k bound and the same cell without it is cached with
+    /// its model: loads that model, computes only the extra bound, and stores the result under
+    /// `config`'s key (with a copy of the checkpoint). Nil when there is nothing to reuse.
+    static func deriveExtraBound(_ config: ExperimentConfig, test: Dataset, cache: ResultCache,
+                                 elapsed: () -> Double) throws -> ExperimentResult? {
+        guard let k = config.extraIWAE else { return nil }
+        var base = config
+        base.extraIWAE = nil
+        guard let baseResult = cache.lookup(base), let baseCheckpoint = baseResult.checkpointPath,
+              let model = try? cache.loadModel(for: baseResult),
+              let bytes = FileManager.default.contents(atPath: baseCheckpoint) else { return nil }
+        let extra = estimateBound(model, on: test, kind: .iwae(k), seed: evaluationSeed(for: config))
+        let path = cache.checkpointPath(for: config)
+        do {
+            try writeFileAtomically([UInt8](bytes), to: path)
+        } catch {
+            throw ExperimentError.io(path: path, reason: "cannot copy the trained model: \(error)")
+        }
+        var result = ExperimentResult(config: config, testBound: baseResult.testBound, extraBound: extra,
+                                      curve: baseResult.curve, skippedSteps: baseResult.skippedSteps,
+                                      checkpointFile: cache.checkpointFileName(for: config),
+                                      wallSeconds: baseResult.wallSeconds + elapsed())
+        result.checkpointPath = path
+        try cache.store(result)
+        return result
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// A directory of finished table cells: `<key>.json` (an `ExperimentResult`) and
+/// `<key>.safetensors` (its trained model) per configuration, where `<key>` is
+/// `ExperimentConfig.key`.
+///
+/// Re-running a notebook reuses finished cells; separate processes (or machines sharing the
+/// directory) can compute different cells and `all()` gathers them afterwards. Writes are atomic
+/// (temporary file + rename), so a reader never sees half a file and a killed process leaves no
+/// corrupt result. Two processes computing the *same* cell both train and the last write wins.
+/// Bad files are never fatal: `probe` reports them as `unusable` and `scan` lists them with a
+/// reason. A run interrupted between epochs may leave `<key>.partial.safetensors`, which
+/// `ExperimentRunner` resumes from and deletes once the cell is finished.
+public struct ResultCache: Sendable {
+    /// The cache directory (created by `init` when missing).
+    public let directory: String
+
+    /// A cache in `directory`, creating it (and its parents) when missing; throws
+    /// `ExperimentError.io` when that fails or the path is not a directory.
+    public init(directory: String) throws {
+        let trimmed = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        self.directory = trimmed
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: trimmed, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw ExperimentError.io(path: trimmed, reason: "not a directory") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: trimmed, withIntermediateDirectories: true)
+        } catch {
+            throw ExperimentError.io(path: trimmed, reason: "cannot create the cache directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// The result file of `config`: `<directory>/<key>.json`.
+    public func resultPath(for config: ExperimentConfig) -> String { path(config.key + ".json") }
+
+    /// The trained model of `config`: `<directory>/<key>.safetensors`.
+    public func checkpointPath(for config: ExperimentConfig) -> String { path(checkpointFileName(for: config)) }
+
+    /// The resumable state of an interrupted run: `<directory>/<key>.partial.safetensors`.
+    public func partialCheckpointPath(for config: ExperimentConfig) -> String { path(config.key + ".partial.safetensors") }
+
+    /// The checkpoint's file name, relative to the directory (stored in `ExperimentResult.checkpointFile`).
+    public func checkpointFileName(for config: ExperimentConfig) -> String { config.key + ".safetensors" }
+
+    /// The finished result of exactly `config` (marked `cached`), or nil — a miss, or an unusable
+    /// file (see `probe(_:)` for the reason).
+    public func lookup(_ config: ExperimentConfig) -> ExperimentResult? { probe(config).result }
+
+    /// What the cache holds for `config`: a hit, a miss, or an unusable file with the reason.
+    /// A hit requires a readable file of the current format whose stored configuration equals
+    /// `config` exactly.
+    public func probe(_ config: ExperimentConfig) -> CacheLookup {
+        let file = resultPath(for: config)
+        guard FileManager.default.fileExists(atPath: file) else { return .miss }
+        switch read(file, expectedKey: config.key) {
+        case .failure(let reason):
+            return .unusable(path: file, reason: reason)
+        case .success(let result):
+            guard result.config == config else {
+                return .unusable(path: file, reason: "the stored configuration differs from the requested one "
+                                 + "(hash collision or changed key format): stored \(result.config)")
+            }
+            return .hit(result)
+        }
+    }
+
+    /// Writes `result` to `<key>.json` atomically (replacing any previous file); `key` and
+    /// `formatVersion` are set from the configuration and this build. Throws `ExperimentError.io`.
+    public func store(_ result: ExperimentResult) throws {
+        var r = result
+        r.key = r.config.key
+        r.formatVersion = ExperimentResult.currentFormatVersion
+        let file = resultPath(for: r.config)
+        let data: Data
+        do {
+            data = try ExperimentJSON.fileEncoder().encode(r)
+        } catch {
+            throw ExperimentError.io(path: file, reason: "cannot encode the result: \(error)")
+        }
+        do {
+            try writeFileAtomically([UInt8](data) + [0x0A], to: file)
+        } catch {
+            throw ExperimentError.io(path: file, reason: "\(error)")
+        }
+    }
+
+    /// Every readable result in the directory (each marked `cached`), in file-name order;
+    /// unusable files are skipped (see `scan()` for the reasons).
+    public func all() -> [ExperimentResult] { scan().results }
+
+    /// Reads every `*.json` file in the directory (hidden temporary files excluded): the results,
+    /// and each skipped file with its reason. Never throws; an unreadable directory is reported
+    /// as one skipped entry.
+    public func scan() -> ResultCacheScan {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            return ResultCacheScan(results: [], skipped: [.init(path: directory, reason: "cannot list the directory: \(error.localizedDescription)")])
+        }
+        var results: [ExperimentResult] = []
+        var skipped: [ResultCacheScan.Skipped] = []
+        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let file = path(name)
+            switch read(file, expectedKey: String(name.dropLast(".json".count))) {
+            case .success(let r): results.append(r)
+            case .failure(let reason): skipped.append(.init(path: file, reason: reason))
+            }
+        }
+        return ResultCacheScan(results: results, skipped: skipped)
+    }
+
+    /// Deletes the result, checkpoint and partial checkpoint of `config` (missing files are fine).
+    public func remove(_ config: ExperimentConfig) {
+        for p in [resultPath(for: config), checkpointPath(for: config), partialCheckpointPath(for: config)] {
+            try? FileManager.default.removeItem(atPath: p)
+        }
+    }
+
+    /// The trained model of a result: built from its configuration and restored from its
+    /// checkpoint (`checkpointPath`, or `checkpointFile` in this directory). Throws
+    /// `ExperimentError.io` when the result has no checkpoint, or the checkpoint's error when it
+    /// cannot be read or does not fit.
+    public func loadModel(for result: ExperimentResult) throws -> VAEModel {
+        guard let file = result.checkpointPath ?? result.checkpointFile.map(path) else {
+            throw ExperimentError.io(path: resultPath(for: result.config), reason: "the result has no saved model")
+        }
+        let model = VAEModel(config: result.config.model, seed: result.config.seed)
+        try Checkpoint.load(from: file).restore(into: model.parameters)
+        return model
+    }
+
+    // MARK: - Reading one file
+
+    /// Only the version field, read first so a file of another layout gets a clear reason.
+    private struct Header: Decodable { var formatVersion: Int? }
+
+    /// Reads and checks one result file; `expectedKey` is its file-name stem.
+    private func read(_ file: String, expectedKey: String) -> Result<ExperimentResult, String> {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .failure("cannot read the file")
+        }
+        let decoder = ExperimentJSON.decoder()
+        let header: Header
+        do {
+            header = try decoder.decode(Header.self, from: data)
+        } catch {
+            return .failure("not valid JSON: \(Self.describe(error))")
+        }
+        guard let version = header.formatVersion else { return .failure("not a dvae result file (no formatVersion)") }
+        guard version == ExperimentResult.currentFormatVersion else {
+            return .failure("result format version \(version); this build reads version \(ExperimentResult.currentFormatVersion)")
+        }
+        var result: ExperimentResult
+        do {
+            result = try decoder.decode(ExperimentResult.self, from: data)
+        } catch {
+            return .failure("malformed result: \(Self.describe(error))")
+        }
+        let key = result.config.key
+        guard key == expectedKey, result.key == expectedKey else {
+            return .failure("key mismatch: file name \(expectedKey), stored key \(result.key), "
+                            + "key of the stored configuration \(key) (renamed file or changed key format)")
+        }
+        result.cached = true
+        if let name = result.checkpointFile, FileManager.default.fileExists(atPath: path(name)) {
+            result.checkpointPath = path(name)
+        }
+        return .success(result)
+    }
+
+    private func path(_ name: String) -> String { directory == "/" ? "/" + name : directory + "/" + name }
+
+    /// A short description of a decoding error (the coding path and the message).
+    private static func describe(_ error: Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        func at(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return (p.isEmpty ? "" : "at \(p): ") + context.debugDescription
+        }
+        switch e {
+        case .dataCorrupted(let c): return at(c)
+        case .keyNotFound(let k, let c): return "missing '\(k.stringValue)' " + at(c)
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return at(c)
+        @unknown default: return "\(e)"
+        }
+    }
+}
