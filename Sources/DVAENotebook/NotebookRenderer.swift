@@ -4,8 +4,9 @@ import Foundation
 /// placed under it.
 ///
 /// Text goes in a fenced ```` ```text ```` block; pictures become `NAME-cellN-M.png` files and
-/// plots `NAME-cellN-M.svg` files (N = code cell number, M = output number within the cell),
-/// linked with `![…](…)`. When a block failed, the copy stops after that block and shows the error.
+/// plots `NAME-cellN-M.svg` files (N = code cell number, M = picture number within the cell),
+/// linked with `![…](…)`. Everything of the original is kept verbatim; outputs are inserted
+/// after their block, each preceded by a blank line. When a block failed, the copy stops after that block and shows the error.
 public struct NotebookRenderer: Sendable {
     /// The notebook being rendered.
     public var notebook: Notebook
@@ -67,50 +68,64 @@ public struct NotebookRenderer: Sendable {
     ///   - failure: the failed block, if any; rendering stops after it.
     public func render(outputs: [Int: [OutputItem]], failure: Failure?) -> [RenderedFile] {
         var files: [RenderedFile] = []
-        var parts: [String] = []
+        var parts: [String] = []            // joined with "\n": cells verbatim, outputs between
+        var afterOutput = false             // the last part was an output block
         let name = notebook.baseName
+
+        func addOutput(_ block: String) {
+            parts.append("")                // a blank line before each output block
+            parts.append(block)
+            afterOutput = true
+        }
+
         cellLoop: for cell in notebook.cells {
             switch cell {
             case .prose(let prose):
+                if afterOutput && !prose.text.hasPrefix("\n") && !prose.text.isEmpty { parts.append("") }
                 parts.append(prose.text)
+                afterOutput = false
             case .code(let code):
                 parts.append(code.markdown)
+                afterOutput = false
                 var pendingText: [String] = []
+                var pictureCount = 0
                 func flushText() {
-                    if !pendingText.isEmpty { parts.append(Self.textBlock(pendingText.joined(separator: "\n"))) }
+                    if !pendingText.isEmpty { addOutput(Self.textBlock(pendingText.joined(separator: "\n"))) }
                     pendingText = []
                 }
-                for (m, item) in (outputs[code.number] ?? []).enumerated() {
-                    let stem = "\(name)-cell\(code.number)-\(m + 1)"
+                for item in outputs[code.number] ?? [] {
                     switch item {
                     case .text(let text):
-                        pendingText.append(text)
+                        pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
                     case .image(let grid):
-                        flushText()
-                        if let png = try? PNGEncoder.encode(grid, scale: imageScale) {
-                            files.append(RenderedFile(name: stem + ".png", bytes: png))
-                            let alt = grid.title ?? "cell \(code.number) picture \(m + 1)"
-                            parts.append("![\(Self.altText(alt))](\(stem).png)")
-                        } else {
+                        guard let png = try? PNGEncoder.encode(grid, scale: imageScale) else {
                             pendingText.append("(empty picture)")
+                            continue
                         }
+                        flushText()
+                        pictureCount += 1
+                        let file = "\(name)-cell\(code.number)-\(pictureCount).png"
+                        files.append(RenderedFile(name: file, bytes: png))
+                        let alt = grid.title ?? "cell \(code.number) picture \(pictureCount)"
+                        addOutput("![\(Self.altText(alt))](\(file))")
                     case .plot(let plot):
                         flushText()
-                        let svg = SVGPlotRenderer().render(plot)
-                        files.append(RenderedFile(name: stem + ".svg", bytes: Array(svg.utf8)))
-                        let alt = plot.title.isEmpty ? "cell \(code.number) plot \(m + 1)" : plot.title
-                        parts.append("![\(Self.altText(alt))](\(stem).svg)")
+                        pictureCount += 1
+                        let file = "\(name)-cell\(code.number)-\(pictureCount).svg"
+                        files.append(RenderedFile(name: file, bytes: Array(SVGPlotRenderer().render(plot).utf8)))
+                        let alt = plot.title.isEmpty ? "cell \(code.number) plot \(pictureCount)" : plot.title
+                        addOutput("![\(Self.altText(alt))](\(file))")
                     }
                 }
                 flushText()
                 if let failure, failure.cell == code.number {
-                    parts.append(Self.textBlock(failure.message))
-                    parts.append("> **Stopped:** the block above failed, so the rest of the notebook was not run.")
+                    addOutput(Self.textBlock(failure.message))
+                    addOutput("> **Stopped:** the block above failed, so the rest of the notebook was not run.")
                     break cellLoop
                 }
             }
         }
-        let markdown = parts.joined(separator: "\n\n") + "\n"
+        let markdown = parts.joined(separator: "\n") + "\n"
         files.insert(RenderedFile(name: markdownFileName, bytes: Array(markdown.utf8)), at: 0)
         return files
     }
@@ -145,8 +160,8 @@ public struct NotebookRenderer: Sendable {
         return "\(fence)text\n\(text)\n\(fence)"
     }
 
-    /// Alt text with brackets and newlines removed.
+    /// Alt text with brackets and newlines replaced by spaces, trimmed.
     static func altText(_ s: String) -> String {
-        String(s.map { "[]\n".contains($0) ? " " : $0 })
+        String(s.map { "[]\n".contains($0) ? " " : $0 }).trimmingCharacters(in: .whitespaces)
     }
 }

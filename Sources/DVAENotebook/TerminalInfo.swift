@@ -47,8 +47,8 @@ public struct TerminalInfo: Sendable, Equatable {
         return .ansi256
     }
 
-    /// The terminal's width from `TIOCGWINSZ`, or nil.
-    private static func windowWidth(fd: Int32) -> Int? {
+    /// The terminal's width from `TIOCGWINSZ`, or nil (not a terminal, or size unknown).
+    public static func windowWidth(fd: Int32) -> Int? {
         var size = winsize()
         #if canImport(Glibc)
         let request = UInt(TIOCGWINSZ)

@@ -8,8 +8,10 @@ import Foundation
 /// appears as a plain line at most every ``plainProgressInterval`` seconds (so a short command
 /// prints none, and a long batch run leaves an occasional sign of life in its log).
 public final class TerminalSink: OutputSink {
-    /// What the output is attached to.
-    public let info: TerminalInfo
+    /// What the output is attached to (the width follows terminal resizes when ``resizeFD`` is set).
+    public private(set) var info: TerminalInfo
+    /// The descriptor whose terminal width is re-read before each picture, or nil.
+    public var resizeFD: Int32? = nil
     /// Minimum seconds between progress lines when not on a terminal.
     public var plainProgressInterval: Double = 15
     /// Writes text to the destination.
@@ -27,14 +29,17 @@ public final class TerminalSink: OutputSink {
 
     /// A sink for the process's standard output (flushed after every write).
     public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalSink {
-        TerminalSink(info: TerminalInfo.detect(fd: 1, environment: environment)) { text in
+        let sink = TerminalSink(info: TerminalInfo.detect(fd: 1, environment: environment)) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+        if sink.info.isTerminal { sink.resizeFD = 1 }
+        return sink
     }
 
     /// Prints `item` on its own lines.
     public func emit(_ item: OutputItem) {
         clearProgress()
+        refreshWidth()
         switch item {
         case .text(let text):
             write(text.hasSuffix("\n") ? text : text + "\n")
@@ -51,6 +56,7 @@ public final class TerminalSink: OutputSink {
     public func progress(_ line: String) {
         let flat = line.replacingOccurrences(of: "\n", with: " ")
         if info.isTerminal {
+            refreshWidth()
             let width = max(1, info.columns - 1)
             let shown = flat.count > width ? String(flat.prefix(width)) : flat
             write("\r\u{1B}[2K" + shown)
@@ -72,6 +78,11 @@ public final class TerminalSink: OutputSink {
     public func progressDone() {
         if progressShown { write("\n") }
         progressShown = false
+    }
+
+    /// Re-reads the terminal width (the window may have been resized).
+    private func refreshWidth() {
+        if let fd = resizeFD, let width = TerminalInfo.windowWidth(fd: fd) { info.columns = width }
     }
 
     /// Moves past a live progress line before printing something else.

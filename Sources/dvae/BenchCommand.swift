@@ -47,16 +47,20 @@ struct BenchCommand: ParsableCommand {
 
     /// A short human-readable report.
     static func report(_ r: BenchmarkResult) -> String {
+        func row(_ label: String, _ value: String, _ note: String = "") -> String {
+            "  " + label.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(repeating: " ", count: max(0, 10 - value.count)) + value + (note.isEmpty ? "" : "  " + note)
+        }
         var lines = [
             "reference step: DVAE, salt-and-pepper 0.05, K=1 M=1, batch \(r.batchSize), 784-200-200-50 MLP",
-            String(format: "  %-22@ %10.1f", "examples/second" as NSString, r.examplesPerSecond),
-            String(format: "  %-22@ %10.2f  (%.3f GFLOP per step, %d steps in %.2f s)",
-                   "step GFLOP/s" as NSString, r.achievedGFLOPs, r.stepGFLOPs, r.steps, r.seconds),
-            String(format: "  %-22@ %10.2f  (flop-weighted over the step's shapes)", "sgemm GFLOP/s" as NSString, r.sgemmGFLOPs),
-            String(format: "  %-22@ %9.0f%%", "gemm share of step" as NSString, 100 * r.gemmTimeFraction),
+            row("examples/second", String(format: "%.1f", r.examplesPerSecond)),
+            row("step GFLOP/s", String(format: "%.2f", r.achievedGFLOPs),
+                String(format: "(%.3f GFLOP per step, %d steps in %.2f s)", r.stepGFLOPs, r.steps, r.seconds)),
+            row("sgemm GFLOP/s", String(format: "%.2f", r.sgemmGFLOPs), "(flop-weighted over the step's shapes)"),
+            row("gemm share of step", String(format: "%.0f%%", 100 * r.gemmTimeFraction)),
         ]
         for shape in r.sgemmShapes {
-            lines.append(String(format: "    sgemm %4d×%-4d×%4d %8.2f GFLOP/s", shape.m, shape.n, shape.k, shape.gflops))
+            lines.append(row("  sgemm \(shape.m)×\(shape.n)×\(shape.k)", String(format: "%.2f", shape.gflops)))
         }
         return lines.joined(separator: "\n")
     }

@@ -171,9 +171,12 @@ extension LineEditor {
 
 /// Typed access to readline's global variables without naming them in Swift.
 enum Readline {
+    /// The program's own symbol table (libreadline is linked in, so its globals are found here).
+    nonisolated(unsafe) private static let handle = dlopen(nil, RTLD_NOW)
+
     /// A pointer to the readline global `name` of type `T`, or nil if the symbol is missing.
     static func variable<T>(_ name: String, _ type: T.Type) -> UnsafeMutablePointer<T>? {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, name) else { return nil }
+        guard let symbol = dlsym(handle, name) else { return nil }
         return symbol.assumingMemoryBound(to: T.self)
     }
 }

@@ -40,7 +40,6 @@ final class Repl {
         }
         print("dvae — denoising variational auto-encoders. Type `help` for commands, Ctrl-D to quit.")
         var pending: [String] = []
-        var entry = 0
         while true {
             let prompt = pending.isEmpty ? Self.prompt : Self.continuationPrompt
             switch editor.readLine(prompt: prompt) {
@@ -55,16 +54,18 @@ final class Repl {
                 if interpreter.needsMoreInput(source) { continue }
                 pending = []
                 guard !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
-                entry += 1
                 execute(source, file: "<repl>")
             }
         }
     }
 
     /// Runs all of standard input as one script; returns the exit status (0 ok, 1 error).
+    ///
+    /// Ctrl-C keeps its default effect while the input is read, then stops the script cleanly.
     func runPiped() -> Int32 {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         let source = String(decoding: data, as: UTF8.self)
+        InterruptHandling.install()
         return execute(source, file: "<stdin>") ? 0 : 1
     }
 
@@ -72,10 +73,12 @@ final class Repl {
     /// - Returns: whether it ran without error.
     @discardableResult
     func execute(_ source: String, file: String) -> Bool {
+        let echo = ControlEcho()
         InterruptHandling.beginCommand(interpreter.interrupt)
         defer {
             InterruptHandling.endCommand()
             sink.progressDone()
+            echo.restore()
         }
         do {
             try interpreter.run(source, file: file, firstLine: 1)

@@ -27,8 +27,8 @@ struct ReplCommand: ParsableCommand {
         let settings = try ScriptSettings(settings)
         let sink = TerminalSink.standardOutput()
         let interpreter = makeInterpreter(sink: sink, test: test, variables: settings.dictionary)
-        InterruptHandling.install()
         if isatty(0) == 1 {
+            InterruptHandling.install()
             let history = noHistory ? nil : Repl.defaultHistoryPath()
             Repl(interpreter: interpreter, sink: sink, historyPath: history).runInteractive()
         } else {

@@ -62,10 +62,9 @@ struct RunCommand: ParsableCommand {
         }
         InterruptHandling.endCommand()
         runner.collector.progressDone()
-        if let out, !outcome.writtenFiles.isEmpty {
+        if let rendered = outcome.writtenFiles.first {
             let pictures = outcome.writtenFiles.count - 1
-            printError("dvae: wrote \((out as NSString).appendingPathComponent(NotebookRenderer(notebook: notebook, outputDirectory: out).markdownFileName))"
-                       + (pictures > 0 ? " and \(pictures) picture file\(pictures == 1 ? "" : "s")" : ""))
+            printError("dvae: wrote \(rendered)" + (pictures > 0 ? " and \(pictures) picture file\(pictures == 1 ? "" : "s")" : ""))
         }
         if let error = outcome.error {
             printError(error.description)

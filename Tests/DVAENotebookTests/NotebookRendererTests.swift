@@ -34,10 +34,12 @@ final class NotebookRendererTests: XCTestCase {
     func testRenderedMarkdownAndFiles() throws {
         let notebook = Notebook.parse(text: source, path: "/x/demo.md")
         let files = NotebookRenderer(notebook: notebook, outputDirectory: "/tmp/unused").render(outputs: outputs(), failure: nil)
-        XCTAssertEqual(files.map(\.name), ["demo.md", "demo-cell1-3.png", "demo-cell2-1.svg"])
+        XCTAssertEqual(files.map(\.name), ["demo.md", "demo-cell1-1.png", "demo-cell2-1.svg"])
         let markdown = String(decoding: files[0].bytes, as: UTF8.self)
         XCTAssertTrue(markdown.contains("````text\nbefore\nwith ``` inside\n````"))
-        XCTAssertTrue(markdown.contains("![noisy  0:1 ](demo-cell1-3.png)"))
+        XCTAssertTrue(markdown.contains("```\n\n````text\nbefore"), "a blank line after the block")
+        XCTAssertTrue(markdown.contains("![noisy  0:1](demo-cell1-1.png)"))
+        XCTAssertTrue(markdown.hasPrefix("# Demo\n\n```dvae\nshow noisy\n```\n"), markdown)
         XCTAssertTrue(markdown.contains("```text\nafter\n```"))
         XCTAssertTrue(markdown.contains("![curves](demo-cell2-1.svg)"))
         XCTAssertTrue(markdown.contains("Middle prose."))
@@ -64,7 +66,7 @@ final class NotebookRendererTests: XCTestCase {
             .write(outputs: outputs(), failure: nil)
         XCTAssertEqual(written.count, 3)
         for path in written { XCTAssertTrue(FileManager.default.fileExists(atPath: path)) }
-        let decoded = try PythonDecoder.run(PythonDecoder.pngDecoder, argument: out + "/demo-cell1-3.png")
+        let decoded = try PythonDecoder.run(PythonDecoder.pngDecoder, argument: out + "/demo-cell1-1.png")
         XCTAssertEqual(decoded["width"] as? Int, 84)
 
         XCTAssertThrowsError(try NotebookRenderer(notebook: notebook, outputDirectory: dir).write(outputs: [:], failure: nil))

@@ -80,7 +80,7 @@ enum DVAEBinary {
 private final class Marker {}
 
 /// A fresh temporary directory.
-func makeTemporaryDirectory() throws -> String {
+func cliTemporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "dvae-cli-test-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path

@@ -43,4 +43,15 @@ final class PipedInputTests: XCTestCase {
         let result = try DVAEBinary.run(["repl", "--set", "n=41"], input: "print n + 1\n")
         XCTAssertEqual(result.stdout, "42\n", result.stderr)
     }
+
+    func testRunNestedNotebookKeepsBindingsAndReportsItsOwnLines() throws {
+        let dir = try cliTemporaryDirectory()
+        try "# nested\n\n```dvae\nlet zz = 5\n```\n".write(toFile: dir + "/ok.md", atomically: true, encoding: .utf8)
+        try "```dvae\nprint nope\n```\n".write(toFile: dir + "/bad.md", atomically: true, encoding: .utf8)
+        let ok = try DVAEBinary.run([], input: "run \"\(dir)/ok.md\"\nprint zz\n")
+        XCTAssertEqual(ok.stdout, "5\n", ok.stderr)
+        let bad = try DVAEBinary.run([], input: "run \"\(dir)/bad.md\"\n")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.hasPrefix("\(dir)/bad.md:2:7: error:"), bad.stderr)
+    }
 }

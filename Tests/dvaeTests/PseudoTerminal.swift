@@ -31,7 +31,8 @@ enum PseudoTerminal {
 import os, sys, json, pty, select, time, re, signal
 binary, steps, extra = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 args = json.loads(sys.argv[4])
-env = dict(os.environ); env.update(extra)
+env = {k: v for k, v in os.environ.items() if k not in ('NO_COLOR', 'COLORTERM')}
+env.update(extra)
 pid, fd = pty.fork()
 if pid == 0:
     os.execve(binary, [binary] + args, env)
@@ -74,7 +75,8 @@ if status is None:
 report(True, None, status)
 """#
 
-    /// Runs the steps against `dvae ARGS` on a fresh pty (TERM=xterm, HOME=`home`).
+    /// Runs the steps against `dvae ARGS` on a fresh pty (TERM=xterm, HOME=`home`; `NO_COLOR`
+    /// and `COLORTERM` from the test's own environment are dropped).
     static func run(_ steps: [Step], arguments: [String] = [], home: String,
                     environment: [String: String] = [:]) throws -> Transcript {
         guard let python = python3Path() else { throw XCTSkip("python3 is not installed") }
@@ -98,7 +100,6 @@ report(True, None, status)
         process.standardOutput = out
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        try? data.write(to: URL(fileURLWithPath: "/tmp/ptydump.json"))
         process.waitUntilExit()
         guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             XCTFail("the pty driver printed no transcript")

@@ -54,7 +54,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testPassingNotebookExitsZero() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write(passing, name: "pass.md", in: dir)
         let result = try DVAEBinary.run(["run", path], environment: ["NO_COLOR": "1"])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -63,7 +63,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testFailingNotebookReportsNotebookLineAndStops() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write(failing, name: "fail.md", in: dir)
         let result = try DVAEBinary.run(["run", path])
         XCTAssertNotEqual(result.status, 0)
@@ -77,7 +77,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testSetOverridesTheNotebooksValue() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write(failing, name: "fail.md", in: dir)
         let result = try DVAEBinary.run(["run", path, "--set", "a=2"])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -85,7 +85,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testOutWritesRenderedCopyWithPNG() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write(passing, name: "pass.md", in: dir)
         let out = dir + "/rendered"
         let result = try DVAEBinary.run(["run", path, "--out", out])
@@ -104,7 +104,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testOutOnFailureShowsTheErrorAndStops() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write(failing, name: "fail.md", in: dir)
         let result = try DVAEBinary.run(["run", path, "--out", dir + "/o"])
         XCTAssertNotEqual(result.status, 0)
@@ -114,7 +114,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testPlainScriptFile() throws {
-        let dir = try makeTemporaryDirectory()
+        let dir = try cliTemporaryDirectory()
         let path = try write("let x = 3\nprint x * 2\nprint y\n", name: "s.dvae", in: dir)
         let result = try DVAEBinary.run(["run", path])
         XCTAssertEqual(result.stdout, "6\n")
@@ -126,5 +126,12 @@ final class RunCommandTests: XCTestCase {
         let result = try DVAEBinary.run(["run", "/nonexistent/nb.md"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("/nonexistent/nb.md"))
+    }
+
+    func testTestFlagSetsTesting() throws {
+        let dir = try cliTemporaryDirectory()
+        let path = try write("```dvae\nprint testing\n```\n", name: "t.md", in: dir)
+        XCTAssertEqual(try DVAEBinary.run(["run", path, "--test"]).stdout, "true\n")
+        XCTAssertEqual(try DVAEBinary.run(["run", path]).stdout, "false\n")
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 /// The interactive REPL driven through a pseudo-terminal.
 final class TerminalSessionTests: XCTestCase {
     func testErrorKeepsBindingsAndCtrlDExits() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
             .send("let a = 20\n"),
@@ -25,7 +25,7 @@ final class TerminalSessionTests: XCTestCase {
     }
 
     func testHistoryIsReadBack() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         try "print 1234 + 1\n".write(toFile: home + "/.dvae_history", atomically: true, encoding: .utf8)
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
@@ -38,7 +38,7 @@ final class TerminalSessionTests: XCTestCase {
     }
 
     func testCtrlCClearsTheLineAndContinuationPrompt() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
             .send("print 999"),
@@ -57,7 +57,7 @@ final class TerminalSessionTests: XCTestCase {
     }
 
     func testCtrlCStopsTrainingAndKeepsTheSession() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
             .send("let d = load \"synthetic\"\n"),
@@ -79,7 +79,7 @@ final class TerminalSessionTests: XCTestCase {
     }
 
     func testTabCompletesWordsAndPaths() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         try "print 5\n".write(toFile: home + "/unique_notebook_name.dvae", atomically: true, encoding: .utf8)
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
@@ -100,7 +100,7 @@ final class TerminalSessionTests: XCTestCase {
     }
 
     func testPicturesUseColourOnATerminal() throws {
-        let home = try makeTemporaryDirectory()
+        let home = try cliTemporaryDirectory()
         let t = try PseudoTerminal.run([
             .expect("dvae> "),
             .send("show (load \"synthetic\").test[0:2]\n"),

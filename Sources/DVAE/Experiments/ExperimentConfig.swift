@@ -11,7 +11,9 @@
 /// when that is set (5000 in the paper).
 public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// The dataset's name as `DataSplits.name` reports it, e.g. `"binarized_mnist"`, `"frey"`,
-    /// `"synthetic"`. `ExperimentRunner` refuses data whose name differs.
+    /// `"synthetic"`. `ExperimentRunner` refuses data whose name differs. The name is all the key
+    /// knows of the data: keep one cache directory per version of a dataset (e.g. the synthetic
+    /// set generated with another seed or size is still called `"synthetic"`).
     public var dataset: String
     /// Training examples used: the first `trainCount` of the training split (nil: all of it).
     public var trainCount: Int?

@@ -103,3 +103,16 @@ public struct ExperimentResult: Codable, Sendable {
         date = try c.decode(Date.self, forKey: .date)
     }
 }
+
+extension ExperimentResult: CustomStringConvertible {
+    /// One line: the configuration, the bounds (higher is better) and whether it was cached, e.g.
+    /// `synthetic dvae K1 M1 salt_pepper 0.1 mlp[16]-4 1ep seed 1: elbo -52.31 ± 0.84 (cached)`.
+    public var description: String {
+        func b(_ e: BoundEstimate) -> String {
+            "\(e.kind) \(ExperimentSummary.fixed(e.mean, 2)) ± \(ExperimentSummary.fixed(e.standardError, 2))"
+        }
+        var s = "\(config): \(b(testBound))"
+        if let x = extraBound { s += ", \(b(x))" }
+        return s + (cached ? " (cached)" : "")
+    }
+}

@@ -5,7 +5,8 @@ import Foundation
 public enum ExperimentRunner {
     /// Returns the finished result of `config` on `data`.
     ///
-    /// With a cache:
+    /// The configuration is first checked against `data` (so a cell that does not fit its data
+    /// fails the same way cached or not). Then, with a cache:
     /// - a hit is returned as is (`cached == true`) without training;
     /// - when `config.extraIWAE` is set and the same cell *without* the extra bound is cached with
     ///   its model, that model is loaded and only the extra bound is computed (no retraining);
@@ -30,8 +31,8 @@ public enum ExperimentRunner {
     public static func run(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
                            checkpointInterval: Double = 60,
                            onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> ExperimentResult {
-        if let cache, let hit = cache.lookup(config) { return hit }
         let splits = try prepare(config, data: data)
+        if let cache, let hit = cache.lookup(config) { return hit }
         let clock = ContinuousClock()
         let started = clock.now
         func elapsed() -> Double { seconds(clock.now - started) }

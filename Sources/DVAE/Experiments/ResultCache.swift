@@ -55,8 +55,8 @@ public struct ResultCache: Sendable {
         let file = resultPath(for: config)
         guard FileManager.default.fileExists(atPath: file) else { return .miss }
         switch read(file, expectedKey: config.key) {
-        case .failure(let reason):
-            return .unusable(path: file, reason: reason)
+        case .failure(let u):
+            return .unusable(path: file, reason: u.reason)
         case .success(let result):
             guard result.config == config else {
                 return .unusable(path: file, reason: "the stored configuration differs from the requested one "
@@ -106,7 +106,7 @@ public struct ResultCache: Sendable {
             let file = path(name)
             switch read(file, expectedKey: String(name.dropLast(".json".count))) {
             case .success(let r): results.append(r)
-            case .failure(let reason): skipped.append(.init(path: file, reason: reason))
+            case .failure(let u): skipped.append(.init(path: file, reason: u.reason))
             }
         }
         return ResultCacheScan(results: results, skipped: skipped)
@@ -134,34 +134,38 @@ public struct ResultCache: Sendable {
 
     // MARK: - Reading one file
 
+    /// Why a file cannot be used.
+    private struct Unusable: Error { var reason: String }
+
     /// Only the version field, read first so a file of another layout gets a clear reason.
     private struct Header: Decodable { var formatVersion: Int? }
 
     /// Reads and checks one result file; `expectedKey` is its file-name stem.
-    private func read(_ file: String, expectedKey: String) -> Result<ExperimentResult, String> {
+    private func read(_ file: String, expectedKey: String) -> Result<ExperimentResult, Unusable> {
+        func bad(_ reason: String) -> Result<ExperimentResult, Unusable> { .failure(Unusable(reason: reason)) }
         guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure("cannot read the file")
+            return bad("cannot read the file")
         }
         let decoder = ExperimentJSON.decoder()
         let header: Header
         do {
             header = try decoder.decode(Header.self, from: data)
         } catch {
-            return .failure("not valid JSON: \(Self.describe(error))")
+            return bad("not valid JSON: \(Self.describe(error))")
         }
-        guard let version = header.formatVersion else { return .failure("not a dvae result file (no formatVersion)") }
+        guard let version = header.formatVersion else { return bad("not a dvae result file (no formatVersion)") }
         guard version == ExperimentResult.currentFormatVersion else {
-            return .failure("result format version \(version); this build reads version \(ExperimentResult.currentFormatVersion)")
+            return bad("result format version \(version); this build reads version \(ExperimentResult.currentFormatVersion)")
         }
         var result: ExperimentResult
         do {
             result = try decoder.decode(ExperimentResult.self, from: data)
         } catch {
-            return .failure("malformed result: \(Self.describe(error))")
+            return bad("malformed result: \(Self.describe(error))")
         }
         let key = result.config.key
         guard key == expectedKey, result.key == expectedKey else {
-            return .failure("key mismatch: file name \(expectedKey), stored key \(result.key), "
+            return bad("key mismatch: file name \(expectedKey), stored key \(result.key), "
                             + "key of the stored configuration \(key) (renamed file or changed key format)")
         }
         result.cached = true

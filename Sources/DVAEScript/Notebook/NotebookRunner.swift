@@ -50,7 +50,8 @@ public final class NotebookRunner {
     /// Lets `run "FILE"` inside scripts run a notebook or script in the same session.
     ///
     /// The blocks run in `interpreter` itself, so bindings they make stay visible afterwards;
-    /// their output goes to the interpreter's sink. A relative path is looked up from the
+    /// their output goes to the interpreter's sink. A failure is rethrown with the nested
+    /// file's own location. A relative path is looked up from the
     /// current directory, then beside `relativeTo` (the notebook being run), if given.
     public static func attachNotebookHook(to interpreter: Interpreter, relativeTo base: String? = nil) {
         interpreter.runNotebookHook = { [unowned interpreter] path in
@@ -60,7 +61,11 @@ public final class NotebookRunner {
                 if FileManager.default.fileExists(atPath: beside) { resolved = beside }
             }
             let notebook = try Notebook.load(path: resolved)
-            if let error = runBlocks(of: notebook, in: interpreter).error { throw error }
+            if let error = runBlocks(of: notebook, in: interpreter).error {
+                // The nested file's own location is the useful one: pass its ScriptError on.
+                if let scriptError = error.scriptError { throw scriptError }
+                throw error
+            }
         }
     }
 
