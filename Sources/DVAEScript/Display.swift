@@ -34,10 +34,23 @@ extension Interpreter {
         case .curve(let c):
             guard !c.points.isEmpty else { say("empty curve"); return }
             sink.emit(.plot(c.plot))
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ Interpreter.curve(of: $0) != nil }):
+            // Several runs on one chart, with a legend: the picture that compares noise levels.
+            let curves = items.compactMap { Interpreter.curve(of: $0) }
+            sink.emit(.plot(CurveValue.overlay(curves)))
         case .nothing:
             throw LocatedError("nothing to show", at: location)
         default:
             say(v.text)
+        }
+    }
+
+    /// The learning curve inside a report or a curve value, if `v` is one.
+    static func curve(of v: Value) -> CurveValue? {
+        switch v {
+        case .report(let r): return r.curve
+        case .curve(let c): return c
+        default: return nil
         }
     }
 

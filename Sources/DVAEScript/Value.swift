@@ -225,6 +225,22 @@ struct CurveValue: CustomStringConvertible {
     }
 }
 
+extension CurveValue {
+    /// Several learning curves on one chart: each run's series are named after its title, so the
+    /// legend tells the runs apart (`show [r0 r5 r10]` compares noise levels).
+    static func overlay(_ curves: [CurveValue]) -> LinePlot {
+        var series: [LinePlot.Series] = []
+        for c in curves {
+            // "dvae salt_pepper 0.1 on synthetic.train" → "dvae salt_pepper 0.1": the data is shared.
+            let run = c.title.components(separatedBy: " on ").first ?? c.title
+            for s in c.plot.series {
+                series.append(LinePlot.Series(name: "\(run) \(s.name)", x: s.x, y: s.y))
+            }
+        }
+        return LinePlot(title: "\(curves.count) runs", xLabel: "epoch", yLabel: "bound (nats)", series: series)
+    }
+}
+
 /// What `train` gives back.
 struct TrainingReportValue: CustomStringConvertible {
     /// Epochs completed by this command.
