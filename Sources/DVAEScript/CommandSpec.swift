@@ -61,7 +61,7 @@ struct CommandSpec {
         CommandSpec(
             name: "load", positional: ["NAME"],
             keywords: [
-                Keyword(name: "subset", slots: [.expr("N")], summary: "keep only the first N examples of each split"),
+                Keyword(name: "subset", slots: [.expr("N")], summary: "keep N examples of each split, drawn by a fixed-seed shuffle (files may be sorted by class)"),
                 Keyword(name: "seed", slots: [.expr("S")], summary: "seed of the synthetic dataset (default 0)"),
             ],
             returnsValue: true,

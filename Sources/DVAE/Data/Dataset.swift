@@ -48,6 +48,19 @@ public struct Dataset: Sendable {
         return slice(0..<min(n, count))
     }
 
+    /// `min(n, count)` images drawn without replacement by a seeded shuffle, in shuffled order.
+    ///
+    /// Prefer this to `subset(first:)` for experiments: some public files are sorted (the
+    /// binarised MNIST test split runs 0s, then 1s, …), so "the first 1000" is a single class.
+    public func sample(_ n: Int, seed: UInt64 = 0) -> Dataset {
+        precondition(n >= 0, "sample(\(n)) needs n ≥ 0")
+        if n >= count { return self }
+        var order = Array(0..<count)
+        var rng = RNG(seed: seed ^ 0x5EED_DA7A)
+        rng.shuffle(&order)
+        return Dataset(name: name, x: x.gather(rows: order[0..<n]), height: height, width: width, kind: kind)
+    }
+
     /// Image `i` as a row-major array of `dimension` pixels.
     public func image(_ i: Int) -> [Float] { x.row(i) }
 

@@ -15,12 +15,12 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// knows of the data: keep one cache directory per version of a dataset (e.g. the synthetic
     /// set generated with another seed or size is still called `"synthetic"`).
     public var dataset: String
-    /// Training examples used: the first `trainCount` of the training split (nil: all of it).
+    /// Training examples used: `trainCount` examples of the training split, a fixed-seed random subset (`Dataset.sample`) (nil: all of it).
     public var trainCount: Int?
-    /// Validation examples scored (ELBO) after every epoch for the learning curve: the first
-    /// `validCount` of the validation split; 0 (the default) skips validation, nil uses all of it.
+    /// Validation examples scored (ELBO) after every epoch for the learning curve:
+    /// `validCount` examples of the validation split (a fixed-seed random subset); 0 (the default) skips validation, nil uses all of it.
     public var validCount: Int?
-    /// Test examples the bounds are computed on: the first `testCount` of the test split (nil: all).
+    /// Test examples the bounds are computed on: `testCount` examples of the test split, a fixed-seed random subset (the file is sorted by class) (nil: all).
     public var testCount: Int?
     /// The architecture (weights are initialised from `seed`).
     public var model: ModelConfig

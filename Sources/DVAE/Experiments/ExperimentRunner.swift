@@ -139,7 +139,7 @@ public enum ExperimentRunner {
         func subset(_ d: Dataset, _ name: String, _ n: Int?) throws -> Dataset {
             guard let n else { return d }
             guard n <= d.count else { throw ExperimentError.notEnoughData(split: name, requested: n, available: d.count) }
-            return n == d.count ? d : d.subset(first: n)
+            return n == d.count ? d : d.sample(n)  // seeded random subset: some splits are sorted by class
         }
         let train = try subset(data.train, "train", config.trainCount)
         guard train.count > 0 || config.epochs == 0 else { throw ExperimentError.notEnoughData(split: "train", requested: 1, available: 0) }

@@ -59,8 +59,9 @@ extension Interpreter {
             }
         }
         if let n = subset {
+            // A seeded random subset, not the first n: the MNIST test split is sorted by class.
             func first(_ d: Dataset) -> Dataset {
-                var s = d.subset(first: n)
+                var s = d.sample(n)
                 s.name = d.name
                 return s
             }

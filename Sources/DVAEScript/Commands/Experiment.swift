@@ -1,0 +1,313 @@
+import DVAE
+import Foundation
+
+/// `experiment on DATA …`: one table cell — a fresh model trained from a configuration and its
+/// clean test bound — computed by `ExperimentRunner`, reusing and filling a result cache.
+extension Interpreter {
+    /// The objectives `experiment` accepts (as a bare word or a string).
+    static let objectiveNames = ["vae", "iwae", "dvae", "diwae"]
+
+    /// Builds an `ExperimentConfig` from the arguments, runs (or reuses) the cell, and returns its result.
+    func experiment(_ a: CommandArguments) throws -> Value {
+        if let (v, at) = try a.positional(0) {
+            throw LocatedError("`experiment` takes its data after `on`, got \(v.typeWithArticle) here", at: at,
+                               suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
+        }
+        guard let (dataValue, dataAt) = try a.value("on") else {
+            throw LocatedError("`experiment` needs data", at: a.call.location,
+                               suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
+        }
+        let data: DataSplits
+        switch dataValue {
+        case .splits(let s): data = s
+        case .dataset(let d):
+            throw LocatedError("`experiment` needs the train/valid/test splits that `load` gives, got the dataset `\(d.name)`",
+                               at: dataAt, suggestion: "pass the whole splits (e.g. `mnist`, not `mnist.train`); "
+                                   + "choose subsets with train_size / valid_size / test_size")
+        default:
+            throw LocatedError("`experiment` needs dataset splits (from `load`), got \(dataValue.typeWithArticle)", at: dataAt)
+        }
+
+        // The architecture, as `model for DATA` builds it.
+        var model = ModelConfig(inputSize: data.train.dimension, height: data.train.height, width: data.train.width,
+                                decoder: data.train.kind == .binary ? .bernoulli : .gaussian)
+        if let (v, at) = try a.value("hidden") {
+            model.encoderHidden = try layerSizes(v, at: at, name: "`hidden`", allowEmpty: true)
+            model.decoderHidden = model.encoderHidden
+        }
+        if let (v, at) = try a.value("decoder_hidden") {
+            model.decoderHidden = try layerSizes(v, at: at, name: "`decoder_hidden`", allowEmpty: true)
+        }
+        model.latent = try a.int("latent", default: 50, minimum: 1)
+        guard model.latent <= Interpreter.maximumLayerSize else {
+            throw LocatedError("`latent` \(model.latent) is too large (at most \(Interpreter.maximumLayerSize))", at: a.location(of: "latent"))
+        }
+        if let (w, _) = a.word("encoder") { model.encoder = EncoderKind(rawValue: w)! }
+        if let (w, _) = a.word("decoder") { model.decoder = DecoderKind(rawValue: w)! }
+        if model.encoder == .gru {
+            if model.encoderHidden.isEmpty {
+                throw LocatedError("the GRU encoder needs a state size: `hidden` cannot be empty", at: a.location(of: "hidden"),
+                                   suggestion: "for example: hidden [200]")
+            }
+            guard model.height * model.width == model.inputSize, model.height > 1 else {
+                throw LocatedError("the GRU encoder reads the image row by row, but `\(data.name)` is not an image",
+                                   at: a.location(of: "encoder"))
+            }
+        }
+
+        // The objective and its corruption, checked as `train` checks them.
+        let noise = try a.noise()
+        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
+        if let (v, at) = try objectiveArgument(a) {
+            guard let k = ObjectiveKind(rawValue: v) else {
+                throw LocatedError("unknown objective `\(v)`", at: at,
+                                   suggestion: Suggestions.didYouMean(v, in: Interpreter.objectiveNames)
+                                       ?? "choose one of \(Interpreter.objectiveNames.joined(separator: ", "))")
+            }
+            kind = k
+            if !kind.usesCorruption, let n = noise, !n.isIdentity {
+                throw LocatedError("objective \(v) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
+                                   suggestion: "use objective \(v == "iwae" ? "diwae" : "dvae"), or drop `noise`")
+            }
+            if kind.usesCorruption && noise == nil {
+                throw LocatedError("objective \(v) needs a `noise` (the level may be 0: the no-noise column)", at: at,
+                                   suggestion: "for example: objective \(v) noise salt_pepper 0.05")
+            }
+        }
+        let K = try a.int("K", default: 1, minimum: 1)
+        let M = try a.int("M", default: 1, minimum: 1)
+        if a.has("M") && !kind.usesCorruption && M != 1 {
+            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
+        }
+        let epochs = try a.int("epochs", default: 10, minimum: 1)
+        let batch = try a.int("batch", default: 100, minimum: 1)
+        var lr = 1e-3
+        if let (x, at) = try a.number("lr") {
+            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
+            lr = x
+        }
+        var clip: Float?
+        if let (x, at) = try a.number("clip") {
+            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
+            clip = Float(x)
+        }
+        // The seed is part of the cell's cache key, so it is never derived from the global seed.
+        let seed = UInt64(try a.int("seed", default: 1, minimum: 0))
+        var extra: Int?
+        if a.has("iwae_extra") {
+            let k = try a.int("iwae_extra", default: 1, minimum: 0)
+            guard k <= 100_000 else {
+                throw LocatedError("`iwae_extra` \(k) samples is too many (at most 100000)", at: a.location(of: "iwae_extra"))
+            }
+            extra = k == 0 ? nil : k   // 0 turns the extra column off, so a notebook can pass a variable
+        }
+
+        // Subsets: always stored as explicit counts, so the key says exactly which examples were used
+        // (even when the splits were already cut by `load … subset N`).
+        func size(_ name: String, _ split: Dataset, default d: Int, minimum: Int) throws -> Int {
+            let n = try a.int(name, default: d, minimum: minimum)
+            guard n <= split.count else {
+                throw LocatedError("`\(name)` \(n) is more than the \(split.count) examples of `\(data.name)`'s "
+                                   + "\(name.dropLast(5)) split", at: a.location(of: name),
+                                   suggestion: "use at most \(split.count)")
+            }
+            return n
+        }
+        let trainCount = try size("train_size", data.train, default: data.train.count, minimum: 1)
+        let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
+        let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
+        guard K * M * min(batch, trainCount) <= 2_000_000 else {
+            throw LocatedError("K × M × batch = \(K * M * min(batch, trainCount)) samples per step is too many", at: a.location(of: "K"),
+                               suggestion: "lower K, M or batch")
+        }
+
+        var cache: ResultCache?
+        if let (v, at) = try a.value("cache") {
+            guard case .string(let dir) = v else {
+                throw LocatedError("`cache` needs a directory name as a string, got \(v.typeWithArticle)", at: at,
+                                   suggestion: "for example: cache \"results/table1\"")
+            }
+            if !dir.isEmpty {   // "" means: no cache (compute, store nothing)
+                do {
+                    cache = try ResultCache(directory: dir)
+                } catch {
+                    throw LocatedError("cannot use the cache directory: \(error)", at: at)
+                }
+            }
+        }
+
+        let config = ExperimentConfig(
+            dataset: data.name, trainCount: trainCount, validCount: validCount, testCount: testCount, model: model,
+            objective: kind, K: K, M: kind.usesCorruption ? M : 1, corruption: kind.usesCorruption ? (noise ?? .none) : .none,
+            epochs: epochs, batchSize: batch, learningRate: Float(lr), clipNorm: clip, seed: seed, extraIWAE: extra)
+        return .experiment(ExperimentValue(result: try runExperiment(config, data: data, cache: cache, a)))
+    }
+
+    /// `objective vae|iwae|dvae|diwae`: a bare word, or any expression giving one as a string
+    /// (so a notebook can loop over rows: `objective row[1]`).
+    private func objectiveArgument(_ a: CommandArguments) throws -> (String, SourceLocation)? {
+        guard let e = a.expr("objective") else { return nil }
+        if case .variable(let word) = e.kind, a.env.lookup(word) == nil {
+            return (word, e.location)
+        }
+        let v = try evaluate(e, in: a.env)
+        guard case .string(let s) = v else {
+            throw LocatedError("`objective` needs vae, iwae, dvae or diwae, got \(v.typeWithArticle)", at: e.location)
+        }
+        return (s, e.location)
+    }
+
+    /// Runs one cell with a live progress line; Ctrl-C stops it with an error (resumable when the
+    /// cache kept a partial checkpoint).
+    private func runExperiment(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
+                               _ a: CommandArguments) throws -> ExperimentResult {
+        let label = Interpreter.shortLabel(config)
+        let clock = ContinuousClock()
+        var lastProgress = clock.now - .seconds(1)
+        let stepsPerEpoch = (config.trainCount ?? data.train.count + config.batchSize - 1) / config.batchSize
+        defer { sink.progressDone() }
+        do {
+            return try ExperimentRunner.run(config, data: data, cache: cache) { event in
+                switch event {
+                case let .step(epoch, step, perEpoch, examplesPerSecond, running):
+                    if self.interrupt.isSet { return .stop }
+                    let now = clock.now
+                    if now - lastProgress >= .milliseconds(100) || step == perEpoch {
+                        lastProgress = now
+                        let remainingSteps = (perEpoch - step) + (config.epochs - epoch) * perEpoch
+                        let eta = examplesPerSecond > 0 ? Double(remainingSteps * config.batchSize) / examplesPerSecond : 0
+                        self.sink.progress("\(label)  epoch \(epoch)/\(config.epochs)  step \(step)/\(perEpoch)  "
+                                           + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
+                                           + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
+                    }
+                case .epochEnd(let record):
+                    if self.interrupt.isSet { return .stop }
+                    if record.epoch >= config.epochs {
+                        let extra = config.extraIWAE.map { " and IWAE-\($0)" } ?? ""
+                        self.sink.progress("\(label)  test bound (\(Interpreter.boundLabel(config.testBoundKind))\(extra)) "
+                                           + "on \(config.testCount ?? data.test.count) examples…")
+                    }
+                }
+                return .proceed
+            }
+        } catch let error as ExperimentError {
+            _ = stepsPerEpoch
+            throw experimentError(error, config: config, cache: cache, a)
+        }
+    }
+
+    /// An engine error as a located error pointing at the argument at fault.
+    private func experimentError(_ error: ExperimentError, config: ExperimentConfig, cache: ResultCache?,
+                                 _ a: CommandArguments) -> LocatedError {
+        switch error {
+        case let .interrupted(_, epochs, resumable):
+            interrupt.reset()
+            let how = resumable && cache != nil
+                ? "; a partial checkpoint after epoch \(epochs) was kept in \(cache!.directory): run it again to resume"
+                : "; nothing was stored"
+            return LocatedError("experiment interrupted (\(Interpreter.shortLabel(config)))" + how, at: a.call.location)
+        case .datasetMismatch, .shapeMismatch:
+            return LocatedError(error.description, at: a.location(of: "on"))
+        case let .notEnoughData(split, _, _):
+            return LocatedError(error.description, at: a.location(of: "\(split)_size"))
+        case .invalidConfig:
+            return LocatedError(error.description, at: a.call.location)
+        case .io:
+            return LocatedError(error.description, at: a.location(of: "cache"))
+        }
+    }
+
+    /// E.g. `dvae K5 salt_pepper 0.05 [200 200] seed 2`, for progress lines.
+    static func shortLabel(_ c: ExperimentConfig) -> String {
+        var s = "\(c.objective.rawValue) K\(c.K)"
+        if c.M != 1 { s += " M\(c.M)" }
+        if c.objective.usesCorruption { s += " \(c.corruption)" }
+        s += " \(c.model.encoder == .gru ? "gru" : "mlp")[\(c.model.encoderHidden.map(String.init).joined(separator: " "))]"
+        return s + " seed \(c.seed)"
+    }
+
+    /// `ELBO` or `IWAE-k`, as bounds are labelled elsewhere in the language.
+    static func boundLabel(_ k: BoundKind) -> String {
+        switch k {
+        case .elbo: return "ELBO"
+        case .iwae(let n): return "IWAE-\(n)"
+        }
+    }
+
+    /// A list of positive layer sizes (or a single number).
+    private func layerSizes(_ v: Value, at: SourceLocation, name: String, allowEmpty: Bool) throws -> [Int] {
+        let items: [Value]
+        switch v {
+        case .list(let xs): items = xs
+        case .number: items = [v]
+        default: throw LocatedError("\(name) needs a list of sizes such as [200 200], got \(v.typeWithArticle)", at: at)
+        }
+        if items.isEmpty && !allowEmpty { throw LocatedError("\(name) cannot be empty", at: at) }
+        return try items.map { item in
+            let n = try CommandArguments.int(item, at: at, name: "each size in \(name)", minimum: 1)
+            guard n <= Interpreter.maximumLayerSize else {
+                throw LocatedError("layer size \(n) in \(name) is too large (at most \(Interpreter.maximumLayerSize))", at: at)
+            }
+            return n
+        }
+    }
+}
+
+/// What `experiment` gives: one finished table cell (freshly computed or read from the cache).
+struct ExperimentValue: CustomStringConvertible {
+    /// The engine's result.
+    var result: ExperimentResult
+
+    /// The members scripts can read.
+    static let memberNames = ["bound", "extra", "cached", "seconds", "curve", "key", "seed", "level", "noise",
+                              "objective", "K", "epochs", "skipped", "checkpoint", "machine", "config"]
+
+    /// The test bound of the trained objective on clean test data (ELBO or IWAE-K).
+    var bound: BoundValue { ExperimentValue.bound(result.testBound) }
+
+    /// The extra IWAE-k bound, when the cell asked for one.
+    var extra: BoundValue? { result.extraBound.map(ExperimentValue.bound) }
+
+    static func bound(_ e: BoundEstimate) -> BoundValue {
+        BoundValue(value: e.mean, se: e.standardError, count: e.count, label: Interpreter.boundLabel(e.kind))
+    }
+
+    /// The learning curve.
+    var curve: CurveValue {
+        CurveValue(title: "\(Interpreter.shortLabel(result.config)) on \(result.config.dataset)",
+                   points: result.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound) })
+    }
+
+    /// A member by name (nil when there is none).
+    func member(_ name: String) -> Value? {
+        let c = result.config
+        switch name {
+        case "bound": return .bound(bound)
+        case "extra": return extra.map { .bound($0) } ?? .nothing
+        case "cached": return .bool(result.cached)
+        case "seconds": return .number(result.wallSeconds)
+        case "curve": return .curve(curve)
+        case "key": return .string(result.key)
+        case "seed": return .number(Double(c.seed))
+        case "level": return .number(Double(c.corruption.level))
+        case "noise": return .string(c.corruption.description)
+        case "objective": return .string(c.objective.rawValue)
+        case "K": return .number(Double(c.K))
+        case "epochs": return .number(Double(result.curve.count))
+        case "skipped": return .number(Double(result.skippedSteps))
+        case "checkpoint": return result.checkpointPath.map { .string($0) } ?? .nothing
+        case "machine": return .string(result.machine.description)
+        case "config": return .string(c.description)
+        default: return nil
+        }
+    }
+
+    /// One line: the cell, its bounds, the wall time, and `(cached)` when read from the cache, e.g.
+    /// `dvae K1 salt_pepper 0.05 mlp[200] seed 1: ELBO -120.31 ± 0.52 (1000 test examples), 12.3 s`.
+    var description: String {
+        var s = "\(Interpreter.shortLabel(result.config)): \(bound.label) \(bound.cell)"
+        if let x = extra { s += ", \(x.label) \(x.cell)" }
+        s += " (\(bound.count) test examples), \(formatFixed(result.wallSeconds, 1)) s"
+        return s + (result.cached ? " (cached)" : "")
+    }
+}
