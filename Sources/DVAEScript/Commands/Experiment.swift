@@ -164,7 +164,6 @@ extension Interpreter {
         let label = Interpreter.shortLabel(config)
         let clock = ContinuousClock()
         var lastProgress = clock.now - .seconds(1)
-        let stepsPerEpoch = (config.trainCount ?? data.train.count + config.batchSize - 1) / config.batchSize
         defer { sink.progressDone() }
         do {
             return try ExperimentRunner.run(config, data: data, cache: cache) { event in
@@ -191,7 +190,6 @@ extension Interpreter {
                 return .proceed
             }
         } catch let error as ExperimentError {
-            _ = stepsPerEpoch
             throw experimentError(error, config: config, cache: cache, a)
         }
     }

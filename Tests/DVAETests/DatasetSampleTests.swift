@@ -1,0 +1,24 @@
+import XCTest
+@testable import DVAE
+
+final class DatasetSampleTests: XCTestCase {
+    /// A dataset whose row i is filled with the value i, so a sample tells which rows it took.
+    private func numbered(_ n: Int) -> Dataset {
+        let x = Tensor(rows: n, cols: 4)
+        for i in 0..<n { for j in 0..<4 { x[i, j] = Float(i) } }
+        return Dataset(name: "numbered", x: x, height: 2, width: 2, kind: .continuous)
+    }
+
+    func testSampleIsSeededWithoutReplacementAndSpreadOverTheSplit() {
+        let d = numbered(1000)
+        let a = d.sample(100, seed: 3), b = d.sample(100, seed: 3), c = d.sample(100, seed: 4)
+        let rows = (0..<100).map { Int(a.x[$0, 0]) }
+        XCTAssertEqual(rows, (0..<100).map { Int(b.x[$0, 0]) }, "same seed, same subset")
+        XCTAssertNotEqual(rows, (0..<100).map { Int(c.x[$0, 0]) }, "another seed, another subset")
+        XCTAssertEqual(Set(rows).count, 100, "drawn without replacement")
+        // A sorted file must not give one class: the rows come from all over the split.
+        XCTAssertGreaterThan(rows.filter { $0 >= 500 }.count, 25)
+        XCTAssertGreaterThan(rows.filter { $0 < 500 }.count, 25)
+        XCTAssertEqual(d.sample(5000).count, 1000, "asking for more than there is gives everything")
+    }
+}
