@@ -196,6 +196,7 @@ extension Interpreter {
         case .curve: return ["epochs", "train", "valid"]
         case .range: return ["start", "end"]
         case .statistics: return StatisticsValue.memberNames
+        case .experiment: return ExperimentValue.memberNames
         default: return []
         }
     }
@@ -260,6 +261,7 @@ extension Interpreter {
         case (.range(let lo, _), "start"): return num(lo)
         case (.range(_, let hi), "end"): return num(hi)
         case (.statistics(let s), _): return s.member(name)
+        case (.experiment(let e), _): return e.member(name)
         default: return nil
         }
     }

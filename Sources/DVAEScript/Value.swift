@@ -39,6 +39,8 @@ enum Value {
     case curve(CurveValue)
     /// Moment and normality statistics of samples (`moments(…)`).
     case statistics(StatisticsValue)
+    /// One finished table cell (what `experiment` gives).
+    case experiment(ExperimentValue)
 
     /// The type's name as used in error messages.
     var typeName: String {
@@ -59,6 +61,7 @@ enum Value {
         case .report: return "training report"
         case .curve: return "curve"
         case .statistics: return "statistics"
+        case .experiment: return "experiment result"
         }
     }
 
@@ -117,6 +120,7 @@ extension Value: CustomStringConvertible {
         case .report(let r): return r.description
         case .curve(let c): return c.description
         case .statistics(let s): return s.description
+        case .experiment(let e): return e.description
         }
     }
 }

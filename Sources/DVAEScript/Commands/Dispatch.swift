@@ -13,6 +13,7 @@ extension Interpreter {
         case "model": return try makeModel(args)
         case "train": return try train(args)
         case "bound": return try bound(args)
+        case "experiment": return try experiment(args)
         case "marginal": return try marginal(args)
         case "sample": return try sample(args)
         case "reconstruct": return try reconstruct(args)

@@ -9,10 +9,6 @@ extension Interpreter {
 
     /// Builds an `ExperimentConfig` from the arguments, runs (or reuses) the cell, and returns its result.
     func experiment(_ a: CommandArguments) throws -> Value {
-        if let (v, at) = try a.positional(0) {
-            throw LocatedError("`experiment` takes its data after `on`, got \(v.typeWithArticle) here", at: at,
-                               suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
-        }
         guard let (dataValue, dataAt) = try a.value("on") else {
             throw LocatedError("`experiment` needs data", at: a.call.location,
                                suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
@@ -219,9 +215,15 @@ extension Interpreter {
     static func shortLabel(_ c: ExperimentConfig) -> String {
         var s = "\(c.objective.rawValue) K\(c.K)"
         if c.M != 1 { s += " M\(c.M)" }
-        if c.objective.usesCorruption { s += " \(c.corruption)" }
+        if c.objective.usesCorruption { s += " \(noiseText(c.corruption))" }
         s += " \(c.model.encoder == .gru ? "gru" : "mlp")[\(c.model.encoderHidden.map(String.init).joined(separator: " "))]"
         return s + " seed \(c.seed)"
+    }
+
+    /// `none` or e.g. `salt_pepper 0.05` (levels as the language prints numbers).
+    static func noiseText(_ c: Corruption) -> String {
+        if case .none = c { return "none" }
+        return "\(c.name) \(formatNumber(Double(c.level)))"
     }
 
     /// `ELBO` or `IWAE-k`, as bounds are labelled elsewhere in the language.
@@ -288,7 +290,7 @@ struct ExperimentValue: CustomStringConvertible {
         case "key": return .string(result.key)
         case "seed": return .number(Double(c.seed))
         case "level": return .number(Double(c.corruption.level))
-        case "noise": return .string(c.corruption.description)
+        case "noise": return .string(Interpreter.noiseText(c.corruption))
         case "objective": return .string(c.objective.rawValue)
         case "K": return .number(Double(c.K))
         case "epochs": return .number(Double(result.curve.count))

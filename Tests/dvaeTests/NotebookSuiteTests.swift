@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// Runs every notebook in `notebooks/` through the real binary with `--test` (smaller sample
+/// counts and epochs, the same code path) and `--out`, and requires exit status 0: every block
+/// ran and every assert held.
+final class NotebookSuiteTests: XCTestCase {
+    /// The repository root, found from this file's path.
+    private static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// True when the real data files can be found the way the tool looks for them.
+    private static var realDataAvailable: Bool {
+        let env = ProcessInfo.processInfo.environment
+        var places = [root.appendingPathComponent("data").path,
+                      root.deletingLastPathComponent().appendingPathComponent("shared/data").path]
+        if let d = env["DVAE_DATA"] { places.insert(d, at: 0) }
+        return places.contains { FileManager.default.fileExists(atPath: $0 + "/binarized_mnist_test.amat") }
+    }
+
+    func testEveryNotebookRunsCleanInTestMode() throws {
+        let dir = Self.root.appendingPathComponent("notebooks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 1, "no notebooks found in \(dir.path)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("dvae-notebooks-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for name in names {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            let needsRealData = text.contains("\"binarized_mnist\"") || text.contains("\"frey\"")
+            if needsRealData && !Self.realDataAvailable {
+                print("skipping \(name): the real data files are not available")
+                continue
+            }
+            let started = Date()
+            let r = try DVAEBinary.run(["run", "notebooks/\(name)", "--test", "--out", out.path,
+                                        "--set", "cache=\"\(out.path)/results\""],
+                                       directory: Self.root.path)
+            print("notebook \(name): exit \(r.status) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            XCTAssertEqual(r.status, 0, "\(name) failed:\n\(r.stderr)\n\(r.stdout.suffix(2000))")
+            let rendered = out.appendingPathComponent(name).path
+            XCTAssertTrue(FileManager.default.fileExists(atPath: rendered), "no rendered copy of \(name)")
+        }
+    }
+}
