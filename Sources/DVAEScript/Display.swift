@@ -34,6 +34,9 @@ extension Interpreter {
         case .curve(let c):
             guard !c.points.isEmpty else { say("empty curve"); return }
             sink.emit(.plot(c.plot))
+        case .experiment(let e):
+            say(e.description)
+            if !e.curve.points.isEmpty { sink.emit(.plot(e.curve.plot)) }
         case .list(let items) where !items.isEmpty && items.allSatisfy({ Interpreter.curve(of: $0) != nil }):
             // Several runs on one chart, with a legend: the picture that compares noise levels.
             let curves = items.compactMap { Interpreter.curve(of: $0) }
@@ -50,6 +53,7 @@ extension Interpreter {
         switch v {
         case .report(let r): return r.curve
         case .curve(let c): return c
+        case .experiment(let e): return e.curve
         default: return nil
         }
     }

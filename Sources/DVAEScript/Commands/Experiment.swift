@@ -160,12 +160,21 @@ extension Interpreter {
         let label = Interpreter.shortLabel(config)
         let clock = ContinuousClock()
         var lastProgress = clock.now - .seconds(1)
+        // Ctrl-C near the end of an epoch lets the epoch finish, so the runner saves a resumable
+        // partial checkpoint at its boundary; otherwise training stops at once.
+        var stopAtEpochEnd = false
         defer { sink.progressDone() }
         do {
             return try ExperimentRunner.run(config, data: data, cache: cache) { event in
                 switch event {
                 case let .step(epoch, step, perEpoch, examplesPerSecond, running):
-                    if self.interrupt.isSet { return .stop }
+                    if self.interrupt.isSet && !stopAtEpochEnd {
+                        let left = Double((perEpoch - step) * config.batchSize) / max(examplesPerSecond, 1)
+                        if left > 5 { return .stop }
+                        stopAtEpochEnd = true
+                        self.sink.progress("\(label)  interrupted: finishing epoch \(epoch) to keep a resumable checkpoint…")
+                    }
+                    if stopAtEpochEnd { return .proceed }
                     let now = clock.now
                     if now - lastProgress >= .milliseconds(100) || step == perEpoch {
                         lastProgress = now
@@ -176,7 +185,7 @@ extension Interpreter {
                                            + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
                     }
                 case .epochEnd(let record):
-                    if self.interrupt.isSet { return .stop }
+                    if stopAtEpochEnd || self.interrupt.isSet { return .stop }
                     if record.epoch >= config.epochs {
                         let extra = config.extraIWAE.map { " and IWAE-\($0)" } ?? ""
                         self.sink.progress("\(label)  test bound (\(Interpreter.boundLabel(config.testBoundKind))\(extra)) "

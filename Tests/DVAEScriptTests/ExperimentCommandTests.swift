@@ -1,0 +1,156 @@
+import DVAENotebook
+import Foundation
+import XCTest
+@testable import DVAEScript
+
+/// `experiment on DATA …`: one table cell through `ExperimentRunner`, its result value, the cache
+/// and its errors.
+final class ExperimentCommandTests: XCTestCase {
+    /// A fresh, empty directory under the temporary directory (removed after the test).
+    private func temporaryDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "dvae-experiment-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+
+    private let cell = "objective dvae noise salt_pepper 0.1 hidden [16] latent 4 epochs 2 batch 50 train_size 200 test_size 100 seed 3"
+
+    func testCacheHitIsLabelledCached() throws {
+        let dir = try temporaryDirectory()
+        let (interp, sink) = makeInterpreter()
+        try interp.run("""
+        let d = load synthetic
+        let a = experiment on d \(cell) cache "\(dir)"
+        print a
+        let b = experiment on d \(cell) cache "\(dir)"
+        print b
+        print a.cached, b.cached, a.bound == b.bound, a.key == b.key, len(a.key)
+        b
+        """, file: "cache.dvae")
+        let texts = sink.texts
+        XCTAssertEqual(texts.count, 4, sink.output)
+        XCTAssertTrue(texts[0].hasPrefix("dvae K1 salt_pepper 0.1 mlp[16] seed 3: ELBO -"), texts[0])
+        XCTAssertFalse(texts[0].contains("(cached)"), texts[0])
+        XCTAssertTrue(texts[1].hasSuffix(" (cached)"), texts[1])
+        XCTAssertEqual(texts[2], "false true true true 16")
+        XCTAssertTrue(texts[3].hasSuffix(" (cached)"), "a bare result statement shows the label too: \(texts[3])")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        XCTAssertEqual(files.count, 2, "\(files)")
+        XCTAssertTrue(files.contains { $0.hasSuffix(".json") } && files.contains { $0.hasSuffix(".safetensors") }, "\(files)")
+        XCTAssertFalse(sink.progressLines.isEmpty, "training shows a progress line")
+        XCTAssertTrue(sink.progressLines[0].hasPrefix("dvae K1 salt_pepper 0.1 mlp[16] seed 3  epoch 1/2  step "), sink.progressLines[0])
+    }
+
+    func testAnotherSeedOrLevelIsAnotherCell() throws {
+        let dir = try temporaryDirectory()
+        let out = output(of: """
+        let d = load synthetic
+        let a = experiment on d \(cell) cache "\(dir)"
+        let b = experiment on d objective dvae noise salt_pepper 0.1 hidden [16] latent 4 epochs 2 batch 50 train_size 200 test_size 100 seed 4 cache "\(dir)"
+        let c = experiment on d objective dvae noise salt_pepper 0.2 hidden [16] latent 4 epochs 2 batch 50 train_size 200 test_size 100 seed 3 cache "\(dir)"
+        print b.cached, c.cached, a.key != b.key, a.key != c.key, b.seed, c.level
+        """)
+        XCTAssertEqual(out, "false false true true 4 0.2")
+    }
+
+    func testResultMembers() throws {
+        let dir = try temporaryDirectory()
+        let out = output(of: """
+        let d = load synthetic
+        let r = experiment on d objective diwae K 3 noise salt_pepper 0 hidden [16] latent 4 epochs 2 batch 50 train_size 200 valid_size 50 test_size 100 iwae_extra 20 cache "\(dir)"
+        print r.objective, r.K, r.level, r.noise, r.epochs, len(r.curve.train), len(r.curve.valid), r.skipped
+        print r.bound.kind, r.bound.count, r.extra.kind, r.extra >= r.bound - 1, r.seconds >= 0, r.cached
+        print r.config
+        print r.checkpoint == "\(dir)/" + r.key + ".safetensors"
+        let plain = experiment on d objective vae hidden [16] latent 4 epochs 1 train_size 100 test_size 50
+        print plain.extra, plain.checkpoint, plain.noise, -plain.bound > 0
+        print mean([r.bound plain.bound]) == (r.bound.value + plain.bound.value) / 2
+        """)
+        let lines = out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 6, out)
+        XCTAssertEqual(lines[0], "diwae 3 0 salt_pepper 0 2 2 2 0")
+        XCTAssertEqual(lines[1], "IWAE-3 100 IWAE-20 true true false")
+        XCTAssertEqual(lines[2], "synthetic diwae K3 M1 salt_pepper 0.0 mlp[16]-4 2ep seed 1 +iwae-20")
+        XCTAssertEqual(lines[3], "true")
+        XCTAssertEqual(lines[4], "nothing nothing none true")
+        XCTAssertEqual(lines[5], "true")
+    }
+
+    func testShowDrawsTheLearningCurve() throws {
+        let (interp, sink) = makeInterpreter()
+        try interp.run("""
+        let d = load synthetic
+        show experiment on d hidden [8] latent 2 epochs 3 train_size 100 test_size 50
+        """, file: "show.dvae")
+        XCTAssertEqual(sink.plots.count, 1)
+        XCTAssertEqual(sink.plots[0].series.first?.x.count, 3)
+        XCTAssertTrue(sink.texts[0].hasPrefix("vae K1 mlp[8] seed 1: ELBO "), sink.output)
+    }
+
+    private let prelude = "let d = load synthetic\n"
+
+    func testBadArgumentsGiveLocatedErrors() {
+        assertError(prelude + "experiment", at: 2, 1, "`experiment` needs data")
+        assertError(prelude + "experiment on d.train", at: 2, 15, "needs the train/valid/test splits", suggestion: "not `mnist.train`")
+        assertError(prelude + "experiment on 3", at: 2, 15, "needs dataset splits (from `load`), got a number")
+        assertError(prelude + "experiment d", at: 2, 12, "`experiment` has no argument `d`")
+        assertError(prelude + "experiment on d objective dvae", at: 2, 27, "objective dvae needs a `noise`")
+        assertError(prelude + "experiment on d objective dvea noise salt_pepper 0.1", at: 2, 27, "unknown objective `dvea`",
+                    suggestion: "dvae")
+        assertError(prelude + "experiment on d objective 3", at: 2, 27, "`objective` needs vae, iwae, dvae or diwae, got a number")
+        assertError(prelude + "experiment on d objective vae noise salt_pepper 0.1", at: 2, 31, "does not corrupt its input")
+        assertError(prelude + "experiment on d noise salt_pepper 1.5", at: 2, 35, "outside [0, 1]")
+        assertError(prelude + "experiment on d train_size 99999", at: 2, 17, "`train_size` 99999 is more than the 2000 examples")
+        assertError(prelude + "experiment on d test_size 0", at: 2, 27, "`test_size` cannot be less than 1")
+        assertError(prelude + "experiment on d epochs 0", at: 2, 24, "`epochs` cannot be less than 1")
+        assertError(prelude + "experiment on d objective vae M 2", at: 2, 31, "`M` counts corruptions")
+        assertError(prelude + "experiment on d cache 3", at: 2, 23, "`cache` needs a directory name as a string")
+        assertError(prelude + "experiment on d hidden [0]", at: 2, 24, "each size in `hidden` cannot be less than 1")
+        assertError(prelude + "experiment on d encoder gru hidden []", at: 2, 29, "the GRU encoder needs a state size")
+        assertError(prelude + "experiment on d epochs 1 lr -1", at: 2, 29, "`lr` must be positive")
+        assertError(prelude + "experiment on d iwae_extra 200001", at: 2, 17, "too many")
+        assertError(prelude + "experiment on d epoch 3", at: 2, 17, "`experiment` has no argument `epoch`", suggestion: "epochs")
+    }
+
+    func testUnwritableCacheIsLocated() throws {
+        let dir = try temporaryDirectory()
+        let file = dir + "/plain-file"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        assertError(prelude + "experiment on d epochs 1 train_size 50 test_size 20 cache \"\(file)\"", at: 2, 58,
+                    "cannot use the cache directory")
+    }
+
+    func testInterruptStopsTheCellWithoutStoringIt() throws {
+        final class InterruptingSink: OutputSink {
+            var items: [OutputItem] = []
+            weak var interpreter: Interpreter?
+            func emit(_ item: OutputItem) { items.append(item) }
+            func progress(_ line: String) { interpreter?.interrupt.set() }
+            func progressDone() {}
+        }
+        let dir = try temporaryDirectory()
+        let sink = InterruptingSink()
+        let interp = Interpreter(sink: sink)
+        sink.interpreter = interp
+        XCTAssertThrowsError(try interp.run("""
+        let d = load synthetic
+        let r = experiment on d \(cell) cache "\(dir)"
+        """, file: "stop.dvae")) { e in
+            let message = (e as? ScriptError)?.message ?? "\(e)"
+            XCTAssertTrue(message.hasPrefix("experiment interrupted (dvae K1 salt_pepper 0.1 mlp[16] seed 3)"), message)
+            XCTAssertEqual((e as? ScriptError)?.line, 2)
+        }
+        XCTAssertFalse(interp.interrupt.isSet, "the flag is cleared")
+        let results = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }
+        XCTAssertEqual(results, [], "an interrupted cell is not a result")
+    }
+
+    func testHelpHasAnExample() throws {
+        let text = try Help.text(for: "experiment", at: nil)
+        XCTAssertTrue(text.hasPrefix("experiment on DATA [objective OBJ]"), text)
+        XCTAssertTrue(text.contains("example:\n  let mnist = load \"binarized_mnist\""), text)
+        XCTAssertTrue(text.contains("cache DIR"), text)
+        XCTAssertTrue(text.contains("(cached)"), text)
+    }
+}
