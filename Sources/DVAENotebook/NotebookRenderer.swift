@@ -140,6 +140,12 @@ public struct NotebookRenderer: Sendable {
         let resolvedSource = URL(fileURLWithPath: notebook.path).standardizedFileURL.resolvingSymlinksInPath().path
         if resolvedTarget == resolvedSource { throw WriteError.wouldOverwriteSource(notebook.path) }
 
+        // Pictures of an earlier run of this notebook would otherwise linger beside the new copy.
+        let stem = (markdownFileName as NSString).deletingPathExtension + "-cell"
+        for old in (try? manager.contentsOfDirectory(atPath: outputDirectory)) ?? []
+        where old.hasPrefix(stem) && (old.hasSuffix(".png") || old.hasSuffix(".svg")) {
+            try? manager.removeItem(atPath: (outputDirectory as NSString).appendingPathComponent(old))
+        }
         var written: [String] = []
         for file in render(outputs: outputs, failure: failure) {
             let path = (outputDirectory as NSString).appendingPathComponent(file.name)

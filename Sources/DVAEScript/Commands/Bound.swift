@@ -114,8 +114,11 @@ extension Interpreter {
             case "independent": e = mc.independentMiddle
             default: e = mc.elbo
             }
+            // log p(x) by sampling is an importance-sampled (IWAE-n) estimate: biased low, with a
+            // delta-method standard error. Say so in the label rather than call it "Monte Carlo".
+            let what = quantity == "logpx" ? "IWAE-\(n) estimate of log p(x) (biased low)" : "Monte Carlo \(names[quantity]!)"
             return .bound(BoundValue(value: e.mean, se: e.standardError, count: rows.count,
-                                     label: "Monte Carlo \(names[quantity]!), \(n) samples, σ=\(formatNumber(g.sigma))"))
+                                     label: "\(what), \(n) samples, σ=\(formatNumber(g.sigma))"))
         }
         let values = rows.map { x -> Double in
             switch quantity {
