@@ -165,18 +165,12 @@ struct CommandSpec {
             usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder mlp|gru] "
                 + "[epochs N] [batch N] [lr X] [seed S] [train_size N] [valid_size N] [test_size N] [cache DIR] [iwae_extra K]",
             details: [
-                "The test bound is the trained objective's bound on clean test data: the ELBO for vae/dvae,",
-                "IWAE-K for iwae/diwae. With `cache DIR` each cell is a JSON file named by its configuration's key",
-                "(with the trained model beside it): a finished cell is reused and prints \"(cached)\", an",
-                "interrupted one (Ctrl-C) resumes from its last saved epoch, and separate processes can fill one",
-                "directory. Members: .bound .extra .cached .seconds .curve .key .seed .level .noise .objective .K",
-                ".epochs .skipped .checkpoint .machine .config. Aggregate seeds with mean(…) and std(…).",
+                "The bound is the trained objective's on clean test data (ELBO; IWAE-K for iwae/diwae). With `cache DIR`",
+                "a finished cell is reused and prints \"(cached)\"; an interrupted one resumes. Seeds: mean(…), std(…).",
             ],
             example: "let mnist = load \"binarized_mnist\"\n"
-                + "let r = experiment on mnist objective dvae noise salt_pepper 0.05 K 1 hidden [200] epochs 10 \\\n"
-                + "    train_size 5000 test_size 1000 seed 1 cache \"results/table1-quick\"\n"
-                + "print r                 # …: ELBO -121.07 ± 0.85 (1000 test examples), 9.8 s  — or (cached)\n"
-                + "print -r.bound          # the table's number: the negative test bound, lower is better"),
+                + "let r = experiment on mnist objective dvae noise salt_pepper 0.05 epochs 150 lr 3e-3 train_size 1000 seed 1 cache \"results/t1\"\n"
+                + "print r, -r.bound    # …: ELBO -139.77 ± 0.45 (10000 test examples), 3.9 s — or (cached); 139.77"),
         CommandSpec(
             name: "bound", positional: ["M"],
             keywords: [

@@ -90,6 +90,7 @@ enum Help {
     members:  splits.train .valid .test   data.count .dimension .height .width .name
               b.value .se .count .kind    report.curve .epochs .final .valid   curve.train .valid .epochs
               model.latent .hidden .input .parameters .epochs   table.rows .columns
+              experiment result: r.bound .extra .cached .seconds .curve .key .seed .level .config
     indexing: xs[2]  xs[-1]  xs[1:3]  data[0:16]  data[5]  (slices are half-open; ends may be omitted)
     conditional: if COND then A else B      functions: help functions
     tables: let t = table "noise" "bound"   t.add(0.05, b)   print t

@@ -117,7 +117,7 @@ final class ExperimentCommandTests: XCTestCase {
         let dir = try temporaryDirectory()
         let file = dir + "/plain-file"
         FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
-        assertError(prelude + "experiment on d epochs 1 train_size 50 test_size 20 cache \"\(file)\"", at: 2, 58,
+        assertError(prelude + "experiment on d epochs 1 train_size 50 test_size 20 cache \"\(file)\"", at: 2, 59,
                     "cannot use the cache directory")
     }
 
@@ -152,5 +152,51 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("example:\n  let mnist = load \"binarized_mnist\""), text)
         XCTAssertTrue(text.contains("cache DIR"), text)
         XCTAssertTrue(text.contains("(cached)"), text)
+        XCTAssertLessThanOrEqual(text.split(separator: "\n").count, 30, "one screen")
+    }
+}
+
+/// The table notebooks (07–09) in test mode: the smoke protocol runs, prints its table, and a
+/// second run reuses every cell from the cache.
+final class TableNotebookTests: XCTestCase {
+    private static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A directory holding the real data files, if this machine has one.
+    private static var dataDirectory: String? {
+        var places = [root.appendingPathComponent("data").path,
+                      root.deletingLastPathComponent().appendingPathComponent("shared/data").path]
+        if let d = ProcessInfo.processInfo.environment["DVAE_DATA"] { places.insert(d, at: 0) }
+        return places.first { FileManager.default.fileExists(atPath: $0 + "/binarized_mnist_test.amat") }
+    }
+
+    private func run(_ name: String, cache: String) throws -> (NotebookRunner.Outcome, String) {
+        let sink = CaptureSink()
+        let options = InterpreterOptions(dataDirectory: Self.dataDirectory, testMode: true, variables: ["cache": cache])
+        let runner = NotebookRunner(options: options, forward: sink)
+        let notebook = try Notebook.load(path: Self.root.appendingPathComponent("notebooks/\(name)").path)
+        return (try runner.run(notebook), sink.output)
+    }
+
+    func testGRUTableRunsAndReusesItsCells() throws {
+        guard Self.dataDirectory != nil else { throw XCTSkip("the binarised MNIST files are not available") }
+        let cache = NSTemporaryDirectory() + "dvae-table-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let (first, text1) = try run("09-table3-gru.md", cache: cache)
+        XCTAssertTrue(first.succeeded, first.error?.description ?? "")
+        XCTAssertTrue(text1.contains("8 cells computed now"), text1)
+        XCTAssertTrue(text1.contains("Table 3 (quick protocol)"), text1)
+        XCTAssertTrue(text1.contains("Some noise beats no noise in "), text1)
+        XCTAssertFalse(text1.contains("(cached)\n"), text1)
+
+        let (second, text2) = try run("09-table3-gru.md", cache: cache)
+        XCTAssertTrue(second.succeeded, second.error?.description ?? "")
+        XCTAssertTrue(text2.contains("0 cells computed now in 0.0 s; 8 cells reused from the cache"), text2)
+        let cellLines = text2.split(separator: "\n").filter { $0.contains(" gru[200] seed 1: ") }
+        XCTAssertEqual(cellLines.count, 8, text2)
+        XCTAssertTrue(cellLines.allSatisfy { $0.hasSuffix("(cached)") }, text2)
+        // The table itself is the same numbers.
+        func table(_ t: String) -> String { String(t[t.range(of: "Table 3")!.lowerBound...]) }
+        XCTAssertEqual(table(text1), table(text2))
     }
 }
