@@ -41,6 +41,8 @@ extension Interpreter {
             // Several runs on one chart, with a legend: the picture that compares noise levels.
             let curves = items.compactMap { Interpreter.curve(of: $0) }
             sink.emit(.plot(CurveValue.overlay(curves)))
+        case .statistics(let st) where !st.firstUnit.isEmpty:
+            sink.emit(.plot(st.histogram))
         case .nothing:
             throw LocatedError("nothing to show", at: location)
         default:

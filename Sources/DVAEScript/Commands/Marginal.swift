@@ -1,4 +1,5 @@
 import DVAE
+import DVAENotebook
 import Foundation
 
 /// Moment and normality statistics of samples of the marginal encoder q̃(z|x).
@@ -9,6 +10,8 @@ struct StatisticsValue: CustomStringConvertible {
     var components: Int?
     /// What was sampled, for the description.
     var title: String
+    /// The draws of the first latent unit, kept for `show` (a histogram).
+    var firstUnit: [Double] = []
 
     /// Member names for `help` and suggestions.
     static let memberNames = ["count", "mean", "variance", "skewness", "kurtosis", "jb_p", "mardia_skew_p",
@@ -46,6 +49,28 @@ struct StatisticsValue: CustomStringConvertible {
         lines.append("  normality p-values: Jarque–Bera \(fmt(moments.jarqueBeraPValue)), Mardia skew "
                      + "\(formatFixed(moments.mardiaSkewnessPValue, 3)), kurtosis \(formatFixed(moments.mardiaKurtosisPValue, 3))")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StatisticsValue {
+    /// A histogram of the first latent unit's draws (as a density), beside the Gaussian with the
+    /// same mean and variance: where q̃ is Gaussian the two lines lie on each other; a mixture or
+    /// a skewed marginal shows at a glance.
+    var histogram: LinePlot {
+        let xs = firstUnit.filter(\.isFinite)
+        let n = Double(xs.count)
+        let mean = xs.reduce(0, +) / max(n, 1)
+        let sd = (xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(n - 1, 1)).squareRoot()
+        let lo = max(xs.min() ?? -1, mean - 5 * sd), hi = min(xs.max() ?? 1, mean + 5 * sd)
+        let bins = 40, width = max(hi - lo, 1e-12) / Double(bins)
+        var counts = [Double](repeating: 0, count: bins)
+        for x in xs where x >= lo && x <= hi { counts[min(bins - 1, Int((x - lo) / width))] += 1 }
+        let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
+        let density = counts.map { $0 / (max(n, 1) * width) }
+        let gauss = centres.map { c in exp(-0.5 * (c - mean) * (c - mean) / max(sd * sd, 1e-300)) / (max(sd, 1e-150) * (2 * Double.pi).squareRoot()) }
+        return LinePlot(title: "z₁ of " + (title.components(separatedBy: ", ").first ?? title), xLabel: "z₁", yLabel: "density",
+                        series: [LinePlot.Series(name: "sampled q̃(z|x)", x: centres, y: density),
+                                 LinePlot.Series(name: "Gaussian, same mean and variance", x: centres, y: gauss)])
     }
 }
 
@@ -139,7 +164,7 @@ extension Interpreter {
                                           logVariances: encoded.map(\.logVar))
             let draws = mixture.sample(count: count, rng: &rng)
             return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: mixture.weights.count,
-                                               title: name + ", enumerated"))
+                                               title: name + ", enumerated", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
         }
 
         // Monte Carlo: x̃ ~ p(x̃|x), then z ~ q(z|x̃), in batches.
@@ -161,6 +186,6 @@ extension Interpreter {
             filled += n
         }
         return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: nil,
-                                           title: name + ", noise \(corruption)"))
+                                           title: name + ", noise \(corruption)", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
     }
 }
