@@ -121,7 +121,7 @@ final class ExperimentCommandTests: XCTestCase {
                     "cannot use the cache directory")
     }
 
-    func testInterruptStopsTheCellWithoutStoringIt() throws {
+    func testInterruptStopsTheCellAndItResumes() throws {
         final class InterruptingSink: OutputSink {
             var items: [OutputItem] = []
             weak var interpreter: Interpreter?
@@ -138,12 +138,27 @@ final class ExperimentCommandTests: XCTestCase {
         let r = experiment on d \(cell) cache "\(dir)"
         """, file: "stop.dvae")) { e in
             let message = (e as? ScriptError)?.message ?? "\(e)"
-            XCTAssertTrue(message.hasPrefix("experiment interrupted (dvae K1 salt_pepper 0.1 mlp[16] seed 3)"), message)
+            XCTAssertTrue(message.hasPrefix("experiment interrupted (dvae K1 salt_pepper 0.1 mlp[16] seed 3); "
+                                            + "a partial checkpoint after epoch 1 was kept in "), message)
             XCTAssertEqual((e as? ScriptError)?.line, 2)
         }
         XCTAssertFalse(interp.interrupt.isSet, "the flag is cleared")
-        let results = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }
-        XCTAssertEqual(results, [], "an interrupted cell is not a result")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        XCTAssertEqual(files.filter { $0.hasSuffix(".json") }, [], "an interrupted cell is not a result")
+        // Ctrl-C near the end of a short epoch lets it finish, so the cell can resume from there.
+        XCTAssertEqual(files.filter { $0.hasSuffix(".partial.safetensors") }.count, 1, "\(files)")
+
+        // Running it again resumes, and gives the numbers of an uninterrupted run.
+        let fresh = try temporaryDirectory()
+        let out = output(of: """
+        let d = load synthetic
+        let resumed = experiment on d \(cell) cache "\(dir)"
+        let whole = experiment on d \(cell) cache "\(fresh)"
+        print resumed.cached, resumed.epochs, resumed.bound == whole.bound, resumed.bound.se == whole.bound.se
+        """)
+        XCTAssertEqual(out, "false 2 true true")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".partial.safetensors") }, [],
+                       "the partial checkpoint is removed once the cell is finished")
     }
 
     func testHelpHasAnExample() throws {

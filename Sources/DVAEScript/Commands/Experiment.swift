@@ -317,6 +317,7 @@ struct ExperimentValue: CustomStringConvertible {
         var s = "\(Interpreter.shortLabel(result.config)): \(bound.label) \(bound.cell)"
         if let x = extra { s += ", \(x.label) \(x.cell)" }
         s += " (\(bound.count) test examples), \(formatFixed(result.wallSeconds, 1)) s"
+        if result.skippedSteps > 0 { s += ", \(result.skippedSteps) non-finite steps skipped" }
         return s + (result.cached ? " (cached)" : "")
     }
 }
