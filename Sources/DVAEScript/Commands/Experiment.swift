@@ -27,19 +27,7 @@ extension Interpreter {
         // The architecture, as `model for DATA` builds it.
         var model = ModelConfig(inputSize: data.train.dimension, height: data.train.height, width: data.train.width,
                                 decoder: data.train.kind == .binary ? .bernoulli : .gaussian)
-        if let (v, at) = try a.value("hidden") {
-            model.encoderHidden = try layerSizes(v, at: at, name: "`hidden`", allowEmpty: true)
-            model.decoderHidden = model.encoderHidden
-        }
-        if let (v, at) = try a.value("decoder_hidden") {
-            model.decoderHidden = try layerSizes(v, at: at, name: "`decoder_hidden`", allowEmpty: true)
-        }
-        model.latent = try a.int("latent", default: 50, minimum: 1)
-        guard model.latent <= Interpreter.maximumLayerSize else {
-            throw LocatedError("`latent` \(model.latent) is too large (at most \(Interpreter.maximumLayerSize))", at: a.location(of: "latent"))
-        }
-        if let (w, _) = a.word("encoder") { model.encoder = EncoderKind(rawValue: w)! }
-        if let (w, _) = a.word("decoder") { model.decoder = DecoderKind(rawValue: w)! }
+        try applyArchitecture(a, to: &model)
         if model.encoder == .gru {
             if model.encoderHidden.isEmpty {
                 throw LocatedError("the GRU encoder needs a state size: `hidden` cannot be empty", at: a.location(of: "hidden"),
@@ -52,41 +40,9 @@ extension Interpreter {
         }
 
         // The objective and its corruption, checked as `train` checks them.
-        let noise = try a.noise()
-        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
-        if let (v, at) = try objectiveArgument(a) {
-            guard let k = ObjectiveKind(rawValue: v) else {
-                throw LocatedError("unknown objective `\(v)`", at: at,
-                                   suggestion: Suggestions.didYouMean(v, in: Interpreter.objectiveNames)
-                                       ?? "choose one of \(Interpreter.objectiveNames.joined(separator: ", "))")
-            }
-            kind = k
-            if !kind.usesCorruption, let n = noise, !n.isIdentity {
-                throw LocatedError("objective \(v) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
-                                   suggestion: "use objective \(v == "iwae" ? "diwae" : "dvae"), or drop `noise`")
-            }
-            if kind.usesCorruption && noise == nil {
-                throw LocatedError("objective \(v) needs a `noise` (the level may be 0: the no-noise column)", at: at,
-                                   suggestion: "for example: objective \(v) noise salt_pepper 0.05")
-            }
-        }
-        let K = try a.int("K", default: 1, minimum: 1)
-        let M = try a.int("M", default: 1, minimum: 1)
-        if a.has("M") && !kind.usesCorruption && M != 1 {
-            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
-        }
+        let o = try optimisationArguments(a, objective: try objectiveArgument(a))
+        let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
-        let batch = try a.int("batch", default: 100, minimum: 1)
-        var lr = 1e-3
-        if let (x, at) = try a.number("lr") {
-            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
-            lr = x
-        }
-        var clip: Float?
-        if let (x, at) = try a.number("clip") {
-            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
-            clip = Float(x)
-        }
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
         let seed = UInt64(try a.int("seed", default: 1, minimum: 0))
         var extra: Int?
@@ -240,24 +196,6 @@ extension Interpreter {
         switch k {
         case .elbo: return "ELBO"
         case .iwae(let n): return "IWAE-\(n)"
-        }
-    }
-
-    /// A list of positive layer sizes (or a single number).
-    private func layerSizes(_ v: Value, at: SourceLocation, name: String, allowEmpty: Bool) throws -> [Int] {
-        let items: [Value]
-        switch v {
-        case .list(let xs): items = xs
-        case .number: items = [v]
-        default: throw LocatedError("\(name) needs a list of sizes such as [200 200], got \(v.typeWithArticle)", at: at)
-        }
-        if items.isEmpty && !allowEmpty { throw LocatedError("\(name) cannot be empty", at: at) }
-        return try items.map { item in
-            let n = try CommandArguments.int(item, at: at, name: "each size in \(name)", minimum: 1)
-            guard n <= Interpreter.maximumLayerSize else {
-                throw LocatedError("layer size \(n) in \(name) is too large (at most \(Interpreter.maximumLayerSize))", at: at)
-            }
-            return n
         }
     }
 }

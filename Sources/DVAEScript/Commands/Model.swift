@@ -50,7 +50,7 @@ extension Interpreter {
                 origin = "input \(config.inputSize)"
             }
             if let (v, at) = try a.value("shape") {
-                let dims = try sizes(v, at: at, name: "`shape`", allowEmpty: false)
+                let dims = try layerSizes(v, at: at, name: "`shape`", allowEmpty: false)
                 guard dims.count == 2 else {
                     throw LocatedError("`shape` needs two numbers [H W], got \(dims.count)", at: at)
                 }
@@ -61,19 +61,7 @@ extension Interpreter {
                 config.height = dims[0]; config.width = dims[1]; config.inputSize = dims[0] * dims[1]
             }
         }
-        if let (v, at) = try a.value("hidden") {
-            config.encoderHidden = try sizes(v, at: at, name: "`hidden`", allowEmpty: true)
-            config.decoderHidden = config.encoderHidden
-        }
-        if let (v, at) = try a.value("decoder_hidden") {
-            config.decoderHidden = try sizes(v, at: at, name: "`decoder_hidden`", allowEmpty: true)
-        }
-        config.latent = try a.int("latent", default: 50, minimum: 1)
-        guard config.latent <= Interpreter.maximumLayerSize else {
-            throw LocatedError("`latent` \(config.latent) is too large (at most \(Interpreter.maximumLayerSize))", at: a.location(of: "latent"))
-        }
-        if let (w, _) = a.word("encoder") { config.encoder = EncoderKind(rawValue: w)! }
-        if let (w, _) = a.word("decoder") { config.decoder = DecoderKind(rawValue: w)! }
+        try applyArchitecture(a, to: &config)
         if config.encoder == .gru {
             if config.encoderHidden.isEmpty { config.encoderHidden = [200] }
             guard config.height * config.width == config.inputSize else {
@@ -83,23 +71,5 @@ extension Interpreter {
         }
         let model = VAEModel(config: config, seed: seed)
         return .model(ModelHandle(model: model, origin: origin))
-    }
-
-    /// A list of positive layer sizes (or a single number) as `[Int]`.
-    private func sizes(_ v: Value, at: SourceLocation, name: String, allowEmpty: Bool) throws -> [Int] {
-        let items: [Value]
-        switch v {
-        case .list(let xs): items = xs
-        case .number: items = [v]
-        default: throw LocatedError("\(name) needs a list of sizes such as [200 200], got \(v.typeWithArticle)", at: at)
-        }
-        if items.isEmpty && !allowEmpty { throw LocatedError("\(name) cannot be empty", at: at) }
-        return try items.map { item in
-            let n = try CommandArguments.int(item, at: at, name: "each size in \(name)", minimum: 1)
-            guard n <= Interpreter.maximumLayerSize else {
-                throw LocatedError("layer size \(n) in \(name) is too large (at most \(Interpreter.maximumLayerSize))", at: at)
-            }
-            return n
-        }
     }
 }

@@ -14,36 +14,9 @@ extension Interpreter {
         let validation = try a.dataset(keyword: "validate")
         if let (v, at) = validation { try CommandArguments.checkShape(v, fits: handle.model, at: at) }
 
-        let noise = try a.noise()
-        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
-        if let (w, at) = a.word("objective") {
-            kind = ObjectiveKind(rawValue: w)!
-            if !kind.usesCorruption, let n = noise, !n.isIdentity {
-                throw LocatedError("objective \(w) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
-                                   suggestion: "use objective \(w == "iwae" ? "diwae" : "dvae"), or drop `noise`")
-            }
-            if kind.usesCorruption && noise == nil {
-                throw LocatedError("objective \(w) needs a `noise`", at: at,
-                                   suggestion: "for example: objective \(w) noise salt_pepper 0.05")
-            }
-        }
-        let K = try a.int("K", default: 1, minimum: 1)
-        let M = try a.int("M", default: 1, minimum: 1)
-        if a.has("M") && !kind.usesCorruption && M != 1 {
-            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
-        }
+        let o = try optimisationArguments(a, objective: a.word("objective"))
+        let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 0)
-        let batch = try a.int("batch", default: 100, minimum: 1)
-        var lr = 1e-3
-        if let (x, at) = try a.number("lr") {
-            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
-            lr = x
-        }
-        var clip: Float?
-        if let (x, at) = try a.number("clip") {
-            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
-            clip = Float(x)
-        }
         let seed = try a.seed()
         guard K * M * min(batch, data.count) <= 2_000_000 else {
             throw LocatedError("K × M × batch = \(K * M * min(batch, data.count)) samples per step is too many", at: a.location(of: "K"),

@@ -1,0 +1,98 @@
+import DVAE
+
+/// The optimisation arguments `train` and `experiment` share — the objective with its corruption,
+/// K, M, batch, lr and clip — parsed and checked in one place so the two commands cannot drift.
+struct OptimisationArguments {
+    /// The objective (defaults to `dvae` when a noise is given, else `vae`).
+    var kind: ObjectiveKind
+    /// The corruption given with `noise`, if any.
+    var noise: Corruption?
+    /// Latent samples per corruption.
+    var K: Int
+    /// Corruptions per example.
+    var M: Int
+    /// Minibatch size.
+    var batch: Int
+    /// Adam's learning rate.
+    var lr: Double
+    /// Gradient-norm clipping threshold, if any.
+    var clip: Float?
+}
+
+extension Interpreter {
+    /// Parses `objective`, `noise`, `K`, `M`, `batch`, `lr` and `clip`. `objective` is the word or
+    /// string the caller read (with its location), or nil when absent.
+    func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?) throws -> OptimisationArguments {
+        let noise = try a.noise()
+        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
+        if let (name, at) = objective {
+            guard let k = ObjectiveKind(rawValue: name) else {
+                throw LocatedError("unknown objective `\(name)`", at: at,
+                                   suggestion: Suggestions.didYouMean(name, in: Interpreter.objectiveNames)
+                                       ?? "choose one of \(Interpreter.objectiveNames.joined(separator: ", "))")
+            }
+            kind = k
+            if !kind.usesCorruption, let n = noise, !n.isIdentity {
+                throw LocatedError("objective \(name) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
+                                   suggestion: "use objective \(name == "iwae" ? "diwae" : "dvae"), or drop `noise`")
+            }
+            if kind.usesCorruption && noise == nil {
+                throw LocatedError("objective \(name) needs a `noise` (the level may be 0: the no-noise case)", at: at,
+                                   suggestion: "for example: objective \(name) noise salt_pepper 0.05")
+            }
+        }
+        let K = try a.int("K", default: 1, minimum: 1)
+        let M = try a.int("M", default: 1, minimum: 1)
+        if a.has("M") && !kind.usesCorruption && M != 1 {
+            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
+        }
+        let batch = try a.int("batch", default: 100, minimum: 1)
+        var lr = 1e-3
+        if let (x, at) = try a.number("lr") {
+            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
+            lr = x
+        }
+        var clip: Float?
+        if let (x, at) = try a.number("clip") {
+            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
+            clip = Float(x)
+        }
+        return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip)
+    }
+
+    /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by
+    /// `model` and `experiment`, which build the same architectures).
+    func applyArchitecture(_ a: CommandArguments, to config: inout ModelConfig) throws {
+        if let (v, at) = try a.value("hidden") {
+            config.encoderHidden = try layerSizes(v, at: at, name: "`hidden`", allowEmpty: true)
+            config.decoderHidden = config.encoderHidden
+        }
+        if let (v, at) = try a.value("decoder_hidden") {
+            config.decoderHidden = try layerSizes(v, at: at, name: "`decoder_hidden`", allowEmpty: true)
+        }
+        config.latent = try a.int("latent", default: 50, minimum: 1)
+        guard config.latent <= Interpreter.maximumLayerSize else {
+            throw LocatedError("`latent` \(config.latent) is too large (at most \(Interpreter.maximumLayerSize))", at: a.location(of: "latent"))
+        }
+        if let (w, _) = a.word("encoder") { config.encoder = EncoderKind(rawValue: w)! }
+        if let (w, _) = a.word("decoder") { config.decoder = DecoderKind(rawValue: w)! }
+    }
+
+    /// A list of positive layer sizes (or a single number) as `[Int]`.
+    func layerSizes(_ v: Value, at: SourceLocation, name: String, allowEmpty: Bool) throws -> [Int] {
+        let items: [Value]
+        switch v {
+        case .list(let xs): items = xs
+        case .number: items = [v]
+        default: throw LocatedError("\(name) needs a list of sizes such as [200 200], got \(v.typeWithArticle)", at: at)
+        }
+        if items.isEmpty && !allowEmpty { throw LocatedError("\(name) cannot be empty", at: at) }
+        return try items.map { item in
+            let n = try CommandArguments.int(item, at: at, name: "each size in \(name)", minimum: 1)
+            guard n <= Interpreter.maximumLayerSize else {
+                throw LocatedError("layer size \(n) in \(name) is too large (at most \(Interpreter.maximumLayerSize))", at: at)
+            }
+            return n
+        }
+    }
+}
