@@ -151,7 +151,10 @@ extension Builtins {
             try a.expect(1, 2)
             let x = try a.number(0)
             if a.count == 1 { return .number(x.rounded()) }
-            let scale = pow(10, Double(try a.int(1)))
+            // Doubles carry about 16 significant digits: more decimals change nothing, and
+            // 10^digits would overflow to ∞ (giving nan) long before `digits` is absurd.
+            let digits = min(try a.int(1), 15)
+            let scale = pow(10, Double(digits))
             return .number((x * scale).rounded() / scale)
         case "min", "max":
             guard a.count >= 1 else { try a.expect(1, 99); return .nothing }

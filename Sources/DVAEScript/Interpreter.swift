@@ -25,6 +25,9 @@ public final class Interpreter {
     var seedCounter: UInt64 = 0
     /// Datasets already read from disk, by name and search path (loading MNIST takes seconds).
     var loadCache: [String: DataSplits] = [:]
+    /// The notebooks `run` is inside now (a file that runs itself would otherwise recurse until
+    /// the stack overflows).
+    var notebooksRunning: [String] = []
     /// The longest range a loop or `list(…)` expands.
     static let maximumRangeLength = 10_000_000
     /// Names given with `--set`, which top-level `let` does not overwrite.

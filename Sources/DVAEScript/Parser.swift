@@ -27,6 +27,19 @@
 struct Parser {
     private var tokens: [Token]
     private var position = 0
+    /// How deeply expressions, unary minus signs and blocks nest at this point of the parse.
+    private var depth = 0
+    /// Past this depth the parser reports an error instead of overflowing the stack.
+    static let maximumDepth = 200
+
+    /// Enters one level of nesting (leave with `depth -= 1`).
+    private mutating func enterNesting(at location: SourceLocation) throws {
+        depth += 1
+        if depth > Parser.maximumDepth {
+            throw LocatedError("nested too deeply (more than \(Parser.maximumDepth) levels of brackets, blocks or signs)",
+                               at: location, suggestion: "split the expression with `let`")
+        }
+    }
 
     /// Words that begin statements or belong to expressions; they cannot name variables.
     static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
@@ -116,6 +129,8 @@ struct Parser {
 
     private mutating func statement() throws -> Stmt {
         let start = peek
+        try enterNesting(at: start.location)
+        defer { depth -= 1 }
         switch start.identifier {
         case "let", "set":
             advance()
@@ -250,6 +265,8 @@ struct Parser {
 
     /// A full expression. `juxtaposed` is true inside lists, where a space separates elements.
     mutating func expression(juxtaposed: Bool = false) throws -> Expr {
+        try enterNesting(at: peek.location)
+        defer { depth -= 1 }
         if peek.isWord("if") {
             let start = advance()
             let condition = try expression()
@@ -362,6 +379,8 @@ struct Parser {
     private mutating func unary(_ j: Bool) throws -> Expr {
         if peek.isSymbol("-") {
             let op = advance()
+            try enterNesting(at: op.location)
+            defer { depth -= 1 }
             let operand = try unary(j)
             if case .number(let v) = operand.kind {
                 return Expr(kind: .number(-v), location: op.location.through(operand.location))

@@ -34,6 +34,9 @@ extension DataLoader {
         }
         func be32(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
         let count = be32(4), rows = be32(8), cols = be32(12)
+        guard rows > 0, cols > 0 else {
+            throw DataError.malformed(path: path, line: nil, reason: "IDX header says the images are \(rows)×\(cols) pixels; both must be positive")
+        }
         let expected = 16 + count * rows * cols
         guard b.count == expected else {
             throw DataError.malformed(path: path, line: nil,

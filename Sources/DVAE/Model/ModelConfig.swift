@@ -48,3 +48,29 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.decoderHidden = decoderHidden
     }
 }
+
+extension ModelConfig {
+    /// Largest layer, latent or input size accepted by `problems` (guards against typos and
+    /// against hand-edited checkpoint metadata asking for terabytes).
+    public static let maximumSize = 100_000
+
+    /// What is wrong with this configuration, one sentence each; empty when a `VAEModel` can be
+    /// built from it. Callers that take a configuration from outside (a checkpoint's metadata,
+    /// a script) check this first: the engine's layers trust their shapes.
+    public var problems: [String] {
+        var found: [String] = []
+        func check(_ n: Int, _ what: String) {
+            if n < 1 || n > ModelConfig.maximumSize { found.append("\(what) is \(n); it must be between 1 and \(ModelConfig.maximumSize)") }
+        }
+        check(inputSize, "the input size")
+        check(height, "the image height")
+        check(width, "the image width")
+        check(latent, "the latent size")
+        if height >= 1, width >= 1, height.multipliedReportingOverflow(by: width).partialValue != inputSize {
+            found.append("the image shape \(height)×\(width) does not have \(inputSize) pixels")
+        }
+        for n in encoderHidden { check(n, "an encoder hidden size") }
+        for n in decoderHidden { check(n, "a decoder hidden size") }
+        return found
+    }
+}

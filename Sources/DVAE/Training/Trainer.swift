@@ -103,16 +103,17 @@ public final class Trainer {
         let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
                                           accumulateGradients: true)
         guard objective.isFinite else { return nil }
-        // Float dot products (vectorised BLAS); a NaN or ∞ anywhere makes the sum non-finite.
-        var sumSquares: Float = 0
+        // Squares summed in Double (BLAS dsdot): a large but finite gradient must not overflow
+        // the norm; a NaN or ∞ anywhere still makes the sum non-finite.
+        var sumSquares = 0.0
         for p in optimizer.parameters {
-            sumSquares += cblas_sdot(Int32(p.grad.count), p.grad.data, 1, p.grad.data, 1)
+            sumSquares += cblas_dsdot(Int32(p.grad.count), p.grad.data, 1, p.grad.data, 1)
         }
         guard sumSquares.isFinite else { return nil }
         if let clip = config.clipNorm, clip > 0 {
             let norm = sumSquares.squareRoot()
-            if norm > clip {
-                let scale = clip / norm
+            if norm > Double(clip) {
+                let scale = Float(Double(clip) / norm)
                 for p in optimizer.parameters { cblas_sscal(Int32(p.grad.count), scale, p.grad.data, 1) }
             }
         }

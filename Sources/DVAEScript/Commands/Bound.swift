@@ -87,7 +87,12 @@ extension Interpreter {
         if let c = try a.noise() {
             switch c {
             case .none: g = g.withSigma(0)
-            case .gaussian(let s): g = g.withSigma(Double(s))
+            case .gaussian(let s):
+                // Beyond this σ² swamps every other term and Cholesky factors lose positive definiteness.
+                guard s <= Interpreter.maximumExactSigma else {
+                    throw LocatedError("σ = \(formatNumber(Double(s))) is too large for the exact model (at most 1e6)", at: a.location(of: "noise"))
+                }
+                g = g.withSigma(Double(s))
             default:
                 throw LocatedError("the linear-Gaussian model has Gaussian corruption only", at: a.location(of: "noise"),
                                    suggestion: "write: noise gaussian 0.5")

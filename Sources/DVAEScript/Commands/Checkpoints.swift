@@ -47,6 +47,11 @@ extension Interpreter {
             throw LocatedError("\(path) has no model architecture in its metadata", at: pathAt,
                                suggestion: "open reads checkpoints written by `save`")
         }
+        // The metadata is outside data: check it before the engine builds layers from it.
+        if let problem = config.problems.first {
+            throw LocatedError("\(path) describes an impossible model: \(problem)", at: pathAt,
+                               suggestion: "open reads checkpoints written by `save`")
+        }
         let model = VAEModel(config: config, seed: 0)
         do {
             try loaded.restore(into: model.parameters)

@@ -4,6 +4,9 @@ import DVAE
 extension Interpreter {
     /// Largest layer size accepted (guards against typos such as `hidden [2000000]`).
     static let maximumLayerSize = 10_000
+    /// Largest corruption σ the exact linear-Gaussian model accepts (its closed forms factor
+    /// V + σ²AAᵀ; far beyond this the factorisation fails in Double).
+    static let maximumExactSigma: Float = 1e6
 
     /// `model [vae] [for DATA] [hidden LIST] [latent N] [encoder …] [decoder …]` or
     /// `model linear_gaussian D L [noise_sigma SIGMA]`.
@@ -24,6 +27,9 @@ extension Interpreter {
             var sigma = 0.0
             if let (s, at) = try a.number("noise_sigma") {
                 guard s >= 0 else { throw LocatedError("`noise_sigma` must be ≥ 0, got \(formatNumber(s))", at: at) }
+                guard s <= Double(Interpreter.maximumExactSigma) else {
+                    throw LocatedError("`noise_sigma` \(formatNumber(s)) is too large (at most 1e6)", at: at)
+                }
                 sigma = s
             }
             return .exactModel(LinearGaussianModel.random(D: d, L: l, seed: seed, sigma: sigma))
@@ -68,6 +74,9 @@ extension Interpreter {
                 throw LocatedError("the GRU encoder reads the image row by row and needs its shape", at: a.location(of: "encoder"),
                                    suggestion: "add `for DATA` or `shape [H W]`")
             }
+        }
+        if let problem = config.problems.first {
+            throw LocatedError("cannot build this model: \(problem)", at: a.call.location)
         }
         let model = VAEModel(config: config, seed: seed)
         return .model(ModelHandle(model: model, origin: origin))

@@ -1,3 +1,4 @@
+import Foundation
 import DVAE
 
 /// Session commands: `table`, `seed`, `run`, `vars`.
@@ -45,6 +46,16 @@ extension Interpreter {
         guard let hook = runNotebookHook else {
             throw LocatedError("`run` is not available here (no notebook runner is attached)", at: a.call.location)
         }
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if notebooksRunning.contains(resolved) {
+            throw LocatedError("`run \"\(path)\"` would run a notebook that is already running (a cycle)", at: at,
+                               suggestion: "a notebook cannot run itself, directly or through another notebook")
+        }
+        guard notebooksRunning.count < 32 else {
+            throw LocatedError("notebooks nested more than 32 deep", at: at)
+        }
+        notebooksRunning.append(resolved)
+        defer { notebooksRunning.removeLast() }
         do {
             try hook(path)
         } catch let e as ScriptError {
