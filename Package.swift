@@ -22,8 +22,9 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // The engine: tensors, layers, models, objectives, training, data, checkpoints.
-        .target(name: "DVAE", dependencies: ["CBLAS"],
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        // Plain -O (not -Ounchecked): the engine's preconditions must trap, not corrupt memory;
+        // measured cost on `dvae bench` about 2 %.
+        .target(name: "DVAE", dependencies: ["CBLAS"]),
         // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.
         .target(name: "DVAENotebook", dependencies: ["CZlib"]),
         // The language: lexer, parser, interpreter bound to the engine.
