@@ -22,3 +22,13 @@ final class DatasetSampleTests: XCTestCase {
         XCTAssertEqual(d.sample(5000).count, 1000, "asking for more than there is gives everything")
     }
 }
+
+final class IDXShapeTests: XCTestCase {
+    func testZeroSizedImagesAreRejected() {
+        // magic 0x00000803, then count 2, rows 0, cols 0: a header that once loaded as 0-pixel data.
+        let bytes: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]
+        XCTAssertThrowsError(try DataLoader.parseIDX(bytes, path: "zero.idx", name: "zero", binarize: false)) { error in
+            XCTAssertTrue("\(error)".contains("both must be positive"), "\(error)")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import DVAE
+import Foundation
+import XCTest
+@testable import DVAEScript
+
+/// Inputs that once crashed the release binary (found in review) now give located errors.
+final class RobustnessTests: XCTestCase {
+    func testDeepNestingIsAnErrorNotAStackOverflow() {
+        let parens = "print " + String(repeating: "(", count: 3000) + "1" + String(repeating: ")", count: 3000)
+        assertError(parens, at: 1, 206, "nested too deeply")
+        assertError("print " + String(repeating: "-", count: 100_000) + "1", at: 1, 205, "nested too deeply")
+    }
+
+    func testHugeModelsAreRefusedBeforeAllocating() {
+        assertError("model vae input 99999999999 hidden [8] latent 2", at: 1, 1, "input size is 99999999999")
+    }
+
+    func testExactModelRejectsAnAbsurdSigma() {
+        assertError("let g = model linear_gaussian 4 2\nlet xs = sample g 5\nbound g on xs cvae noise gaussian 1e7",
+                    at: 3, 20, "too large for the exact model")
+        assertError("model linear_gaussian 4 2 noise_sigma 1e300", at: 1, 39, "too large")
+    }
+
+    func testOpenRefusesACheckpointWhoseArchitectureWasTamperedWith() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvae-robust-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("m.safetensors").path
+        let (interp, _) = makeInterpreter()
+        try interp.run("let m = model vae input 16 hidden [4] latent 2\nsave m \"\(good)\"", file: "t.dvae")
+
+        // Rewrite the architecture metadata to claim a 4000-row image, keeping every tensor.
+        let file = try SafeTensors.read(from: good)
+        var metadata = file.metadata
+        let key = Checkpoint.MetadataKey.architecture
+        metadata[key] = metadata[key]!.replacingOccurrences(of: "\"height\":4", with: "\"height\":4000")
+        XCTAssertNotEqual(metadata[key], file.metadata[key], "the test must actually change the metadata")
+        let bad = dir.appendingPathComponent("bad.safetensors").path
+        try SafeTensors(tensors: file.tensors, metadata: metadata).write(to: bad)
+
+        assertError("open \"\(bad)\"", at: 1, 6, "impossible model", in: interp)
+    }
+
+    func testANotebookThatRunsItselfStops() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvae-self-\(getpid()).dvae").path
+        try "run \"\(path)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (interp, _) = makeInterpreter()
+        NotebookRunner.attachNotebookHook(to: interp, relativeTo: path)
+        XCTAssertThrowsError(try interp.run("run \"\(path)\"", file: "t.dvae")) { error in
+            XCTAssertTrue("\(error)".contains("already running"), "\(error)")
+        }
+    }
+
+    func testRoundWithAbsurdDigitsKeepsTheNumber() {
+        XCTAssertEqual(output(of: "print round(2.5, 400)"), "2.5")
+    }
+}
