@@ -56,3 +56,13 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(output(of: "print round(2.5, 400)"), "2.5")
     }
 }
+
+final class MemberCompletionTests: XCTestCase {
+    func testCompletesMembersOfADottedVariablePath() throws {
+        let (interp, _) = makeInterpreter()
+        try interp.run("let d = load synthetic", file: "t.dvae")
+        XCTAssertEqual(interp.completions(prefix: "d.te", line: "show d.te"), ["d.test"])
+        XCTAssertTrue(interp.completions(prefix: "d.train.c", line: "print d.train.c").contains("d.train.count"))
+        XCTAssertEqual(interp.completions(prefix: "nope.x", line: "nope.x"), [])
+    }
+}
