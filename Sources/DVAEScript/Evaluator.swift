@@ -183,12 +183,17 @@ extension Interpreter {
     // MARK: - Members
 
     /// The members each type has, for `help` and suggestions.
+    /// A matrix as a list of its rows.
+    static func rows(of m: DenseMatrix) -> Value {
+        .list((0..<m.rows).map { i in .list((0..<m.cols).map { j in .number(m[i, j]) }) })
+    }
+
     static func memberNames(of v: Value) -> [String] {
         switch v {
         case .splits: return ["train", "valid", "test", "name"]
         case .dataset: return ["count", "dimension", "height", "width", "name", "kind", "mean"]
         case .model: return ["latent", "hidden", "input", "encoder", "decoder", "parameters", "epochs"]
-        case .exactModel: return ["D", "L", "sigma", "s2"]
+        case .exactModel: return ["D", "L", "sigma", "s2", "W", "b", "A", "c", "V"]
         case .bound: return ["value", "se", "count", "kind"]
         case .table: return ["rows", "columns"]
         case .images: return ["count", "height", "width"]
@@ -238,6 +243,13 @@ extension Interpreter {
         case (.exactModel(let g), "L"): return num(g.L)
         case (.exactModel(let g), "sigma"): return .number(g.sigma)
         case (.exactModel(let g), "s2"): return .number(g.s2)
+        // The parameters, as lists (matrices as lists of rows), so a notebook can print them or
+        // compute e.g. the closed-form q̃(z|x) = N(Ax + c, V + σ²AAᵀ) itself.
+        case (.exactModel(let g), "W"): return Interpreter.rows(of: g.W)
+        case (.exactModel(let g), "A"): return Interpreter.rows(of: g.A)
+        case (.exactModel(let g), "b"): return .list(g.b.map { .number($0) })
+        case (.exactModel(let g), "c"): return .list(g.c.map { .number($0) })
+        case (.exactModel(let g), "V"): return .list(g.Vdiag.map { .number($0) })
         case (.bound(let b), "value"): return .number(b.value)
         case (.bound(let b), "se"): return .number(b.se)
         case (.bound(let b), "count"): return num(b.count)

@@ -66,3 +66,14 @@ final class MemberCompletionTests: XCTestCase {
         XCTAssertEqual(interp.completions(prefix: "nope.x", line: "nope.x"), [])
     }
 }
+
+final class ExactModelMemberTests: XCTestCase {
+    func testParametersAreListsWithTheModelsShapes() {
+        let text = output(of: """
+            let g = model linear_gaussian 3 2 seed 4
+            print len(g.W), len(g.W[0]), len(g.A), len(g.A[0]), len(g.b), len(g.c), len(g.V)
+            print min(g.V) > 0
+            """)
+        XCTAssertEqual(text, "3 2 2 3 3 2 2\ntrue")
+    }
+}
