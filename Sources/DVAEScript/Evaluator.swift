@@ -108,7 +108,8 @@ extension Interpreter {
 
     /// `a op b` for comparison operators. Numbers and bounds compare by value.
     func compare(_ op: String, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Bool {
-        if let x = a.numeric, let y = b.numeric {
+        /// The comparison `op` on two values of one ordered type.
+        func ordered<T: Comparable>(_ x: T, _ y: T) -> Bool {
             switch op {
             case "<": return x < y
             case "<=": return x <= y
@@ -118,16 +119,8 @@ extension Interpreter {
             default: return x != y
             }
         }
-        if case .string(let x) = a, case .string(let y) = b {
-            switch op {
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            case ">=": return x >= y
-            case "==": return x == y
-            default: return x != y
-            }
-        }
+        if let x = a.numeric, let y = b.numeric { return ordered(x, y) }
+        if case .string(let x) = a, case .string(let y) = b { return ordered(x, y) }
         if op == "==" || op == "!=" {
             let equal = try valuesEqual(a, b, at: location)
             return op == "==" ? equal : !equal
