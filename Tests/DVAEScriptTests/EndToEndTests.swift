@@ -73,13 +73,6 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testInterruptStopsTrainingCleanly() throws {
-        final class InterruptingSink: OutputSink {
-            var items: [OutputItem] = []
-            weak var interpreter: Interpreter?
-            func emit(_ item: OutputItem) { items.append(item) }
-            func progress(_ line: String) { interpreter?.interrupt.set() }
-            func progressDone() {}
-        }
         let sink = InterruptingSink()
         let interp = Interpreter(sink: sink)
         sink.interpreter = interp

@@ -122,13 +122,6 @@ final class ExperimentCommandTests: XCTestCase {
     }
 
     func testInterruptStopsTheCellAndItResumes() throws {
-        final class InterruptingSink: OutputSink {
-            var items: [OutputItem] = []
-            weak var interpreter: Interpreter?
-            func emit(_ item: OutputItem) { items.append(item) }
-            func progress(_ line: String) { interpreter?.interrupt.set() }
-            func progressDone() {}
-        }
         let dir = try temporaryDirectory()
         let sink = InterruptingSink()
         let interp = Interpreter(sink: sink)

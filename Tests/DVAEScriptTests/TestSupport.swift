@@ -22,6 +22,16 @@ final class CaptureSink: OutputSink {
     var plots: [LinePlot] { items.compactMap { if case .plot(let p) = $0 { return p } else { return nil } } }
 }
 
+/// A sink that presses Ctrl-C (sets the interrupt flag) at the first progress line, to test
+/// that long commands stop cleanly.
+final class InterruptingSink: OutputSink {
+    var items: [OutputItem] = []
+    weak var interpreter: Interpreter?
+    func emit(_ item: OutputItem) { items.append(item) }
+    func progress(_ line: String) { interpreter?.interrupt.set() }
+    func progressDone() {}
+}
+
 /// A fresh interpreter and its sink.
 func makeInterpreter(testMode: Bool = true, variables: [String: String] = [:]) -> (Interpreter, CaptureSink) {
     let sink = CaptureSink()
