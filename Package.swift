@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "DVAE", targets: ["DVAE"]),
+        .library(name: "DVAEExperiments", targets: ["DVAEExperiments"]),
         .library(name: "DVAEScript", targets: ["DVAEScript"]),
         .executable(name: "dvae", targets: ["dvae"]),
     ],
@@ -25,17 +26,20 @@ let package = Package(
         // Plain -O (not -Ounchecked): the engine's preconditions must trap, not corrupt memory;
         // measured cost on `dvae bench` about 2 %.
         .target(name: "DVAE", dependencies: ["CBLAS"]),
+        // Orchestration, not mathematics: table cells, the result cache, cell summaries.
+        .target(name: "DVAEExperiments", dependencies: ["DVAE"]),
         // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.
         .target(name: "DVAENotebook", dependencies: ["CZlib"]),
         // The language: lexer, parser, interpreter bound to the engine.
-        .target(name: "DVAEScript", dependencies: ["DVAE", "DVAENotebook"]),
+        .target(name: "DVAEScript", dependencies: ["DVAE", "DVAEExperiments", "DVAENotebook"]),
         // The executable: REPL, `dvae run`, `dvae bench`.
         .executableTarget(name: "dvae", dependencies: [
-            "DVAE", "DVAEScript", "DVAENotebook", "CReadline",
+            "DVAE", "DVAEExperiments", "DVAEScript", "DVAENotebook", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "DVAETests", dependencies: ["DVAE"]),
+        .testTarget(name: "DVAEExperimentsTests", dependencies: ["DVAEExperiments", "DVAE"]),
         .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook"]),
         .testTarget(name: "DVAEScriptTests", dependencies: ["DVAEScript", "DVAE"]),
         .testTarget(name: "dvaeTests", dependencies: ["dvae"]),

@@ -7,7 +7,7 @@ import Darwin
 /// Writes `bytes` to `path` atomically: the data goes to a temporary file in the same directory,
 /// which is flushed to disk (`fsync`) and then renamed over `path`. Readers see either the old
 /// file or the complete new one, never a partial write; on failure the temporary file is removed.
-func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
     let slash = path.lastIndex(of: "/")
     let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path

@@ -1,4 +1,5 @@
 import DVAE
+import DVAEExperiments
 import Foundation
 
 /// `experiment on DATA …`: one table cell — a fresh model trained from a configuration and its

@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// A directory of finished table cells: `<key>.json` (an `ExperimentResult`) and

@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// The outcome of one finished table cell, as stored in `<key>.json` by `ResultCache`.

@@ -1,3 +1,4 @@
+import DVAE
 /// Everything `ResultCache.scan()` found in a cache directory: the readable results, and the
 /// files it skipped with the reason for each (it never fails on a bad file).
 public struct ResultCacheScan: Sendable {

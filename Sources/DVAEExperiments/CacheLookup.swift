@@ -1,3 +1,4 @@
+import DVAE
 /// What `ResultCache.probe(_:)` found for a configuration.
 public enum CacheLookup: Sendable {
     /// A finished result for exactly this configuration (marked `cached`).

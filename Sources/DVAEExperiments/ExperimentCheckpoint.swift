@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// Saving a cell's trained model, and the resumable state of an unfinished run

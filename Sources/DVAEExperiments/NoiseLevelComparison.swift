@@ -1,3 +1,4 @@
+import DVAE
 /// One table row across noise levels: which level is best, and whether some noise beats none —
 /// the poster's claim that a moderate noise level beats no noise in every row.
 ///

@@ -1,3 +1,4 @@
+import DVAE
 /// Mean ± standard deviation over seeds of one table cell (results differing only in their seed).
 ///
 /// Bounds are higher-is-better nats; the paper's tables print the **negative** bound (lower is

@@ -1,3 +1,4 @@
+import DVAE
 /// Everything that determines one table cell: the data, the architecture, the training run and
 /// the test bounds to report.
 ///

@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// The cache key of an `ExperimentConfig`: the FNV-1a 64-bit hash of its canonical JSON, written

@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// Computes table cells: train one `ExperimentConfig` and measure its test bounds, reusing and

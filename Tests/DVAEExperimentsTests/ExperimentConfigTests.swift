@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import DVAE
+@testable import DVAEExperiments
 
 final class ExperimentConfigTests: XCTestCase {
     func testConfigRoundTripsThroughJSON() throws {

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
-@testable import DVAE
+import DVAE
+@testable import DVAEExperiments
 
 
 /// The synthetic splits the experiment tests run on (small: 200 / 50 / 50 images of 12 × 12).

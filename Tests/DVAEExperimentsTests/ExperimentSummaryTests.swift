@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import DVAE
+@testable import DVAEExperiments
 
 final class ExperimentSummaryTests: XCTestCase {
     func result(seed: UInt64, level: Float, mean: Double, extra: Double? = nil, cached: Bool = false) -> ExperimentResult {

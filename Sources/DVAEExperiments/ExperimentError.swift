@@ -1,3 +1,4 @@
+import DVAE
 /// Why an experiment cell could not be computed or stored.
 public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     /// The training callback returned `.stop`: the run is not a finished result and was not

@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// The machine a result was computed on (from `ProcessInfo`), so gathered cells can be told apart
