@@ -12,6 +12,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Markdown → HTML for the prose of rendered notebooks, and a typed HTML DSL for the page.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // System libraries (apt: libopenblas-dev, libreadline-dev, zlib1g-dev).
@@ -29,7 +32,12 @@ let package = Package(
         // Orchestration, not mathematics: table cells, the result cache, cell summaries.
         .target(name: "DVAEExperiments", dependencies: ["DVAE"]),
         // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.
-        .target(name: "DVAENotebook", dependencies: ["CZlib"]),
+        // The HTML page of a notebook (`dvae run --html`) uses Ink (prose) and Plot (the page).
+        .target(name: "DVAENotebook", dependencies: [
+            "CZlib",
+            .product(name: "Ink", package: "Ink"),
+            .product(name: "Plot", package: "Plot"),
+        ]),
         // The language: lexer, parser, interpreter bound to the engine.
         .target(name: "DVAEScript", dependencies: ["DVAE", "DVAEExperiments", "DVAENotebook"]),
         // The executable: REPL, `dvae run`, `dvae bench`.

@@ -5,6 +5,8 @@
 public final class CellOutputCollector: OutputSink {
     /// Items per code-cell number, in emission order.
     public private(set) var items: [Int: [OutputItem]] = [:]
+    /// Wall time in seconds per code-cell number, as recorded by ``finishCell(_:seconds:)``.
+    public private(set) var seconds: [Int: Double] = [:]
     /// The cell receiving items now (0 before the first ``beginCell(_:)``).
     public private(set) var currentCell = 0
     /// Another sink that also receives everything, or nil.
@@ -18,6 +20,11 @@ public final class CellOutputCollector: OutputSink {
     /// Starts collecting for code cell `number`.
     public func beginCell(_ number: Int) {
         currentCell = number
+    }
+
+    /// Records how long code cell `number` took to run (wall time).
+    public func finishCell(_ number: Int, seconds: Double) {
+        self.seconds[number] = seconds
     }
 
     /// The items collected for cell `number`.

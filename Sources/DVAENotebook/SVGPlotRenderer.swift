@@ -1,7 +1,8 @@
 import Foundation
 
-/// Draws a ``LinePlot`` as a standalone SVG document: axes with ticks and grid lines,
-/// a title, axis labels, one coloured polyline (with point markers) per series, and a legend.
+/// Draws a ``LinePlot`` as a standalone SVG document: axes (linear or logarithmic) with ticks
+/// and grid lines, a title, axis labels, one polyline per series in its own colour, dash pattern
+/// and point marker, error bars where the series has them, and a legend showing all three.
 public struct SVGPlotRenderer: Sendable {
     /// Picture width in SVG units (pixels).
     public var width: Double
@@ -11,6 +12,8 @@ public struct SVGPlotRenderer: Sendable {
     /// Series colours, in order (the Okabe–Ito palette: distinct for colour-blind readers too).
     public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                  "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+    /// Most markers drawn along one series (longer series get a marker every few points).
+    public static let maximumMarkers = 30
 
     /// Creates a renderer for a picture of the given size.
     public init(width: Double = 640, height: Double = 400) {
@@ -20,11 +23,8 @@ public struct SVGPlotRenderer: Sendable {
 
     /// The SVG text for `plot`.
     public func render(_ plot: LinePlot) -> String {
-        let points = plot.series.flatMap { $0.finitePoints }
-        let xAxis = AxisScale(minimum: points.map(\.x).min() ?? 0, maximum: points.map(\.x).max() ?? 1)
-        let yAxis = AxisScale(minimum: points.map(\.y).min() ?? 0, maximum: points.map(\.y).max() ?? 1)
-
-        let legendWidth = plot.series.isEmpty ? 0.0 : 24 + 7 * Double(plot.series.map(\.name.count).max() ?? 0) + 16
+        let (xAxis, yAxis) = plot.axes()
+        let legendWidth = plot.series.isEmpty ? 0.0 : 40 + 7 * Double(plot.series.map(\.name.count).max() ?? 0) + 12
         let left = 70.0, right = width - 20 - legendWidth, top = 40.0, bottom = height - 55
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * (right - left) }
         func py(_ y: Double) -> Double { bottom - yAxis.fraction(y) * (bottom - top) }
@@ -50,36 +50,79 @@ public struct SVGPlotRenderer: Sendable {
             svg += line(left - 5, y, left, y, stroke: "#333")
             svg += text(yAxis.label(t), x: left - 8, y: y + 4, anchor: "end")
         }
-        // Axes and their labels.
+        // Axes and their labels (a log axis says so).
         svg += line(left, bottom, right, bottom, stroke: "#333")
         svg += line(left, top, left, bottom, stroke: "#333")
-        svg += text(plot.xLabel, x: (left + right) / 2, y: height - 15, anchor: "middle")
+        let xLabel = plot.logX ? (plot.xLabel.isEmpty ? "log scale" : plot.xLabel + " (log scale)") : plot.xLabel
+        let yLabel = plot.logY ? (plot.yLabel.isEmpty ? "log scale" : plot.yLabel + " (log scale)") : plot.yLabel
+        svg += text(xLabel, x: (left + right) / 2, y: height - 15, anchor: "middle")
         svg += "<text x=\"18\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" "
-            + "transform=\"rotate(-90 18 \(f((top + bottom) / 2)))\">\(Self.escape(plot.yLabel))</text>\n"
+            + "transform=\"rotate(-90 18 \(f((top + bottom) / 2)))\">\(Self.escape(yLabel))</text>\n"
 
-        // Series.
+        // Series: error bars under the line, markers on top.
         for (i, series) in plot.series.enumerated() {
             let color = Self.palette[i % Self.palette.count]
-            let pts = series.finitePoints
+            let pts = series.drawablePoints(logX: plot.logX, logY: plot.logY)
+            for p in pts where p.error > 0 {
+                let x = px(p.x)
+                let low = plot.logY && p.y - p.error <= 0 ? bottom : py(p.y - p.error)
+                let high = py(p.y + p.error)
+                svg += "<path class=\"errorbar\" d=\"M\(f(x)) \(f(low))V\(f(high))M\(f(x - 4)) \(f(low))H\(f(x + 4))"
+                    + "M\(f(x - 4)) \(f(high))H\(f(x + 4))\" stroke=\"\(color)\" stroke-width=\"1.2\" fill=\"none\"/>\n"
+            }
             let coords = pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(coords)\"/>\n"
-            if pts.count <= 60 {
-                for p in pts {
-                    svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(color)\"/>\n"
-                }
+            let dash = LinePlot.dash(i).svgDashArray.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash) points=\"\(coords)\"/>\n"
+            let every = max(1, (pts.count + Self.maximumMarkers - 1) / Self.maximumMarkers)
+            for (k, p) in pts.enumerated() where k % every == 0 || k == pts.count - 1 {
+                svg += marker(LinePlot.marker(i), x: px(p.x), y: py(p.y), color: color)
             }
         }
 
-        // Legend.
+        // Legend: a line sample in the series' dash pattern with its marker, then the name.
         let legendX = right + 16
         for (i, series) in plot.series.enumerated() {
             let color = Self.palette[i % Self.palette.count]
             let y = top + 8 + Double(i) * 18
-            svg += line(legendX, y, legendX + 18, y, stroke: color, width: 3)
-            svg += text(series.name, x: legendX + 24, y: y + 4, anchor: "start")
+            let dash = LinePlot.dash(i).svgDashArray.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+            svg += "<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 30))\" y2=\"\(f(y))\" "
+                + "stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+            svg += marker(LinePlot.marker(i), x: legendX + 15, y: y, color: color)
+            svg += text(series.name, x: legendX + 38, y: y + 4, anchor: "start")
         }
         svg += "</svg>\n"
         return svg
+    }
+
+    /// An SVG shape for `kind` centred at (`x`, `y`).
+    func marker(_ kind: LinePlot.Marker, x: Double, y: Double, color: String) -> String {
+        let r = 4.0
+        func polygon(_ points: [(Double, Double)]) -> String {
+            let list = points.map { "\(f(x + $0.0)),\(f(y + $0.1))" }.joined(separator: " ")
+            return "<polygon class=\"marker\" points=\"\(list)\" fill=\"\(color)\"/>\n"
+        }
+        switch kind {
+        case .circle:
+            return "<circle class=\"marker\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3.5\" fill=\"\(color)\"/>\n"
+        case .square:
+            return "<rect class=\"marker\" x=\"\(f(x - 3.5))\" y=\"\(f(y - 3.5))\" width=\"7\" height=\"7\" fill=\"\(color)\"/>\n"
+        case .triangle: return polygon([(0, -r - 0.5), (r, r - 1), (-r, r - 1)])
+        case .triangleDown: return polygon([(0, r + 0.5), (r, 1 - r), (-r, 1 - r)])
+        case .diamond: return polygon([(0, -r - 0.5), (r + 0.5, 0), (0, r + 0.5), (-r - 0.5, 0)])
+        case .star:
+            let points = (0..<10).map { k -> (Double, Double) in
+                let angle = Double.pi / 2 + Double(k) * Double.pi / 5
+                let radius = k % 2 == 0 ? r + 1 : (r + 1) * 0.45
+                return (radius * cos(angle), -radius * sin(angle))
+            }
+            return polygon(points)
+        case .cross:
+            return "<path class=\"marker\" d=\"M\(f(x - r)) \(f(y - r))L\(f(x + r)) \(f(y + r))M\(f(x - r)) \(f(y + r))L\(f(x + r)) \(f(y - r))\" "
+                + "stroke=\"\(color)\" stroke-width=\"2\" fill=\"none\"/>\n"
+        case .plus:
+            return "<path class=\"marker\" d=\"M\(f(x - r)) \(f(y))H\(f(x + r))M\(f(x)) \(f(y - r))V\(f(y + r))\" "
+                + "stroke=\"\(color)\" stroke-width=\"2\" fill=\"none\"/>\n"
+        }
     }
 
     /// A number with at most two decimals.

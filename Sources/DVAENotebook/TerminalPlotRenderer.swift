@@ -1,9 +1,11 @@
 /// Draws a ``LinePlot`` as compact text for a terminal.
 ///
-/// With colour, curves are drawn in Braille dots (2×4 dots per character cell), one colour per
-/// series; without colour, each series is drawn with its own ASCII marker (`*`, `+`, `o`, …) so
-/// the curves stay distinguishable with no escape codes. Y tick labels sit on the left, x tick
-/// labels and the x label below, then a legend line.
+/// With colour, curves are drawn in Braille dots (2×4 dots per character cell), one colour and
+/// one dash pattern per series, with the series' marker glyph (`●`, `■`, `▲`, …) at its data
+/// points; without colour, each series is drawn with its own ASCII character (`*`, `#`, `^`, …)
+/// so the curves stay distinguishable with no escape codes. Error bars are vertical dot lines
+/// (`|` without colour). Y tick labels sit on the left, x tick labels and the x label below, then
+/// a legend line.
 public struct TerminalPlotRenderer: Sendable {
     /// Colour support of the target.
     public var colorMode: ColorMode
@@ -12,8 +14,8 @@ public struct TerminalPlotRenderer: Sendable {
     /// Height of the plotting area, in text rows.
     public var rows: Int
 
-    /// Markers for series in plain mode.
-    public static let markers: [Character] = ["*", "+", "o", "x", "#", "@", "%", "&"]
+    /// Characters for series in plain mode (the markers' ASCII forms, in series order).
+    public static var markers: [Character] { LinePlot.Marker.allCases.map(\.ascii) }
     /// xterm-256 colours for series (close to ``SVGPlotRenderer/palette``).
     public static let colors = [33, 166, 35, 175, 214, 117, 250, 227]
 
@@ -26,10 +28,7 @@ public struct TerminalPlotRenderer: Sendable {
 
     /// Renders `plot` as lines of text without a final newline.
     public func render(_ plot: LinePlot) -> String {
-        let points = plot.series.flatMap { $0.finitePoints }
-        let xAxis = AxisScale(minimum: points.map(\.x).min() ?? 0, maximum: points.map(\.x).max() ?? 1)
-        let yAxis = AxisScale(minimum: points.map(\.y).min() ?? 0, maximum: points.map(\.y).max() ?? 1,
-                              targetTicks: max(2, rows / 3))
+        let (xAxis, yAxis) = plot.axes(yTicks: max(2, rows / 3))
         let yLabels = yAxis.ticks.map { yAxis.label($0) }
         let labelWidth = yLabels.map(\.count).max() ?? 1
         let plotColumns = max(10, min(72, maxColumns - labelWidth - 2))
@@ -37,28 +36,56 @@ public struct TerminalPlotRenderer: Sendable {
         let dotsX = braille ? 2 : 1, dotsY = braille ? 4 : 1
         let width = plotColumns * dotsX, height = rows * dotsY
 
-        // Each cell: braille bits (or marker index) and the last series drawn there.
+        // Each cell: braille bits, the last series drawn there, and a glyph that replaces the dots.
         var bits = [[Int]](repeating: [Int](repeating: 0, count: plotColumns), count: rows)
         var owner = [[Int]](repeating: [Int](repeating: -1, count: plotColumns), count: rows)
-        func dot(_ x: Int, _ y: Int, _ s: Int) {
+        var glyph = [[Character?]](repeating: [Character?](repeating: nil, count: plotColumns), count: rows)
+        func dot(_ x: Int, _ y: Int, _ s: Int, plainGlyph: Character? = nil) {
             guard x >= 0, x < width, y >= 0, y < height else { return }
             let (cx, cy) = (x / dotsX, y / dotsY)
             if braille {
                 let (dx, dy) = (x % 2, y % 4)
                 let table = dx == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
                 bits[cy][cx] |= table[dy]
+            } else if let plainGlyph, owner[cy][cx] < 0 {
+                glyph[cy][cx] = plainGlyph
             }
-            owner[cy][cx] = s
+            if plainGlyph == nil || owner[cy][cx] < 0 { owner[cy][cx] = s }
+            if !braille && plainGlyph == nil { glyph[cy][cx] = nil }
         }
-        func toDot(_ p: (x: Double, y: Double)) -> (Int, Int) {
-            let x = Int((xAxis.fraction(p.x) * Double(width - 1)).rounded())
-            let y = Int(((1 - yAxis.fraction(p.y)) * Double(height - 1)).rounded())
-            return (x, y)
+        func toDot(x: Double, y: Double) -> (Int, Int) {
+            let px = Int((xAxis.fraction(x) * Double(width - 1)).rounded())
+            let py = Int(((1 - yAxis.fraction(y)) * Double(height - 1)).rounded())
+            return (px, py)
         }
         for (s, series) in plot.series.enumerated() {
-            let pts = series.finitePoints.map(toDot)
-            if pts.count == 1 { dot(pts[0].0, pts[0].1, s) }
-            for (a, b) in zip(pts, pts.dropFirst()) { drawLine(from: a, to: b) { dot($0, $1, s) } }
+            let points = series.drawablePoints(logX: plot.logX, logY: plot.logY)
+            // Error bars first, so the curve is drawn over them.
+            for p in points where p.error > 0 {
+                let (x, top) = toDot(x: p.x, y: p.y + p.error)
+                let low = plot.logY && p.y - p.error <= 0 ? height - 1 : toDot(x: p.x, y: p.y - p.error).1
+                for y in min(top, low)...max(top, low) { dot(x, y, s, plainGlyph: "|") }
+            }
+            let dots = points.map { toDot(x: $0.x, y: $0.y) }
+            let dash = LinePlot.dash(s)
+            var step = 0
+            if dots.count == 1 { dot(dots[0].0, dots[0].1, s) }
+            for (a, b) in zip(dots, dots.dropFirst()) {
+                drawLine(from: a, to: b) { x, y in
+                    if !braille || dash.inks(step) { dot(x, y, s) }
+                    step += 1
+                }
+            }
+            // Marker glyphs at the data points (every few points when they would crowd).
+            if braille {
+                let every = max(1, (dots.count * 3 + plotColumns - 1) / plotColumns)
+                for (k, d) in dots.enumerated() where k % every == 0 || k == dots.count - 1 {
+                    let (cx, cy) = (d.0 / dotsX, d.1 / dotsY)
+                    guard cx >= 0, cx < plotColumns, cy >= 0, cy < rows else { continue }
+                    glyph[cy][cx] = LinePlot.marker(s).glyph
+                    owner[cy][cx] = s
+                }
+            }
         }
 
         // Rows of the y ticks.
@@ -70,7 +97,8 @@ public struct TerminalPlotRenderer: Sendable {
 
         var lines: [String] = []
         if !plot.title.isEmpty { lines.append(plot.title) }
-        if !plot.yLabel.isEmpty { lines.append(plot.yLabel) }
+        let yLabel = plot.logY ? plot.yLabel + (plot.yLabel.isEmpty ? "" : " ") + "(log scale)" : plot.yLabel
+        if !yLabel.isEmpty { lines.append(yLabel) }
         for r in 0..<rows {
             let label = tickAtRow[r] ?? ""
             var line = String(repeating: " ", count: labelWidth - label.count) + label
@@ -83,9 +111,13 @@ public struct TerminalPlotRenderer: Sendable {
                         line += s < 0 ? "\u{1B}[0m" : "\u{1B}[38;5;\(color(s))m"
                         current = s
                     }
-                    line += s < 0 ? " " : String(Character(Unicode.Scalar(0x2800 + bits[r][c])!))
+                    if let g = glyph[r][c] {
+                        line.append(g)
+                    } else {
+                        line += s < 0 ? " " : String(Character(Unicode.Scalar(0x2800 + bits[r][c])!))
+                    }
                 } else {
-                    line.append(s < 0 ? " " : Self.markers[s % Self.markers.count])
+                    line.append(s < 0 ? " " : glyph[r][c] ?? Self.markers[s % Self.markers.count])
                 }
             }
             if braille && current >= 0 { line += "\u{1B}[0m" }
@@ -94,9 +126,10 @@ public struct TerminalPlotRenderer: Sendable {
         lines.append(String(repeating: " ", count: labelWidth + 1) + (braille ? "└" : "+")
                      + String(repeating: braille ? "─" : "-", count: plotColumns))
         lines.append(xTickLine(xAxis, labelWidth: labelWidth, plotColumns: plotColumns))
-        if !plot.xLabel.isEmpty {
-            let pad = labelWidth + 2 + max(0, (plotColumns - plot.xLabel.count) / 2)
-            lines.append(String(repeating: " ", count: pad) + plot.xLabel)
+        let xLabel = plot.logX ? plot.xLabel + (plot.xLabel.isEmpty ? "" : " ") + "(log scale)" : plot.xLabel
+        if !xLabel.isEmpty {
+            let pad = labelWidth + 2 + max(0, (plotColumns - xLabel.count) / 2)
+            lines.append(String(repeating: " ", count: pad) + xLabel)
         }
         if !plot.series.isEmpty { lines.append(legend(plot, indent: labelWidth + 2)) }
         return lines.joined(separator: "\n")
@@ -117,12 +150,20 @@ public struct TerminalPlotRenderer: Sendable {
         return String(chars).trailingSpacesRemoved
     }
 
-    /// One legend line: a coloured sample (or the marker) and each series' name.
+    /// One legend line: a coloured sample of marker and dash pattern (or the ASCII character)
+    /// and each series' name.
     private func legend(_ plot: LinePlot, indent: Int) -> String {
         var parts: [String] = []
         for (s, series) in plot.series.enumerated() {
             if colorMode.usesEscapes {
-                parts.append("\u{1B}[38;5;\(color(s))m━━\u{1B}[0m \(series.name)")
+                let sample: String
+                switch LinePlot.dash(s) {
+                case .solid: sample = "──"
+                case .dashed: sample = "╌╌"
+                case .dotted: sample = "┈┈"
+                case .dashDot: sample = "─·"
+                }
+                parts.append("\u{1B}[38;5;\(color(s))m\(LinePlot.marker(s).glyph)\(sample)\u{1B}[0m \(series.name)")
             } else {
                 parts.append("\(Self.markers[s % Self.markers.count]) \(series.name)")
             }

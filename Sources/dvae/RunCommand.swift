@@ -12,7 +12,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Exits 0 when every block ran and every assert held; otherwise prints FILE:LINE: error: … \
         on standard error and exits 1. With --out, writes a rendered copy of the notebook with \
-        its outputs (text blocks, PNG pictures, SVG plots) into the directory.
+        its outputs (text blocks, PNG pictures, SVG plots) into the directory. With --html, \
+        writes one self-contained HTML page (pictures inlined, a table of contents, each \
+        cell's output and wall time, an error shown at its cell).
         """
     )
 
@@ -23,6 +25,11 @@ struct RunCommand: ParsableCommand {
     /// Directory for the rendered copy.
     @Option(name: .long, help: "Write the rendered notebook and its pictures into this directory.")
     var out: String?
+
+    /// The self-contained HTML page.
+    @Option(name: .long, help: ArgumentHelp("Write the notebook and its outputs as one self-contained HTML page.",
+                                            valueName: "FILE.html"))
+    var html: String?
 
     /// Quick protocol.
     @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
@@ -65,6 +72,17 @@ struct RunCommand: ParsableCommand {
         if let rendered = outcome.writtenFiles.first {
             let pictures = outcome.writtenFiles.count - 1
             printError("dvae: wrote \(rendered)" + (pictures > 0 ? " and \(pictures) picture file\(pictures == 1 ? "" : "s")" : ""))
+        }
+        if let html {
+            let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
+            do {
+                try NotebookHTMLRenderer(notebook: notebook, imageScale: scale)
+                    .write(to: html, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
+                printError("dvae: wrote \(html)")
+            } catch {
+                printError("dvae: cannot write the HTML page: \(error)")
+                throw ExitCode(2)
+            }
         }
         if let error = outcome.error {
             printError(error.description)

@@ -52,7 +52,7 @@ final class PlotTests: XCTestCase {
         XCTAssertFalse(text.contains("\u{1B}"))
         XCTAssertTrue(text.unicodeScalars.allSatisfy { $0.isASCII })
         XCTAssertTrue(text.contains("* noise 0%"))
-        XCTAssertTrue(text.contains("& noise 15%") || text.contains("x noise 15%"))
+        XCTAssertTrue(text.contains("o noise 15%"))
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 1 + 10 + 1 + 1 + 1 + 1)   // title, y label, rows, axis, ticks, x label, legend
         for line in lines { XCTAssertLessThanOrEqual(line.count, 80) }
@@ -70,5 +70,93 @@ final class PlotTests: XCTestCase {
         _ = TerminalPlotRenderer(colorMode: .plain, maxColumns: 40).render(plot)
         _ = SVGPlotRenderer().render(plot)
         _ = SVGPlotRenderer().render(LinePlot(title: "t", xLabel: "", yLabel: "", series: []))
+    }
+
+    /// Bounds with standard errors against σ on a log axis: the chart `plot` draws for notebook 04.
+    func boundsPlot() -> LinePlot {
+        let sigmas = [0.1, 0.25, 0.5, 1, 2]
+        return LinePlot(title: "bounds against σ", xLabel: "σ", yLabel: "nats", series: [
+            .init(name: "log p(x)", x: sigmas, y: sigmas.map { -5 - $0 }),
+            .init(name: "L_dvae", x: sigmas, y: sigmas.map { -6 - 2 * $0 }, errors: sigmas.map { 0.1 + $0 / 4 }),
+            .init(name: "L_cvae", x: sigmas, y: sigmas.map { -5.5 - 1.5 * $0 }, errors: [0.2, .nan, 0.2, 0.2, 0.2]),
+            .init(name: "independent", x: sigmas, y: sigmas.map { -7 - $0 }),
+        ], logX: true)
+    }
+
+    func testLogAxisTicksArePowersOfTen() {
+        let wide = AxisScale(logarithmicMinimum: 0.03, maximum: 20)
+        XCTAssertTrue(wide.isLogarithmic)
+        XCTAssertEqual(wide.ticks.map { wide.label($0) }, ["0.01", "0.1", "1", "10", "100"])
+        XCTAssertEqual(wide.fraction(1), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(wide.fraction(0.01), 0, accuracy: 1e-12)
+        let short = AxisScale(logarithmicMinimum: 0.1, maximum: 2)
+        XCTAssertEqual(short.ticks.map { short.label($0) }, ["0.1", "0.2", "0.5", "1", "2", "5", "10"])
+        let huge = AxisScale(logarithmicMinimum: 1e-3, maximum: 1e9)
+        XCTAssertLessThanOrEqual(huge.ticks.count, 9)
+        XCTAssertEqual(huge.label(1e6), "1e+06")
+        let degenerate = AxisScale(logarithmicMinimum: 5, maximum: 5)
+        XCTAssertLessThan(degenerate.lower, 5)
+        XCTAssertGreaterThan(degenerate.upper, 5)
+        let nothing = AxisScale(logarithmicMinimum: -1, maximum: 0)
+        XCTAssertEqual(nothing.lower, 1)
+        XCTAssertEqual(nothing.upper, 10)
+    }
+
+    func testAxesIncludeErrorBarsAndLogAxesDropNonPositivePoints() {
+        let plot = LinePlot(title: "", xLabel: "", yLabel: "", series: [
+            .init(name: "a", x: [0, 1, 10], y: [5, 6, 7], errors: [0, 0, 10]),
+        ], logX: true)
+        let (x, y) = plot.axes()
+        XCTAssertEqual(plot.drawablePoints.count, 2, "x = 0 cannot be drawn on a log axis")
+        XCTAssertEqual(x.lower, 1)
+        XCTAssertLessThanOrEqual(y.lower, -3)
+        XCTAssertGreaterThanOrEqual(y.upper, 17)
+    }
+
+    func testSeriesDifferByMarkerAndDashNotColourAlone() {
+        let styles = (0..<8).map { "\(LinePlot.marker($0))/\(LinePlot.dash($0))" }
+        XCTAssertEqual(Set(styles).count, 8)
+        XCTAssertEqual(Set((0..<8).map { LinePlot.marker($0) }).count, 8)
+        XCTAssertEqual(Set((0..<8).map { LinePlot.marker($0).ascii }).count, 8)
+    }
+
+    func testSVGDrawsErrorBarsDashesAndMarkers() throws {
+        let svg = SVGPlotRenderer().render(boundsPlot())
+        let dir = try temporaryDirectory()
+        try svg.write(toFile: dir + "/bounds.svg", atomically: true, encoding: .utf8)
+        let summary = try PythonDecoder.run(PythonDecoder.svgStyleSummary, argument: dir + "/bounds.svg")
+        // 5 bars for L_dvae, 4 for L_cvae (one standard error is not a number).
+        XCTAssertEqual(summary["errorbars"] as? Int, 9)
+        let dashes = summary["dashes"] as? [String] ?? []
+        XCTAssertEqual(dashes.count, 4)
+        XCTAssertEqual(Set(dashes).count, 4, "each series has its own dash pattern: \(dashes)")
+        let markers = summary["markers"] as? [String] ?? []
+        // 5 points + 1 legend sample per series, each series with its own shape.
+        XCTAssertEqual(markers.count, 24)
+        XCTAssertEqual(Set(markers).count, 4, "\(markers)")
+        let texts = summary["texts"] as? [String] ?? []
+        for expected in ["σ (log scale)", "0.1", "1", "L_dvae", "independent", "bounds against σ"] {
+            XCTAssertTrue(texts.contains(expected), "missing text \(expected) in \(texts)")
+        }
+    }
+
+    func testSVGThinsMarkersOnLongSeries() {
+        let xs = (0..<1000).map(Double.init)
+        let svg = SVGPlotRenderer().render(LinePlot(title: "", xLabel: "", yLabel: "", series: [.init(name: "s", x: xs, y: xs)]))
+        let circles = svg.components(separatedBy: "<circle").count - 1
+        XCTAssertGreaterThan(circles, 10)
+        XCTAssertLessThanOrEqual(circles, SVGPlotRenderer.maximumMarkers + 2)
+    }
+
+    func testTerminalPlotShowsErrorBarsMarkersAndLogScale() {
+        let plain = TerminalPlotRenderer(colorMode: .plain, maxColumns: 80, rows: 14).render(boundsPlot())
+        XCTAssertTrue(plain.contains("|"), plain)
+        XCTAssertTrue(plain.contains("σ (log scale)"), plain)
+        XCTAssertTrue(plain.contains("* log p(x)") && plain.contains("# L_dvae") && plain.contains("^ L_cvae"), plain)
+        let colour = TerminalPlotRenderer(colorMode: .ansi256, maxColumns: 80, rows: 14).render(boundsPlot())
+        for glyph in ["●", "■", "▲", "◆"] { XCTAssertTrue(colour.contains(glyph), "marker \(glyph) missing") }
+        XCTAssertTrue(colour.contains("╌╌\u{1B}[0m L_dvae"), "legend shows the dash pattern")
+        let tickLine = colour.split(separator: "\n").first { $0.contains("0.1") && $0.contains("10") }
+        XCTAssertNotNil(tickLine, "log ticks 0.1 … 10 under the x axis:\n\(colour)")
     }
 }

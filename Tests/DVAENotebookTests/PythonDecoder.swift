@@ -57,6 +57,23 @@ texts = [e.text for e in root.iter(ns + 'text')]
 print(json.dumps({'polylines': lines, 'texts': texts, 'width': root.get('width')}))
 """#
 
+    /// Counts error bars, lists the dash pattern of each polyline and the shape of each marker.
+    static let svgStyleSummary = #"""
+import sys, json, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = '{http://www.w3.org/2000/svg}'
+errorbars = sum(1 for e in root.iter() if e.get('class') == 'errorbar')
+dashes = [e.get('stroke-dasharray') or 'solid' for e in root.iter(ns + 'polyline')]
+def shape(e):
+    tag = e.tag.replace(ns, '')
+    if tag == 'polygon': return 'polygon%d' % len(e.get('points').split())
+    if tag == 'path': return 'path' + ('x' if 'L' in e.get('d') else '+')
+    return tag
+markers = [shape(e) for e in root.iter() if e.get('class') == 'marker']
+texts = [e.text for e in root.iter(ns + 'text')]
+print(json.dumps({'errorbars': errorbars, 'dashes': dashes, 'markers': markers, 'texts': texts}))
+"""#
+
     /// The path of python3, or nil.
     static func python() -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {

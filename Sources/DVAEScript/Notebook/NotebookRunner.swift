@@ -20,6 +20,8 @@ public final class NotebookRunner {
         public var outputs: [Int: [OutputItem]]
         /// Files written for the rendered copy (empty without an output directory).
         public var writtenFiles: [String]
+        /// Wall time in seconds per code cell number (cells that ran, including a failed one).
+        public var seconds: [Int: Double]
 
         /// True when every block ran (and so every assert held).
         public var succeeded: Bool { error == nil }
@@ -82,7 +84,7 @@ public final class NotebookRunner {
             written = try renderer.write(outputs: collector.items, failure: failure)
         }
         return Outcome(notebook: notebook, blocksCompleted: completed, error: error,
-                       outputs: collector.items, writtenFiles: written)
+                       outputs: collector.items, writtenFiles: written, seconds: collector.seconds)
     }
 
     /// Runs the blocks of `notebook` in `interpreter` until one fails.
@@ -95,6 +97,8 @@ public final class NotebookRunner {
         var completed = 0
         for cell in notebook.codeCells {
             collector?.beginCell(cell.number)
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { collector?.finishCell(cell.number, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
             do {
                 try interpreter.run(cell.source, file: notebook.path, firstLine: cell.firstLine)
                 completed += 1

@@ -1,0 +1,169 @@
+import Foundation
+import XCTest
+
+/// `dvae run NOTEBOOK.md --html FILE.html`, opened in a real headless browser (Debian's
+/// `chromium`, which `.ci/run` installs): the page loads, the DOM has the headings, the contents
+/// and the pictures, and every picture decodes. Without Chromium the browser checks are skipped
+/// with a message saying so.
+final class HTMLPageTests: XCTestCase {
+    /// A short notebook with prose, Unicode mathematics, pictures, a plot, a long log and (at the
+    /// end, when `failing`) an error.
+    func notebook(failing: Bool) -> String {
+        var text = """
+        # A page of σ and x̃
+
+        The bound L_dvae ≥ L_cvae fails; E_{p(x̃|x)} KL(q(z|x̃) ‖ q̃(z|x)) ≥ 0 is the gap.
+
+        ## Data
+
+        ```dvae
+        let d = load "synthetic"
+        show d.test[0:8]
+        ```
+
+        ## Training
+
+        ```dvae
+        let m = model vae for d.train hidden [16] latent 2 seed 1
+        let r = train m on d.train epochs 2 seed 1
+        show r
+        for i in 0:40 { print "line", i }
+        ```
+
+        """
+        if failing {
+            text += """
+
+            ## Broken
+
+            ```dvae
+            print 1 / 0
+            ```
+
+            ## Never reached
+
+            ```dvae
+            print "not run"
+            ```
+
+            """
+        }
+        return text
+    }
+
+    /// Path of the Chromium binary, or nil.
+    static func chromium() -> String? {
+        for name in ["chromium", "chromium-browser"] {
+            for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+                let candidate = "\(dir)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            }
+        }
+        return nil
+    }
+
+    /// Runs headless Chromium with `arguments` (plus the flags a container needs); returns stdout.
+    static func runChromium(_ arguments: [String], in dir: String, timeout: Double = 120) throws -> String {
+        guard let chromium = chromium() else {
+            throw XCTSkip("chromium is not installed (apt-get install chromium; .ci/run does this): "
+                          + "the HTML page was not checked in a browser")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage",
+                             "--no-first-run", "--user-data-dir=\(dir)/chromium-profile"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = dir
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = DispatchTime.now() + timeout
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        DispatchQueue.global().async { _ = err.fileHandleForReading.readDataToEndOfFile() }
+        if group.wait(timeout: deadline) == .timedOut {
+            process.terminate()
+            XCTFail("chromium did not finish within \(timeout) s")
+        }
+        process.waitUntilExit()
+        return String(decoding: outData, as: UTF8.self)
+    }
+
+    /// Writes the notebook, runs `dvae run … --html`, returns (directory, page path, exit status).
+    func renderPage(failing: Bool) throws -> (dir: String, page: String, result: DVAEBinary.Result) {
+        let dir = try cliTemporaryDirectory()
+        try notebook(failing: failing).write(toFile: dir + "/page.md", atomically: true, encoding: .utf8)
+        let result = try DVAEBinary.run(["run", dir + "/page.md", "--html", dir + "/html/page.html"])
+        return (dir, dir + "/html/page.html", result)
+    }
+
+    /// A copy of the page with a script that records, after `load`, how many images decoded.
+    func probeCopy(of page: String, in dir: String) throws -> String {
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let probe = """
+        <script>
+        window.addEventListener('load', function () {
+          var images = Array.prototype.slice.call(document.images);
+          var decoded = images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+          document.body.setAttribute('data-images-decoded', decoded + '/' + images.length);
+        });
+        </script>
+        """
+        XCTAssertTrue(html.contains("</body>"))
+        let probed = dir + "/probe.html"
+        try html.replacingOccurrences(of: "</body>", with: probe + "</body>")
+            .write(toFile: probed, atomically: true, encoding: .utf8)
+        return probed
+    }
+
+    func testPageOpensInChromiumWithContentsPicturesAndTimes() throws {
+        let (dir, page, result) = try renderPage(failing: false)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("wrote \(page)"), result.stderr)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        XCTAssertFalse(html.contains("src=\"http"), "the page must not fetch anything")
+        XCTAssertEqual(html.components(separatedBy: "<img").count - 1, 2, "one picture, one plot")
+
+        let probed = try probeCopy(of: page, in: dir)
+        let dom = try Self.runChromium(["--virtual-time-budget=5000", "--dump-dom", "file://" + probed], in: dir)
+        XCTAssertTrue(dom.contains("data-images-decoded=\"2/2\""), "images did not all decode:\n\(dom.prefix(2000))")
+        XCTAssertTrue(dom.contains("<h1 id=\"a-page-of-σ-and-x̃\">A page of σ and x̃</h1>"), String(dom.prefix(3000)))
+        XCTAssertTrue(dom.contains("<h2 id=\"training\">Training</h2>"))
+        XCTAssertTrue(dom.contains("href=\"#training\""), "the contents link to the sections")
+        XCTAssertTrue(dom.contains("E_{p(x̃|x)} KL(q(z|x̃) ‖ q̃(z|x)) ≥ 0"), "the mathematics reads as written")
+        XCTAssertTrue(dom.contains("<details class=\"output\">"), "the 40-line log is folded")
+        XCTAssertNotNil(dom.range(of: "cell 2 · <span class=\"time\">[0-9.]+ s</span>", options: .regularExpression),
+                        "each cell shows its wall time")
+
+        let shot = dir + "/page.png"
+        _ = try Self.runChromium(["--window-size=1280,1600", "--hide-scrollbars", "--screenshot=\(shot)", "file://" + page],
+                                 in: dir)
+        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertGreaterThan(png.count, 20_000, "a rendered page, not a blank screenshot")
+        if let keep = ProcessInfo.processInfo.environment["DVAE_KEEP_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: shot, toPath: keep)
+        }
+    }
+
+    func testErrorIsShownAtItsCellInTheBrowser() throws {
+        let (dir, page, result) = try renderPage(failing: true)
+        XCTAssertEqual(result.status, 1, "a failed block still fails the run")
+        XCTAssertTrue(result.stderr.contains("wrote \(page)"), "the page is written anyway: \(result.stderr)")
+        let dom = try Self.runChromium(["--dump-dom", "file://" + page], in: dir)
+        XCTAssertTrue(dom.contains("<section class=\"cell failed\" id=\"cell-3\">"), String(dom.suffix(3000)))
+        XCTAssertNotNil(dom.range(of: "id=\"cell-3\">[\\s\\S]*page\\.md:[0-9]+:[0-9]+: error: division by zero[\\s\\S]*</section>",
+                                  options: .regularExpression), "the error sits in the failed cell")
+        XCTAssertTrue(dom.contains("href=\"#cell-3\">Error in cell 3</a>"))
+        XCTAssertFalse(dom.contains("not run\n"), "no output of the cell after the error")
+        XCTAssertFalse(dom.contains("Never reached"), "the page stops where the run stopped")
+    }
+}
