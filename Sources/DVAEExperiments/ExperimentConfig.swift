@@ -46,6 +46,16 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var seed: UInt64
     /// When set, the k of an extra IWAE-k test bound (the paper's IWAE-5000 column).
     public var extraIWAE: Int?
+    /// The learning-rate schedule (nil: constant). Like every optional field below, nil is left
+    /// out of the key, so cells computed before the field existed keep their keys.
+    public var schedule: LearningRateSchedule?
+    /// The Adam variant (nil: standard).
+    public var optimizer: AdamVariant?
+    /// What a non-finite step does (nil: skip it).
+    public var nonFinite: NonFiniteRule?
+    /// When true, the ELBO test bound of `vae` / `dvae` takes its KL term in closed form
+    /// (`BoundKind.elboAnalytic`, the authors' test cost); nil or false: the Monte Carlo ELBO.
+    public var analyticKL: Bool?
 
     /// A configuration; the defaults are a tiny quick-protocol cell on the synthetic data.
     public init(dataset: String = "synthetic", trainCount: Int? = nil, validCount: Int? = 0,
@@ -54,7 +64,8 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                                                   latent: 50, decoderHidden: [200]),
                 objective: ObjectiveKind = .dvae, K: Int = 1, M: Int = 1, corruption: Corruption = .none,
                 epochs: Int = 10, batchSize: Int = 100, learningRate: Float = 1e-3, clipNorm: Float? = nil,
-                seed: UInt64 = 0, extraIWAE: Int? = nil) {
+                seed: UInt64 = 0, extraIWAE: Int? = nil, schedule: LearningRateSchedule? = nil,
+                optimizer: AdamVariant? = nil, nonFinite: NonFiniteRule? = nil, analyticKL: Bool? = nil) {
         self.dataset = dataset
         self.trainCount = trainCount
         self.validCount = validCount
@@ -70,6 +81,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.clipNorm = clipNorm
         self.seed = seed
         self.extraIWAE = extraIWAE
+        self.schedule = schedule
+        self.optimizer = optimizer
+        self.nonFinite = nonFinite
+        self.analyticKL = analyticKL
     }
 
     /// The cache key of this configuration (`ExperimentKey.key(for:)`): 16 lowercase hex digits.
@@ -83,14 +98,15 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// The trainer's settings (seeded with `seed`; per-epoch validation when `validCount` ≠ 0).
     public var trainConfig: TrainConfig {
         TrainConfig(objective: objectiveConfig, epochs: epochs, batchSize: batchSize,
-                    adam: AdamConfig(lr: learningRate), clipNorm: clipNorm, seed: seed,
-                    validateEveryEpoch: validCount != 0)
+                    adam: AdamConfig(lr: learningRate, variant: optimizer ?? .standard), clipNorm: clipNorm, seed: seed,
+                    validateEveryEpoch: validCount != 0, schedule: schedule ?? .constant,
+                    nonFinite: nonFinite ?? .skip)
     }
 
-    /// The bound of the trained objective on clean test data: ELBO for `vae` / `dvae`,
-    /// IWAE-K for `iwae` / `diwae`.
+    /// The bound of the trained objective on clean test data: ELBO for `vae` / `dvae` (with the
+    /// KL in closed form when `analyticKL`), IWAE-K for `iwae` / `diwae`.
     public var testBoundKind: BoundKind {
-        objective.isImportanceWeighted ? .iwae(K) : .elbo
+        objective.isImportanceWeighted ? .iwae(K) : (analyticKL == true ? .elboAnalytic : .elbo)
     }
 
     /// The same cell with another seed (one seed of a mean ± std group).
@@ -125,6 +141,8 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         h.combine(model.latent)
         h.combine(model.decoder)
         h.combine(model.decoderHidden)
+        h.combine(model.initialisation)
+        h.combine(model.encoderSigma)
         h.combine(objective)
         h.combine(K)
         h.combine(M)
@@ -136,6 +154,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         h.combine(clipNorm)
         h.combine(seed)
         h.combine(extraIWAE)
+        h.combine(schedule?.description)
+        h.combine(optimizer)
+        h.combine(nonFinite)
+        h.combine(analyticKL)
     }
 }
 
@@ -145,6 +167,9 @@ extension ExperimentConfig: CustomStringConvertible {
         let enc = "\(model.encoder.rawValue)\(model.encoderHidden)-\(model.latent)"
         var s = "\(dataset) \(objective.rawValue) K\(K) M\(M) \(corruption) \(enc) \(epochs)ep seed \(seed)"
         if let k = extraIWAE { s += " +iwae-\(k)" }
+        if let p = schedule, p != .constant { s += " lr \(p)" }
+        if let o = optimizer, o != .standard { s += " adam-\(o.rawValue)" }
+        if let n = nonFinite, n != .skip { s += " nonfinite-\(n.rawValue)" }
         return s
     }
 }

@@ -10,6 +10,8 @@ struct CommandSpec {
         case word(String, [String])
         /// A corruption: `none`, or a kind (`salt_pepper`, `bitflip`, `gaussian`) and a level.
         case noise
+        /// A learning-rate schedule: `constant`, `authors`, or `decay T`.
+        case schedule
     }
 
     /// A keyword argument such as `epochs N`.
@@ -46,7 +48,28 @@ struct CommandSpec {
     func keyword(_ name: String) -> Keyword? { keywords.first { $0.name == name } }
 
     /// The noise kinds accepted after `noise` and by `corrupt`.
-    static let noiseKinds = ["none", "salt_pepper", "bitflip", "gaussian"]
+    static let noiseKinds = ["none", "salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"]
+
+    /// The schedule words accepted after `schedule`.
+    static let scheduleKinds = ["constant", "authors", "decay"]
+
+    /// The keywords of the authors' training protocol, shared by `train` and `experiment`.
+    static let protocolKeywords: [Keyword] = [
+        Keyword(name: "schedule", slots: [.schedule],
+                summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
+        Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],
+                summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)"),
+        Keyword(name: "nonfinite", slots: [.word("RULE", ["skip", "shrink"])],
+                summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
+    ]
+
+    /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
+    static let initKeywords: [Keyword] = [
+        Keyword(name: "init", slots: [.word("INIT", ["standard", "glorot"])],
+                summary: "standard (default: variance head ×0.1) or glorot (plain Glorot-uniform, the authors')"),
+        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", ["logvar", "exp"])],
+                summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')"),
+    ]
 
     /// The command named `name`.
     static func named(_ name: String) -> CommandSpec? { table[name] }
@@ -63,10 +86,13 @@ struct CommandSpec {
             keywords: [
                 Keyword(name: "subset", slots: [.expr("N")], summary: "keep N examples of each split, drawn by a fixed-seed shuffle (files may be sorted by class)"),
                 Keyword(name: "seed", slots: [.expr("S")], summary: "seed of the synthetic dataset (default 0)"),
+                Keyword(name: "split", slots: [.word("SPLIT", ["standard", "authors"])],
+                        summary: "frey only: standard (contiguous 1565/200/200, default) or authors (their script's: a permutation, "
+                            + "train = first 1572, test = first 200 of the same order — test faces are training faces)"),
             ],
             returnsValue: true,
             summary: "load a dataset: its train/valid/test splits",
-            usage: "load [NAME] [subset N] [seed S]",
+            usage: "load [NAME] [subset N] [seed S] [split standard|authors]",
             details: [
                 "NAME is \"synthetic\" (built in, the default), \"binarized_mnist\", \"frey\",",
                 "or a file path (.amat) which loads one dataset rather than three splits.",
@@ -77,13 +103,15 @@ struct CommandSpec {
             name: "corrupt", positional: ["DATA"],
             keywords: [
                 Keyword(name: "salt_pepper", slots: [.expr("P")], summary: "replace each pixel by 0 or 1 with probability P"),
+                Keyword(name: "salt_pepper_authors", slots: [.expr("P")],
+                        summary: "the authors' law: replace each pixel with probability P by a bit that is 1 with probability P"),
                 Keyword(name: "bitflip", slots: [.expr("P")], summary: "flip each binary pixel with probability P"),
                 Keyword(name: "gaussian", slots: [.expr("SIGMA")], summary: "add N(0, SIGMA²) noise to each pixel"),
                 Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
             ],
             returnsValue: true,
             summary: "a corrupted copy of a dataset",
-            usage: "corrupt DATA salt_pepper P | bitflip P | gaussian SIGMA [seed S]",
+            usage: "corrupt DATA salt_pepper P | salt_pepper_authors P | bitflip P | gaussian SIGMA [seed S]",
             example: "let noisy = corrupt mnist.test salt_pepper 0.1\nshow noisy[0:16]"),
         CommandSpec(
             name: "model", positional: [],
@@ -95,13 +123,14 @@ struct CommandSpec {
                 Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
                 Keyword(name: "latent", slots: [.expr("N")], summary: "latent units (default 50)"),
                 Keyword(name: "encoder", slots: [.word("ENC", ["mlp", "gru"])], summary: "mlp (default) or gru"),
-                Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian"])], summary: "bernoulli (binary data) or gaussian"),
+                Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian", "gaussian_sigmoid"])],
+                        summary: "bernoulli (binary data), gaussian, or gaussian_sigmoid (mean sigmoid(·), σ softplus(·) + 1e-4 from the network)"),
                 Keyword(name: "decoder_hidden", slots: [.expr("LIST")], summary: "decoder hidden sizes when they differ from the encoder's"),
                 Keyword(name: "input", slots: [.expr("D")], summary: "input size when there is no `for DATA`"),
                 Keyword(name: "shape", slots: [.expr("[H W]")], summary: "image shape when there is no `for DATA`"),
                 Keyword(name: "noise_sigma", slots: [.expr("SIGMA")], summary: "linear-Gaussian: Gaussian corruption level σ"),
                 Keyword(name: "seed", slots: [.expr("S")], summary: "initialisation seed (default: the global seed)"),
-            ],
+            ] + initKeywords,
             returnsValue: true,
             summary: "a new model",
             usage: "model [vae] [for DATA] [hidden LIST] [latent N] [encoder mlp|gru] [decoder bernoulli|gaussian] [seed S]\n"
@@ -117,7 +146,7 @@ struct CommandSpec {
                 Keyword(name: "on", slots: [.expr("DATA")], summary: "training data"),
                 Keyword(name: "objective", slots: [.word("OBJ", ["vae", "iwae", "dvae", "diwae"])],
                         summary: "vae, iwae, dvae or diwae (default: vae, or dvae when noise is given)"),
-                Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: salt_pepper P, bitflip P, gaussian SIGMA, none"),
+                Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
                 Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption (default 1)"),
                 Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
                 Keyword(name: "epochs", slots: [.expr("N")], summary: "passes over the data (default 10)"),
@@ -126,7 +155,7 @@ struct CommandSpec {
                 Keyword(name: "seed", slots: [.expr("S")], summary: "seed for shuffling and sampling (default: the global seed)"),
                 Keyword(name: "clip", slots: [.expr("X")], summary: "clip the gradient norm at X"),
                 Keyword(name: "validate", slots: [.expr("DATA")], summary: "report the bound on DATA after each epoch"),
-            ],
+            ] + protocolKeywords,
             returnsValue: true,
             summary: "train a model; returns a report with the learning curve",
             usage: "train M on DATA [objective vae|iwae|dvae|diwae] [noise KIND LEVEL] [K N] [M N] [epochs N] "
@@ -139,15 +168,15 @@ struct CommandSpec {
                 Keyword(name: "on", slots: [.expr("DATA")], summary: "the dataset's splits, as `load` gives them"),
                 Keyword(name: "objective", slots: [.expr("OBJ")],
                         summary: "vae, iwae, dvae or diwae, a word or a string (default: vae, or dvae with noise)"),
-                Keyword(name: "noise", slots: [.noise], summary: "training corruption: salt_pepper P, bitflip P, gaussian SIGMA, none"),
+                Keyword(name: "noise", slots: [.noise], summary: "training corruption: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
                 Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption; also the k of IWAE-K (default 1)"),
                 Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
                 Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
                 Keyword(name: "decoder_hidden", slots: [.expr("LIST")], summary: "decoder hidden sizes when they differ"),
                 Keyword(name: "latent", slots: [.expr("N")], summary: "latent units (default 50)"),
                 Keyword(name: "encoder", slots: [.word("ENC", ["mlp", "gru"])], summary: "mlp (default) or gru"),
-                Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian"])],
-                        summary: "default: bernoulli for binary data, gaussian otherwise"),
+                Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian", "gaussian_sigmoid"])],
+                        summary: "default: bernoulli for binary data, gaussian otherwise; gaussian_sigmoid: σ from the network"),
                 Keyword(name: "epochs", slots: [.expr("N")], summary: "training epochs (default 10)"),
                 Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
                 Keyword(name: "lr", slots: [.expr("X")], summary: "Adam learning rate (default 1e-3)"),
@@ -159,7 +188,8 @@ struct CommandSpec {
                 Keyword(name: "test_size", slots: [.expr("N")], summary: "test bound on N test examples, a fixed random subset (default: all)"),
                 Keyword(name: "cache", slots: [.expr("DIR")], summary: "reuse a finished cell from DIR, else store it there (\"\": no cache)"),
                 Keyword(name: "iwae_extra", slots: [.expr("K")], summary: "also the IWAE-K bound on the test data (5000 in the paper; 0: off)"),
-            ],
+                Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
+            ] + protocolKeywords + initKeywords,
             returnsValue: true,
             summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",
             usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder mlp|gru] "
@@ -176,6 +206,7 @@ struct CommandSpec {
             keywords: [
                 Keyword(name: "on", slots: [.expr("DATA")], summary: "the data to score"),
                 Keyword(name: "elbo", slots: [], summary: "the evidence lower bound (the default)"),
+                Keyword(name: "analytic", slots: [], summary: "the ELBO with the KL term in closed form (same expectation, less variance)"),
                 Keyword(name: "iwae", slots: [.expr("K")], summary: "the importance-weighted bound with K samples"),
                 Keyword(name: "noise", slots: [.noise], summary: "score with a corrupted encoder input (the DVAE bound)"),
                 Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
@@ -190,7 +221,7 @@ struct CommandSpec {
             ],
             returnsValue: true,
             summary: "a bound on log p(x) in nats per example, with its standard error",
-            usage: "bound M on DATA [elbo | iwae K] [noise KIND LEVEL] [seed S]\n"
+            usage: "bound M on DATA [elbo [analytic] | iwae K] [noise KIND LEVEL] [seed S]\n"
                 + "bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent [exact | samples N]",
             details: ["Comparisons and arithmetic use the value; `.value`, `.se`, `.count` give the parts."],
             example: "let b = bound m on mnist.test iwae 5000\nprint b.value, b.se"),

@@ -12,9 +12,10 @@ extension Interpreter {
         if !prefix.isEmpty, line.hasSuffix(prefix), words.last == prefix { words.removeLast() }
         if let command = words.last(where: { CommandSpec.named($0) != nil }), let spec = CommandSpec.named(command) {
             candidates += spec.keywords.map(\.name)
-            if words.last == "noise" || words.last == "objective" || words.last == "encoder" || words.last == "decoder" {
-                if let k = spec.keyword(words.last!), case .word(_, let choices)? = k.slots.first { candidates = choices + candidates }
-                if words.last == "noise" { candidates = CommandSpec.noiseKinds + candidates }
+            if let last = words.last, let k = spec.keyword(last), !k.slots.isEmpty {
+                if case .word(_, let choices)? = k.slots.first { candidates = choices + candidates }
+                if last == "noise" { candidates = CommandSpec.noiseKinds + candidates }
+                if last == "schedule" { candidates = CommandSpec.scheduleKinds + candidates }
             }
         }
         if words.first == "help" { candidates += Help.topics }

@@ -55,6 +55,7 @@ enum Help {
                     case .expr(let n): return n
                     case .word(_, let choices): return choices.joined(separator: "|")
                     case .noise: return "KIND LEVEL"
+                    case .schedule: return "constant|authors|decay T"
                     }
                 }.joined(separator: " ")
                 let head = "  " + ([k.name] + (slots.isEmpty ? [] : [slots])).joined(separator: " ")

@@ -587,6 +587,17 @@ struct Parser {
                 values.append(.expr(try argumentExpression()))
             }
             return values
+        case .schedule:
+            let kind = try word(from: CommandSpec.scheduleKinds, what: "schedule", placeholder: "SCHEDULE")
+            var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
+            if kind == "decay" {
+                guard startsPositional(peek) else {
+                    throw LocatedError("`decay` needs T, the epochs over which the rate halves, found \(peek)", at: peek.location,
+                                       suggestion: "for example: schedule decay 3000")
+                }
+                values.append(.expr(try argumentExpression()))
+            }
+            return values
         }
     }
 

@@ -4,7 +4,13 @@
 ///
 /// - `none`: x̃ = x.
 /// - `saltPepper(p)`: with probability `p` a pixel is replaced by 0 or by 1, each with probability
-///   ½; otherwise it is kept. On a binary pixel this flips it with probability p/2.
+///   ½; otherwise it is kept. On a binary pixel this flips it with probability p/2. (The textbook law.)
+/// - `saltPepperAuthors(p)`: the law of the authors' code (`get_corrupted_input`, `ntype =
+///   'salt_pepper'`, in their `utils.py`): keep mask a ~ Bernoulli(1 − p), replacement bit
+///   b ~ Bernoulli(p), x̃ = a·x + (1 − a)·b. A pixel is replaced with probability p, but the
+///   replacement is 1 only with probability p: at p = 0.05 a replaced pixel is 0 in 95 % of cases,
+///   which is nearly zero-masking. On a binary pixel, 1 → 0 with probability p(1 − p) and
+///   0 → 1 with probability p².
 /// - `bitFlip(p)`: with probability `p` a pixel is flipped, x̃ = 1 − x (Example 1's Bernoulli noise).
 ///   On a non-binary pixel in [0, 1] the same map 1 − x is applied.
 /// - `gaussian(σ)`: x̃ = x + σ ε with ε ~ N(0, 1) per pixel (Example 2, Frey Face). The result is
@@ -15,21 +21,26 @@
 public enum Corruption: Equatable, Sendable {
     /// No corruption: x̃ = x.
     case none
-    /// Salt-and-pepper noise with replacement probability `p` ∈ [0, 1].
+    /// Salt-and-pepper noise with replacement probability `p` ∈ [0, 1] (replacement 0 or 1 with equal chance).
     case saltPepper(Float)
+    /// The authors' salt-and-pepper law: replaced with probability `p`, by a bit that is 1 with probability `p`.
+    case saltPepperAuthors(Float)
     /// Bit-flip (Bernoulli) noise with flip probability `p` ∈ [0, 1].
     case bitFlip(Float)
     /// Additive Gaussian noise with standard deviation `σ` ≥ 0 (no clipping).
     case gaussian(Float)
 
-    /// The canonical, parse-friendly names, in case order: "none", "salt_pepper", "bitflip", "gaussian".
-    public static let names = ["none", "salt_pepper", "bitflip", "gaussian"]
+    /// The canonical, parse-friendly names, in case order: "none", "salt_pepper",
+    /// "salt_pepper_authors", "bitflip", "gaussian".
+    public static let names = ["none", "salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"]
 
-    /// The parse-friendly name of the kind of corruption: "none", "salt_pepper", "bitflip" or "gaussian".
+    /// The parse-friendly name of the kind of corruption: "none", "salt_pepper",
+    /// "salt_pepper_authors", "bitflip" or "gaussian".
     public var name: String {
         switch self {
         case .none: return "none"
         case .saltPepper: return "salt_pepper"
+        case .saltPepperAuthors: return "salt_pepper_authors"
         case .bitFlip: return "bitflip"
         case .gaussian: return "gaussian"
         }
@@ -39,7 +50,7 @@ public enum Corruption: Equatable, Sendable {
     public var level: Float {
         switch self {
         case .none: return 0
-        case .saltPepper(let p), .bitFlip(let p): return p
+        case .saltPepper(let p), .saltPepperAuthors(let p), .bitFlip(let p): return p
         case .gaussian(let sigma): return sigma
         }
     }
@@ -56,12 +67,14 @@ public enum Corruption: Equatable, Sendable {
     /// Builds a corruption from a name and a level.
     ///
     /// Accepted names (case-insensitive): "none"; "salt_pepper", "saltpepper", "salt-pepper", "sp";
+    /// "salt_pepper_authors", "salt-pepper-authors";
     /// "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli"; "gaussian", "normal". The level is
     /// validated. "none" ignores the level.
     public init(name: String, level: Float) throws {
         switch name.lowercased() {
         case "none", "clean": self = .none
         case "salt_pepper", "saltpepper", "salt-pepper", "sp": self = .saltPepper(level)
+        case "salt_pepper_authors", "salt-pepper-authors": self = .saltPepperAuthors(level)
         case "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli": self = .bitFlip(level)
         case "gaussian", "normal": self = .gaussian(level)
         default: throw CorruptionError.unknownName(name)
@@ -74,7 +87,7 @@ public enum Corruption: Equatable, Sendable {
         switch self {
         case .none:
             return
-        case .saltPepper(let p), .bitFlip(let p):
+        case .saltPepper(let p), .saltPepperAuthors(let p), .bitFlip(let p):
             guard p.isFinite, p >= 0, p <= 1 else {
                 throw CorruptionError.invalidLevel(name: name, level: p, requirement: "a probability in [0, 1]")
             }

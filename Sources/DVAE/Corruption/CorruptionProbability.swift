@@ -8,16 +8,21 @@ extension Corruption {
     /// The largest dimension `enumerateCorruptions(of:)` accepts (2^16 = 65 536 outcomes).
     public static let maximumEnumerationDimension = 16
 
-    /// Per-pixel probabilities (keep, change) of a discrete corruption on a binary pixel.
+    /// Per-pixel probabilities that a discrete corruption changes a binary pixel, by its value.
     ///
-    /// Bit-flip changes a pixel with probability p; salt-and-pepper with probability p/2 (the pixel
-    /// is replaced with probability p, and the replacement equals the old value half of the time).
-    private func keepAndChange() throws -> (keep: Double, change: Double) {
+    /// Bit-flip changes a pixel with probability p; textbook salt-and-pepper with probability p/2
+    /// (the pixel is replaced with probability p, and the replacement equals the old value half of
+    /// the time); the authors' salt-and-pepper changes a 1 with probability p(1 − p) (replaced, by
+    /// a 0) and a 0 with probability p² (replaced, by a 1).
+    private func changeProbabilities() throws -> (fromZero: Double, fromOne: Double) {
         try validate()
         switch self {
-        case .none: return (1, 0)
-        case .bitFlip(let p): return (1 - Double(p), Double(p))
-        case .saltPepper(let p): return (1 - Double(p) / 2, Double(p) / 2)
+        case .none: return (0, 0)
+        case .bitFlip(let p): return (Double(p), Double(p))
+        case .saltPepper(let p): return (Double(p) / 2, Double(p) / 2)
+        case .saltPepperAuthors(let p):
+            let q = Double(p)
+            return (q * q, q * (1 - q))
         case .gaussian: throw CorruptionError.notDiscrete(name)
         }
     }
@@ -30,30 +35,43 @@ extension Corruption {
 
     /// The exact probability p(x̃ | x) of a discrete corruption, for binary vectors `x` and `x̃`.
     ///
-    /// Pixels are corrupted independently, so p(x̃|x) = keep^(D−c) · change^c where c is the number
-    /// of pixels that differ; (keep, change) = (1 − p, p) for bit-flip and (1 − p/2, p/2) for
-    /// salt-and-pepper. Throws for Gaussian corruption, non-binary input, or different lengths.
+    /// Pixels are corrupted independently, so p(x̃|x) is the product over pixels of the change or
+    /// keep probability of each pixel's value (see `changeProbabilities`): for the symmetric laws
+    /// keep^(D−c) · change^c where c is the number of pixels that differ. Throws for Gaussian
+    /// corruption, non-binary input, or different lengths.
     public func probability(of xTilde: [Float], given x: [Float]) throws -> Double {
-        let (keep, change, changed) = try countChanges(xTilde, x)
-        return Self.power(keep, x.count - changed) * Self.power(change, changed)
+        let counts = try countChanges(xTilde, x)
+        let (c0, c1) = try changeProbabilities()
+        return Self.power(1 - c0, counts.zerosKept) * Self.power(c0, counts.zerosChanged)
+            * Self.power(1 - c1, counts.onesKept) * Self.power(c1, counts.onesChanged)
     }
 
     /// log p(x̃ | x) for a discrete corruption of binary vectors (−∞ for impossible outcomes).
     /// Same rules as `probability(of:given:)`.
     public func logProbability(of xTilde: [Float], given x: [Float]) throws -> Double {
-        let (keep, change, changed) = try countChanges(xTilde, x)
-        return Self.logPower(keep, x.count - changed) + Self.logPower(change, changed)
+        let counts = try countChanges(xTilde, x)
+        let (c0, c1) = try changeProbabilities()
+        return Self.logPower(1 - c0, counts.zerosKept) + Self.logPower(c0, counts.zerosChanged)
+            + Self.logPower(1 - c1, counts.onesKept) + Self.logPower(c1, counts.onesChanged)
     }
 
-    /// Checks the inputs and counts the pixels where x̃ differs from x.
-    private func countChanges(_ xTilde: [Float], _ x: [Float]) throws -> (keep: Double, change: Double, changed: Int) {
+    /// Checks the inputs and counts, by the clean value, the pixels kept and changed.
+    private func countChanges(_ xTilde: [Float], _ x: [Float]) throws
+        -> (zerosKept: Int, zerosChanged: Int, onesKept: Int, onesChanged: Int) {
         guard x.count == xTilde.count else { throw CorruptionError.lengthMismatch(x: x.count, xTilde: xTilde.count) }
-        let (keep, change) = try keepAndChange()
+        _ = try changeProbabilities()
         try Self.checkBinary(x)
         try Self.checkBinary(xTilde)
-        var changed = 0
-        for i in 0..<x.count where x[i] != xTilde[i] { changed += 1 }
-        return (keep, change, changed)
+        var z = (0, 0, 0, 0)
+        for i in 0..<x.count {
+            switch (x[i] == 1, x[i] != xTilde[i]) {
+            case (false, false): z.0 += 1
+            case (false, true): z.1 += 1
+            case (true, false): z.2 += 1
+            case (true, true): z.3 += 1
+            }
+        }
+        return (z.0, z.1, z.2, z.3)
     }
 
     /// log p(x̃ | x) for Gaussian corruption: the log density Σ log N(x̃_i; x_i, σ²) in nats.
@@ -81,19 +99,19 @@ extension Corruption {
         guard d <= Self.maximumEnumerationDimension else {
             throw CorruptionError.dimensionTooLarge(dimension: d, maximum: Self.maximumEnumerationDimension)
         }
-        let (keep, change) = try keepAndChange()
+        let (c0, c1) = try changeProbabilities()
         try Self.checkBinary(x)
         var result: [(xTilde: [Float], probability: Double)] = []
         result.reserveCapacity(1 << d)
         for k in 0..<(1 << d) {
             var xt = [Float](repeating: 0, count: d)
-            var changed = 0
+            var p = 1.0
             for i in 0..<d {
                 let bit: Float = (k >> (d - 1 - i)) & 1 == 1 ? 1 : 0
                 xt[i] = bit
-                if bit != x[i] { changed += 1 }
+                let change = x[i] == 1 ? c1 : c0
+                p *= bit != x[i] ? change : 1 - change
             }
-            let p = Self.power(keep, d - changed) * Self.power(change, changed)
             result.append((xTilde: xt, probability: p))
         }
         return result

@@ -20,6 +20,17 @@ extension Corruption {
                 let u = rng.uniform()
                 dst[i] = u < p ? (u < half ? 0 : 1) : src[i]
             }
+        case .saltPepperAuthors(let p):
+            // a ~ Bernoulli(1 − p) keeps the pixel (u ≥ p); otherwise b ~ Bernoulli(p) from a
+            // second uniform replaces it.
+            for i in 0..<n {
+                let u = rng.uniform()
+                if u < p {
+                    dst[i] = rng.uniform() < p ? 1 : 0
+                } else {
+                    dst[i] = src[i]
+                }
+            }
         case .bitFlip(let p):
             for i in 0..<n {
                 let v = src[i]

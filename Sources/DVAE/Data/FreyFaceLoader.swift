@@ -54,6 +54,35 @@ extension DataLoader {
         freySplits(try freyFace(path: locator.locate(freyFaceFileName)))
     }
 
+    /// The name of the splits made by `freyAuthorsSplits` (distinct from "frey", so result caches
+    /// keyed by the dataset name never mix the two splits).
+    public static let freyAuthorsSplitName = "frey_authors_split"
+
+    /// The split of the authors' Frey Face script (`main_freyface.py`): all 1965 images in a random
+    /// order (here a fixed permutation from `seed`; theirs was unseeded), then train = the first
+    /// 1572, valid = the first 295 and test = the first 200 **of the same order** — every
+    /// validation and test face is also a training face. `splits` is the standard split (its three
+    /// parts, concatenated, are the file in order).
+    public static func freyAuthorsSplits(_ splits: DataSplits, seed: UInt64 = 1234) -> DataSplits {
+        let parts = [splits.train, splits.valid, splits.test]
+        let n = parts.reduce(0) { $0 + $1.count }, d = splits.train.dimension
+        let all = Tensor(rows: n, cols: d)
+        var row = 0
+        for p in parts {
+            (all.data + row * d).update(from: p.x.data, count: p.count * d)
+            row += p.count
+        }
+        var order = Array(0..<n)
+        var rng = RNG(seed: seed)
+        rng.shuffle(&order)
+        func first(_ k: Int, _ s: String) -> Dataset {
+            Dataset(name: "\(freyAuthorsSplitName).\(s)", x: all.gather(rows: order[0..<min(k, n)]),
+                    height: splits.train.height, width: splits.train.width, kind: splits.train.kind)
+        }
+        return DataSplits(name: freyAuthorsSplitName, train: first(1572, "train"), valid: first(295, "valid"),
+                          test: first(200, "test"))
+    }
+
     /// The documented contiguous 1565 / 200 / 200 split of all Frey Face images.
     static func freySplits(_ all: Dataset) -> DataSplits {
         func part(_ r: Range<Int>, _ s: String) -> Dataset {

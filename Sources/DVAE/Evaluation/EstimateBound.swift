@@ -10,7 +10,8 @@ let boundRowsPerPass = 1000
 /// are drawn in passes of at most `boundRowsPerPass` rows and combined by a streaming
 /// log-sum-exp in Double, so memory stays bounded for k = 5000. With a corruption this is
 /// log 1/k Σ_k p(x, z_k)/q(z_k|x̃) with z_k ~ q(z|x̃) — the DIWAE bound with M = 1 (the ELBO case is
-/// L_dvae), still a lower bound of log p(x). Deterministic given `seed`.
+/// L_dvae), still a lower bound of log p(x). `.elboAnalytic` scores one sample's log p(x|z) and
+/// subtracts the closed-form KL(q(z|x̃) ‖ p(z)). Deterministic given `seed`.
 public func perExampleBounds(_ model: VAEModel, on data: Tensor, kind: BoundKind, seed: UInt64,
                              corruption: Corruption = .none) -> [Double] {
     let k = kind.samples
@@ -48,6 +49,20 @@ public func perExampleBounds(_ model: VAEModel, on data: Tensor, kind: BoundKind
                 }
             }
             done += kc
+        }
+        if kind == .elboAnalytic {
+            // log p(x|z) of the one sample, minus KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²).
+            let L = mu.cols
+            for e in 0..<E {
+                var kl = 0.0
+                for j in 0..<L {
+                    let m = Double(mu.data[e * L + j]), lv = Double(logVar.data[e * L + j])
+                    kl += 0.5 * (m * m + exp(lv) - 1 - lv)
+                }
+                result[start + e] = ws.logLik[e] - kl
+            }
+            start = end
+            continue
         }
         let logK = log(Double(k))
         for e in 0..<E { result[start + e] = maxLog[e] + log(sumExp[e]) - logK }

@@ -84,7 +84,8 @@ public final class GRUEncoder: EncoderNetwork {
 
     /// A GRU encoder reading `steps` rows of `inputWidth` pixels with state size `hidden`, producing a
     /// `latent`-dimensional Gaussian; weights from `seed`.
-    public init(inputWidth: Int, steps: Int, hidden: Int, latent: Int, seed: UInt64) {
+    /// `shrinkVarianceHead` false keeps the logVar head plain Glorot-uniform.
+    public init(inputWidth: Int, steps: Int, hidden: Int, latent: Int, seed: UInt64, shrinkVarianceHead: Bool = true) {
         precondition(inputWidth > 0 && steps > 0 && hidden > 0 && latent > 0, "GRUEncoder: sizes must be positive")
         self.inputWidth = inputWidth; self.steps = steps; self.hidden = hidden; self.latent = latent
         var rng = RNG(seed: seed)
@@ -100,7 +101,9 @@ public final class GRUEncoder: EncoderNetwork {
         candidateWeight = Parameter(name: "encoder.gru.candidate.weight", value: uniform(hidden, hidden))
         muHead = Affine(name: "encoder.mu", inputSize: hidden, outputSize: latent, rng: &rng)
         logVarHead = Affine(name: "encoder.logvar", inputSize: hidden, outputSize: latent, rng: &rng)
-        for i in 0..<logVarHead.weight.value.count { logVarHead.weight.value.data[i] *= 0.1 }
+        if shrinkVarianceHead {
+            for i in 0..<logVarHead.weight.value.count { logVarHead.weight.value.data[i] *= 0.1 }
+        }
     }
 
     /// GRU parameters (input weight, input bias, gate weight, candidate weight), then μ head, then logVar head.

@@ -14,8 +14,9 @@ public final class MLPEncoder: EncoderNetwork {
     public let logVarHead: Affine
     private var trunkGradient: Tensor?
 
-    /// An encoder D → hidden… → (L, L), initialised from `seed`.
-    public init(inputSize: Int, hidden: [Int], latent: Int, seed: UInt64) {
+    /// An encoder D → hidden… → (L, L), initialised from `seed`. `shrinkVarianceHead` (the default)
+    /// scales the logVar head's initial weights by 0.1; false keeps plain Glorot-uniform.
+    public init(inputSize: Int, hidden: [Int], latent: Int, seed: UInt64, shrinkVarianceHead: Bool = true) {
         var rng = RNG(seed: seed)
         trunk = MLP(prefix: "encoder", inputSize: inputSize, hidden: hidden, rng: &rng, inputGradient: false)
         let headInputGradient = !hidden.isEmpty
@@ -25,7 +26,9 @@ public final class MLPEncoder: EncoderNetwork {
                             computesInputGradient: headInputGradient)
         // Shrink the logVar head's initial weights so the initial logVar ≈ 0 (σ ≈ 1) for every
         // input: large random initial variances make the first steps needlessly noisy.
-        for i in 0..<logVarHead.weight.value.count { logVarHead.weight.value.data[i] *= 0.1 }
+        if shrinkVarianceHead {
+            for i in 0..<logVarHead.weight.value.count { logVarHead.weight.value.data[i] *= 0.1 }
+        }
     }
 
     /// Trunk parameters, then μ head, then logVar head.

@@ -12,6 +12,27 @@ public enum DecoderKind: String, Codable, Sendable, CaseIterable {
     case bernoulli
     /// Factorised Gaussian with identity mean and a learned per-pixel log-variance (continuous data).
     case gaussian
+    /// Factorised Gaussian whose mean sigmoid(·) and standard deviation softplus(·) + 1e-4 both
+    /// come from the network, per pixel and per z (the authors' Frey Face decoder).
+    case gaussianSigmoid = "gaussian_sigmoid"
+}
+
+/// How the initial weights are drawn. Every kind uses Glorot-uniform weights
+/// (±√(6 / (fan in + fan out))) and zero biases; they differ in the encoder's variance head.
+public enum WeightInit: String, Codable, Sendable, CaseIterable {
+    /// The engine's default: the variance head's weights are shrunk ×0.1, so the initial
+    /// q(z|x) has σ ≈ 1 for every input.
+    case standard
+    /// Plain Glorot-uniform everywhere, as in the authors' code (`initialize_weight(…, 'uniform')`).
+    case glorot
+}
+
+/// What the encoder's second head predicts.
+public enum EncoderSigma: String, Codable, Sendable, CaseIterable {
+    /// log σ² (the engine's default): σ = exp(½ · output).
+    case logVariance = "logvar"
+    /// log σ, as in the authors' code: σ = exp(output) (so log σ² = 2 · output).
+    case exp
 }
 
 /// Everything needed to build a `VAEModel`'s architecture (not its weights).
@@ -33,11 +54,17 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decoder: DecoderKind
     /// Hidden sizes of the decoder MLP; `[]` is a linear decoder.
     public var decoderHidden: [Int]
+    /// The initial weights (nil: `standard`; nil is left out of the JSON, so older checkpoints and
+    /// cache keys are unchanged).
+    public var initialisation: WeightInit?
+    /// What the encoder's variance head predicts (nil: `logVariance`).
+    public var encoderSigma: EncoderSigma?
 
     /// A configuration; the defaults are the paper's MNIST model with one hidden layer of 200.
     public init(inputSize: Int = 784, height: Int = 28, width: Int = 28,
                 encoder: EncoderKind = .mlp, encoderHidden: [Int] = [200], latent: Int = 50,
-                decoder: DecoderKind = .bernoulli, decoderHidden: [Int] = [200]) {
+                decoder: DecoderKind = .bernoulli, decoderHidden: [Int] = [200],
+                initialisation: WeightInit? = nil, encoderSigma: EncoderSigma? = nil) {
         self.inputSize = inputSize
         self.height = height
         self.width = width
@@ -46,6 +73,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.latent = latent
         self.decoder = decoder
         self.decoderHidden = decoderHidden
+        self.initialisation = initialisation
+        self.encoderSigma = encoderSigma
     }
 }
 

@@ -13,6 +13,9 @@
 /// - `decoder.layer<i>.weight` g_i × g_{i−1} (g_{−1} = L), `decoder.layer<i>.bias` 1 × g_i
 /// - `decoder.out.weight` D × g, `decoder.out.bias` 1 × D
 /// - Gaussian only: `decoder.logvar` 1 × D
+/// - Gaussian-sigmoid only (instead of `decoder.logvar`): `decoder.sigma.weight` D × g, `decoder.sigma.bias` 1 × D
+///
+/// With `encoderSigma == .exp` the `encoder.logvar.*` head predicts log σ (see `LogSigmaEncoder`).
 ///
 /// Affine layers compute y = x Wᵀ + b. A GRU encoder names its own parameters `encoder.…`.
 public final class VAEModel {
@@ -29,16 +32,18 @@ public final class VAEModel {
     public convenience init(config: ModelConfig, seed: UInt64) {
         var rng = RNG(seed: seed)
         let encoderSeed = rng.next(), decoderSeed = rng.next()
-        let encoder: EncoderNetwork
+        let shrink = (config.initialisation ?? .standard) == .standard
+        var encoder: EncoderNetwork
         switch config.encoder {
         case .mlp:
             encoder = MLPEncoder(inputSize: config.inputSize, hidden: config.encoderHidden,
-                                 latent: config.latent, seed: encoderSeed)
+                                 latent: config.latent, seed: encoderSeed, shrinkVarianceHead: shrink)
         case .gru:
             encoder = GRUEncoder(inputWidth: config.width, steps: config.height,
                                  hidden: config.encoderHidden.first ?? 200, latent: config.latent,
-                                 seed: encoderSeed)
+                                 seed: encoderSeed, shrinkVarianceHead: shrink)
         }
+        if config.encoderSigma == .exp { encoder = LogSigmaEncoder(encoder) }
         self.init(config: config, encoder: encoder, decoderSeed: decoderSeed)
     }
 
@@ -53,6 +58,9 @@ public final class VAEModel {
         case .gaussian:
             decoder = GaussianDecoder(latent: config.latent, hidden: config.decoderHidden,
                                       outputSize: config.inputSize, seed: decoderSeed)
+        case .gaussianSigmoid:
+            decoder = SigmoidGaussianDecoder(latent: config.latent, hidden: config.decoderHidden,
+                                             outputSize: config.inputSize, seed: decoderSeed)
         }
         self.init(config: config, encoder: encoder, decoder: decoder)
     }

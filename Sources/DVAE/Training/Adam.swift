@@ -1,5 +1,22 @@
 import Foundation
 
+/// Which Adam update rule.
+///
+/// - `standard`: Kingma & Ba, m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g², bias corrections
+///   1 − β1^t and 1 − β2^t.
+/// - `authors`: the variant in the authors' `optimize.py` (`Optimize.ADAM`, after
+///   danfischetti's DRAW code): the first-moment decay is β1_t = β1 · λ^(t − 1) with λ = 1e-8, so
+///   it is β1 = 0.9 at step 1 and effectively **0** from step 2 on (m is just the current
+///   gradient), while the bias correction still divides m by 1 − β1^t — the first steps after
+///   step 1 are amplified (×5.3 at t = 2, ×3.7 at t = 3, → ×1). v and its correction are the
+///   standard ones (β2 = 0.999). Their code writes β1 = 0.1 and β2 = 0.001 for 1 − β.
+public enum AdamVariant: String, Codable, Equatable, Sendable, CaseIterable {
+    /// Kingma & Ba.
+    case standard
+    /// The authors' variant (effectively β1 ≈ 0 after the first step).
+    case authors
+}
+
 /// Adam hyper-parameters (Kingma & Ba). The paper uses lr = 1e-4.
 public struct AdamConfig: Codable, Equatable, Sendable {
     /// Step size α.
@@ -10,13 +27,29 @@ public struct AdamConfig: Codable, Equatable, Sendable {
     public var beta2: Float
     /// Denominator offset ε.
     public var eps: Float
+    /// The update rule (`standard` unless asked).
+    public var variant: AdamVariant
 
     /// A configuration with the usual defaults.
-    public init(lr: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8) {
+    public init(lr: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8,
+                variant: AdamVariant = .standard) {
         self.lr = lr
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
+        self.variant = variant
+    }
+
+    private enum CodingKeys: String, CodingKey { case lr, beta1, beta2, eps, variant }
+
+    /// Decodes a configuration; files written before `variant` existed read as `standard`.
+    public init(from decoder: Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lr = try c.decode(Float.self, forKey: .lr)
+        beta1 = try c.decode(Float.self, forKey: .beta1)
+        beta2 = try c.decode(Float.self, forKey: .beta2)
+        eps = try c.decode(Float.self, forKey: .eps)
+        variant = try c.decodeIfPresent(AdamVariant.self, forKey: .variant) ?? .standard
     }
 }
 
@@ -55,12 +88,20 @@ public final class Adam {
         parameters.firstIndex { $0.name == name }.map { v[$0] }
     }
 
+    /// The authors' λ: their first-moment decay at step t is β1 · λ^(t − 1).
+    public static let authorsDecayBase: Double = 1e-8
+
     /// Applies one update θ ← θ − α m̂ / (√v̂ + ε) using the current gradients (which it leaves as is).
     public func update() {
         step += 1
-        let b1 = config.beta1, b2 = config.beta2, eps = config.eps
-        // Bias corrections folded into the step size (computed in Double for large step counts).
-        let c1 = 1 - pow(Double(b1), Double(step))
+        let b2 = config.beta2, eps = config.eps
+        // The authors' variant decays β1 itself: β1_t = β1 λ^(t−1) (0.9, 9e-9, then 0 in Float).
+        let b1 = config.variant == .authors
+            ? Float(Double(config.beta1) * pow(Self.authorsDecayBase, Double(step - 1)))
+            : config.beta1
+        // Bias corrections folded into the step size (computed in Double for large step counts);
+        // both variants divide m by 1 − β1^t with the configured β1.
+        let c1 = 1 - pow(Double(config.beta1), Double(step))
         let c2 = 1 - pow(Double(b2), Double(step))
         let alpha = Float(Double(config.lr) * c2.squareRoot() / c1)
         let epsHat = eps * Float(c2.squareRoot())

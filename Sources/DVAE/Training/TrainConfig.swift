@@ -1,3 +1,13 @@
+/// What a training step does when the objective or a gradient is not finite.
+public enum NonFiniteRule: String, Codable, Equatable, Sendable, CaseIterable {
+    /// Skip the step: nothing is applied, the step is counted as skipped (the engine's default).
+    case skip
+    /// The authors' rule (`Optimize.clip_gradient` in their `optimize.py`): every gradient is
+    /// replaced by 0.1 × its parameter and the optimiser step is applied with it — a small pull of
+    /// all weights towards zero.
+    case shrink
+}
+
 /// Everything that determines a training run besides the model and the data.
 public struct TrainConfig: Codable, Equatable, Sendable {
     /// The objective maximised.
@@ -14,11 +24,16 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Compute the validation ELBO at the end of each epoch (when a validation set is given).
     public var validateEveryEpoch: Bool
+    /// How the learning rate `adam.lr` is scaled epoch by epoch (`constant` by default).
+    public var schedule: LearningRateSchedule
+    /// What a step with a non-finite objective or gradient does (`skip` by default).
+    public var nonFinite: NonFiniteRule
 
     /// A configuration; defaults follow the paper (batch 100) with a faster learning rate.
     public init(objective: ObjectiveConfig = ObjectiveConfig(), epochs: Int = 10, batchSize: Int = 100,
                 adam: AdamConfig = AdamConfig(), clipNorm: Float? = nil, seed: UInt64 = 0,
-                validateEveryEpoch: Bool = true) {
+                validateEveryEpoch: Bool = true, schedule: LearningRateSchedule = .constant,
+                nonFinite: NonFiniteRule = .skip) {
         self.objective = objective
         self.epochs = epochs
         self.batchSize = batchSize
@@ -26,6 +41,13 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         self.clipNorm = clipNorm
         self.seed = seed
         self.validateEveryEpoch = validateEveryEpoch
+        self.schedule = schedule
+        self.nonFinite = nonFinite
+    }
+
+    /// The learning rate of the 1-based `epoch`: `adam.lr` times the schedule's factor.
+    public func learningRate(epoch: Int) -> Float {
+        Float(Double(adam.lr) * schedule.factor(epoch: epoch - 1, totalEpochs: epochs))
     }
 }
 
@@ -72,7 +94,8 @@ public struct TrainingReport: Sendable {
     public var epochsCompleted: Int
     /// Optimiser steps applied in this run.
     public var steps: Int
-    /// Steps skipped in this run because the objective or a gradient was not finite.
+    /// Steps in this run whose objective or gradient was not finite: skipped (rule `skip`), or
+    /// applied with the gradient replaced by 0.1 × the parameter (rule `shrink`).
     public var skippedSteps: Int
     /// The learning curve of this run's completed epochs.
     public var curve: [EpochRecord]

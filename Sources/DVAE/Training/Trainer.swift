@@ -4,8 +4,11 @@ import CBLAS
 ///
 /// Each epoch shuffles the training set with its own stream `RNG(seed: config.seed, epoch)`, so a
 /// run resumed at epoch e (restore the weights, `optimizer.step/m/v` and `epochsCompleted`)
-/// continues exactly as the uninterrupted run would. A step whose objective or gradient is not
-/// finite is skipped (never applied) and counted. The same seed gives identical results.
+/// continues exactly as the uninterrupted run would. The learning rate of each epoch is
+/// `config.learningRate(epoch:)` (the schedule is a function of the epoch, so it resumes too).
+/// A step whose objective or gradient is not finite is skipped (never applied) or, under
+/// `NonFiniteRule.shrink`, applied with every gradient replaced by 0.1 × its parameter; either way
+/// it is counted. The same seed gives identical results.
 public final class Trainer {
     /// The model trained in place.
     public let model: VAEModel
@@ -51,6 +54,7 @@ public final class Trainer {
         let clock = ContinuousClock()
         while epochsCompleted < config.epochs {
             let epoch = epochsCompleted + 1
+            optimizer.config.lr = config.learningRate(epoch: epoch)
             var rng = Trainer.epochRNG(seed: config.seed, epoch: epoch)
             var order = Array(0..<n)
             rng.shuffle(&order)
@@ -66,6 +70,7 @@ public final class Trainer {
                     report.steps += 1
                 } else {
                     report.skippedSteps += 1
+                    if config.nonFinite == .shrink { report.steps += 1 }
                 }
                 let elapsed = seconds(clock.now - started)
                 let event = TrainingEvent.step(epoch: epoch, step: s + 1, stepsPerEpoch: stepsPerEpoch,
@@ -96,20 +101,21 @@ public final class Trainer {
     }
 
     /// One optimiser step on `batch`: zero the gradients, evaluate the objective with gradients,
-    /// clip, update. Returns the objective, or nil (nothing applied) when the objective or the
-    /// gradient is not finite.
+    /// clip, update. Returns the objective, or nil when the objective or the gradient is not
+    /// finite — then nothing is applied (`skip`) or the update uses 0.1 × each parameter as its
+    /// gradient (`shrink`, the authors' rule, not clipped, as in their code).
     public func step(batch: Tensor, rng: inout RNG) -> Double? {
         model.zeroGradients()
         let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
                                           accumulateGradients: true)
-        guard objective.isFinite else { return nil }
+        guard objective.isFinite else { return nonFiniteStep() }
         // Squares summed in Double (BLAS dsdot): a large but finite gradient must not overflow
         // the norm; a NaN or ∞ anywhere still makes the sum non-finite.
         var sumSquares = 0.0
         for p in optimizer.parameters {
             sumSquares += cblas_dsdot(Int32(p.grad.count), p.grad.data, 1, p.grad.data, 1)
         }
-        guard sumSquares.isFinite else { return nil }
+        guard sumSquares.isFinite else { return nonFiniteStep() }
         if let clip = config.clipNorm, clip > 0 {
             let norm = sumSquares.squareRoot()
             if norm > Double(clip) {
@@ -119,6 +125,19 @@ public final class Trainer {
         }
         optimizer.update()
         return objective
+    }
+
+    /// The non-finite case of `step`: under `shrink` sets every gradient to 0.1 × its parameter
+    /// and applies the update. Returns nil (the step's objective is not a number to average).
+    private func nonFiniteStep() -> Double? {
+        guard config.nonFinite == .shrink else { return nil }
+        for p in optimizer.parameters {
+            let n = p.value.count
+            p.grad.data.update(from: p.value.data, count: n)
+            cblas_sscal(Int32(n), 0.1, p.grad.data, 1)
+        }
+        optimizer.update()
+        return nil
     }
 
     private func seconds(_ d: Duration) -> Double {

@@ -22,6 +22,10 @@ extension Interpreter {
             throw LocatedError("give one of `elbo` and `iwae K`, not both", at: a.location(of: "iwae"))
         }
         var kind = BoundKind.elbo
+        if a.has("analytic") && a.has("iwae") {
+            throw LocatedError("`analytic` applies to the ELBO, not to `iwae K`", at: a.location(of: "analytic"))
+        }
+        if a.has("analytic") { kind = .elboAnalytic }
         if a.has("iwae") {
             let k = try a.int("iwae", default: 1, minimum: 1)
             guard k <= 100_000 else { throw LocatedError("`iwae` \(k) samples is too many (at most 100000)", at: a.location(of: "iwae")) }
@@ -29,7 +33,7 @@ extension Interpreter {
         }
         let corruption = try a.noise() ?? Corruption.none
         let seed = try a.seed()
-        let label = (kind == .elbo ? "ELBO" : "IWAE-\(kind.samples)") + (corruption.isIdentity ? "" : ", noise \(corruption)")
+        let label = Interpreter.boundLabel(kind) + (corruption.isIdentity ? "" : ", noise \(corruption)")
         // Score in chunks: live progress, and Ctrl-C stops between chunks.
         let chunk = max(1, min(data.count, 200_000 / max(1, kind.samples)))
         var values: [Double] = []
@@ -64,7 +68,7 @@ extension Interpreter {
     /// `bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent|elbo [exact | samples N] [noise gaussian σ]`.
     private func exactBound(_ model: LinearGaussianModel, _ a: CommandArguments) throws -> Value {
         var g = model
-        try a.reject(["iwae"], because: "does not apply to the linear-Gaussian model; its log p(x) is exact (`logpx`)")
+        try a.reject(["iwae", "analytic"], because: "does not apply to the linear-Gaussian model; its log p(x) is exact (`logpx`)")
         let chosen = (Interpreter.exactQuantities + ["elbo"]).filter(a.has)
         guard let quantity = chosen.first else {
             throw LocatedError("say which quantity of the linear-Gaussian model", at: a.call.location,

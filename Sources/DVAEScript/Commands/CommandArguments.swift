@@ -100,18 +100,39 @@ struct CommandArguments {
                                                level: try interpreter.evaluate(levelExpr, in: env), levelAt: levelExpr.location)
     }
 
+    /// The learning-rate schedule after `schedule` (`constant`, `authors`, `decay T`), or nil when absent.
+    func schedule() throws -> LearningRateSchedule? {
+        guard let k = keyword("schedule"), case .word(let kind, _)? = k.values.first else { return nil }
+        switch kind {
+        case "constant": return .constant
+        case "authors": return .authors
+        default:
+            guard k.values.count > 1, case .expr(let e) = k.values[1] else { return nil }
+            let v = try interpreter.evaluate(e, in: env)
+            guard let t = v.numeric, t.isFinite, t > 0 else {
+                throw LocatedError("`decay` T must be a positive number of epochs, got \(v.typeWithArticle == "a number" ? formatNumber(v.numeric ?? 0) : v.typeWithArticle)",
+                                   at: e.location, suggestion: "for example: schedule decay 3000 (the rate halves by epoch 3000)")
+            }
+            return .inverse(t)
+        }
+    }
+
     /// A validated corruption from a kind name and a level value.
     static func corruption(_ kind: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
         guard let level = v.numeric else {
             throw LocatedError("the `\(kind)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
         }
         switch kind {
-        case "salt_pepper", "bitflip":
+        case "salt_pepper", "salt_pepper_authors", "bitflip":
             guard level >= 0, level <= 1 else {
                 throw LocatedError("noise level \(formatNumber(level)) is outside [0, 1]", at: levelAt,
                                    suggestion: "`\(kind)` takes a probability, e.g. 0.1 for 10%")
             }
-            return kind == "salt_pepper" ? .saltPepper(Float(level)) : .bitFlip(Float(level))
+            switch kind {
+            case "salt_pepper": return .saltPepper(Float(level))
+            case "salt_pepper_authors": return .saltPepperAuthors(Float(level))
+            default: return .bitFlip(Float(level))
+            }
         case "gaussian":
             guard level >= 0, level.isFinite else {
                 throw LocatedError("gaussian noise σ must be ≥ 0, got \(formatNumber(level))", at: levelAt)

@@ -92,7 +92,11 @@ extension Interpreter {
         let config = ExperimentConfig(
             dataset: data.name, trainCount: trainCount, validCount: validCount, testCount: testCount, model: model,
             objective: kind, K: K, M: kind.usesCorruption ? M : 1, corruption: kind.usesCorruption ? (noise ?? .none) : .none,
-            epochs: epochs, batchSize: batch, learningRate: Float(lr), clipNorm: clip, seed: seed, extraIWAE: extra)
+            epochs: epochs, batchSize: batch, learningRate: Float(lr), clipNorm: clip, seed: seed, extraIWAE: extra,
+            schedule: o.schedule == .constant ? nil : o.schedule,
+            optimizer: o.optimizer == .standard ? nil : o.optimizer,
+            nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
+            analyticKL: a.has("analytic") ? true : nil)
         return .experiment(ExperimentValue(result: try runExperiment(config, data: data, cache: cache, a)))
     }
 
@@ -196,6 +200,7 @@ extension Interpreter {
     static func boundLabel(_ k: BoundKind) -> String {
         switch k {
         case .elbo: return "ELBO"
+        case .elboAnalytic: return "ELBO (analytic KL)"
         case .iwae(let n): return "IWAE-\(n)"
         }
     }

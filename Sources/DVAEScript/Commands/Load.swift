@@ -58,6 +58,13 @@ extension Interpreter {
                 loadCache[key] = splits
             }
         }
+        if let (w, at) = a.word("split"), w == "authors" {
+            guard splits.name == "frey" else {
+                throw LocatedError("`split authors` is the authors' Frey Face split; \"\(name)\" has no such split", at: at,
+                                   suggestion: "use it with load \"frey\"")
+            }
+            splits = DataLoader.freyAuthorsSplits(splits)
+        }
         if let n = subset {
             // A seeded random subset, not the first n: the MNIST test split is sorted by class.
             func first(_ d: Dataset) -> Dataset {
@@ -89,9 +96,9 @@ extension Interpreter {
         }
     }
 
-    /// `corrupt DATA salt_pepper P | bitflip P | gaussian SIGMA [seed S]`.
+    /// `corrupt DATA salt_pepper P | salt_pepper_authors P | bitflip P | gaussian SIGMA [seed S]`.
     func corrupt(_ a: CommandArguments) throws -> Value {
-        let kinds = ["salt_pepper", "bitflip", "gaussian"].filter(a.has)
+        let kinds = ["salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"].filter(a.has)
         guard let kind = kinds.first else {
             throw LocatedError("`corrupt` needs a noise: salt_pepper P, bitflip P or gaussian SIGMA", at: a.call.location,
                                suggestion: "for example: corrupt mnist.test salt_pepper 0.1")

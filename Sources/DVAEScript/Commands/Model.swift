@@ -13,7 +13,7 @@ extension Interpreter {
     func makeModel(_ a: CommandArguments) throws -> Value {
         let seed = try a.seed()
         if a.has("linear_gaussian") {
-            try a.reject(["vae", "for", "hidden", "latent", "encoder", "decoder", "decoder_hidden", "input", "shape"],
+            try a.reject(["vae", "for", "hidden", "latent", "encoder", "decoder", "decoder_hidden", "input", "shape", "init", "encoder_sigma"],
                          because: "does not apply to the linear-Gaussian model")
             let k = a.keyword("linear_gaussian")!
             guard case .expr(let dExpr) = k.values[0], case .expr(let lExpr) = k.values[1] else {

@@ -17,6 +17,12 @@ struct OptimisationArguments {
     var lr: Double
     /// Gradient-norm clipping threshold, if any.
     var clip: Float?
+    /// The learning-rate schedule (`schedule`), nil when not given.
+    var schedule: LearningRateSchedule?
+    /// The Adam variant (`optimizer`), nil when not given.
+    var optimizer: AdamVariant?
+    /// The non-finite-step rule (`nonfinite`), nil when not given.
+    var nonFinite: NonFiniteRule?
 }
 
 extension Interpreter {
@@ -57,7 +63,10 @@ extension Interpreter {
             guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
             clip = Float(x)
         }
-        return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip)
+        let optimizer = a.word("optimizer").map { $0.0 == "authors_adam" ? AdamVariant.authors : AdamVariant.standard }
+        let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip }
+        return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip,
+                                     schedule: try a.schedule(), optimizer: optimizer, nonFinite: nonFinite)
     }
 
     /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by
@@ -76,6 +85,9 @@ extension Interpreter {
         }
         if let (w, _) = a.word("encoder") { config.encoder = EncoderKind(rawValue: w)! }
         if let (w, _) = a.word("decoder") { config.decoder = DecoderKind(rawValue: w)! }
+        // nil stays nil for the defaults, so configurations (and cache keys) without these words are unchanged.
+        if let (w, _) = a.word("init") { config.initialisation = w == "glorot" ? .glorot : nil }
+        if let (w, _) = a.word("encoder_sigma") { config.encoderSigma = w == "exp" ? .exp : nil }
     }
 
     /// A list of positive layer sizes (or a single number) as `[Int]`.

@@ -26,8 +26,9 @@ extension Interpreter {
         let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none)
         let start = handle.epochsTrained
         let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
-                                 adam: AdamConfig(lr: Float(lr)), clipNorm: clip, seed: seed,
-                                 validateEveryEpoch: validation != nil)
+                                 adam: AdamConfig(lr: Float(lr), variant: o.optimizer ?? .standard), clipNorm: clip, seed: seed,
+                                 validateEveryEpoch: validation != nil, schedule: o.schedule ?? .constant,
+                                 nonFinite: o.nonFinite ?? .skip)
         let trainer = Trainer(model: handle.model, config: config, optimizer: handle.optimizer, epochsCompleted: start)
         let stepsPerEpoch = (data.count + batch - 1) / batch
         let clock = ContinuousClock()
