@@ -55,6 +55,8 @@ struct CommandSpec {
 
     /// The keywords of the authors' training protocol, shared by `train` and `experiment`.
     static let protocolKeywords: [Keyword] = [
+        Keyword(name: "law", slots: [.expr("LAW")],
+                summary: "salt-and-pepper law: textbook (default: 0 or 1 with equal chance) or authors (the replacement is 1 with probability P)"),
         Keyword(name: "schedule", slots: [.schedule],
                 summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
         Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],
@@ -62,6 +64,9 @@ struct CommandSpec {
         Keyword(name: "nonfinite", slots: [.word("RULE", ["skip", "shrink"])],
                 summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
     ]
+
+    /// The names of `protocolKeywords` and `initKeywords` (help lists them under `help protocol`).
+    static var protocolKeywordNames: Set<String> { Set((protocolKeywords + initKeywords).map(\.name) + ["analytic", "protocol"]) }
 
     /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
     static let initKeywords: [Keyword] = [
@@ -189,6 +194,8 @@ struct CommandSpec {
                 Keyword(name: "cache", slots: [.expr("DIR")], summary: "reuse a finished cell from DIR, else store it there (\"\": no cache)"),
                 Keyword(name: "iwae_extra", slots: [.expr("K")], summary: "also the IWAE-K bound on the test data (5000 in the paper; 0: off)"),
                 Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
+                Keyword(name: "protocol", slots: [.expr("PROTOCOL")],
+                        summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, analytic (each overridable)"),
             ] + protocolKeywords + initKeywords,
             returnsValue: true,
             summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",

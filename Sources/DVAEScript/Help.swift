@@ -15,7 +15,7 @@ enum Help {
 
     /// Every topic `help` knows.
     static var topics: [String] {
-        CommandSpec.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values"]
+        CommandSpec.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol"]
     }
 
     /// The help text for `topic` (nil: the overview).
@@ -36,6 +36,7 @@ enum Help {
             return Builtins.entries.map { "  " + $0.1.usage.padding(toLength: 28, withPad: " ", startingAt: 0) + $0.1.summary }
                 .joined(separator: "\n")
         case "expressions", "values": return expressions
+        case "protocol": return protocolHelp
         case "exact": return exact
         default:
             throw LocatedError("no help for `\(topic)`", at: location ?? SourceLocation(line: 1, column: 1),
@@ -49,7 +50,9 @@ enum Help {
         lines += spec.details.map { "  " + $0 }
         if !spec.keywords.isEmpty {
             lines.append("")
-            for k in spec.keywords {
+            // The authors'-protocol options get one line here and their own topic (one screen each).
+            let grouped = spec.keywords.filter { CommandSpec.protocolKeywordNames.contains($0.name) }
+            for k in spec.keywords where !CommandSpec.protocolKeywordNames.contains(k.name) {
                 let slots = k.slots.map { slot -> String in
                     switch slot {
                     case .expr(let n): return n
@@ -60,6 +63,9 @@ enum Help {
                 }.joined(separator: " ")
                 let head = "  " + ([k.name] + (slots.isEmpty ? [] : [slots])).joined(separator: " ")
                 lines.append(head.padding(toLength: max(head.count + 2, 30), withPad: " ", startingAt: 0) + k.summary)
+            }
+            if !grouped.isEmpty {
+                lines.append("  " + grouped.map(\.name).joined(separator: ", ") + ": the authors' protocol (help protocol)")
             }
         }
         lines.append("")
@@ -112,4 +118,32 @@ enum Help {
       let m1 = marginal m at [1 0 1 1] noise bitflip 0.1 enumerate   # Example 1: exact 2^D mixture
       print q.normal_p, m1.components
     """
+
+    /// `help protocol`: the options that reproduce the authors' training code, one line each.
+    private static var protocolHelp: String {
+        var lines = ["The authors' training protocol, option by option (train, experiment, model, bound):", ""]
+        for k in CommandSpec.protocolKeywords + CommandSpec.initKeywords {
+            let slots = k.slots.map { slot -> String in
+                switch slot {
+                case .expr(let n): return n
+                case .word(_, let choices): return choices.joined(separator: "|")
+                case .noise: return "KIND LEVEL"
+                case .schedule: return "constant|authors|decay T"
+                }
+            }.joined(separator: " ")
+            lines.append("  \(k.name) \(slots)")
+            lines.append("      \(k.summary)")
+        }
+        lines += [
+            "  experiment … protocol authors",
+            "      all of the above at once (law excepted), plus clip 5 and analytic",
+            "  bound M on DATA elbo analytic",
+            "      the test cost of their code: the ELBO with KL(q‖p) in closed form",
+            "",
+            "example:",
+            "  experiment on mnist objective dvae noise salt_pepper 0.05 law authors protocol authors epochs 50",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
 }

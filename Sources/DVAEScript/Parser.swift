@@ -588,6 +588,12 @@ struct Parser {
             }
             return values
         case .schedule:
+            // A bare schedule word, or any expression giving one (a string, or T for `decay T`), so a
+            // notebook can choose the schedule from a variable.
+            if case .identifier(let w) = peek.kind, CommandSpec.scheduleKinds.contains(w) {
+            } else if startsPositional(peek) {
+                return [.expr(try argumentExpression())]
+            }
             let kind = try word(from: CommandSpec.scheduleKinds, what: "schedule", placeholder: "SCHEDULE")
             var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
             if kind == "decay" {

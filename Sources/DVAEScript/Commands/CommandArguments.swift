@@ -101,8 +101,32 @@ struct CommandArguments {
     }
 
     /// The learning-rate schedule after `schedule` (`constant`, `authors`, `decay T`), or nil when absent.
+    /// An expression may stand for the words: "constant", "authors", "decay T", or a number T (decay T).
     func schedule() throws -> LearningRateSchedule? {
-        guard let k = keyword("schedule"), case .word(let kind, _)? = k.values.first else { return nil }
+        guard let k = keyword("schedule"), let first = k.values.first else { return nil }
+        if case .expr(let e) = first {
+            let v = try interpreter.evaluate(e, in: env)
+            if let t = v.numeric, case .number = v {
+                guard t.isFinite, t > 0 else {
+                    throw LocatedError("a `schedule` number is the T of `decay T` and must be positive, got \(formatNumber(t))", at: e.location)
+                }
+                return .inverse(t)
+            }
+            guard case .string(let s) = v else {
+                throw LocatedError("`schedule` needs constant, authors or decay T, got \(v.typeWithArticle)", at: e.location)
+            }
+            let parts = s.split(separator: " ").map(String.init)
+            switch (parts.first ?? "", parts.count) {
+            case ("constant", 1): return .constant
+            case ("authors", 1): return .authors
+            case ("decay", 2):
+                if let t = Double(parts[1]), t.isFinite, t > 0 { return .inverse(t) }
+            default: break
+            }
+            throw LocatedError("unknown schedule \"\(s)\"", at: e.location,
+                               suggestion: "use \"constant\", \"authors\" or \"decay T\" (e.g. \"decay 3000\")")
+        }
+        guard case .word(let kind, _) = first else { return nil }
         switch kind {
         case "constant": return .constant
         case "authors": return .authors
@@ -114,6 +138,42 @@ struct CommandArguments {
                                    at: e.location, suggestion: "for example: schedule decay 3000 (the rate halves by epoch 3000)")
             }
             return .inverse(t)
+        }
+    }
+
+    /// Keyword `name` as one of `choices`: a bare word, or any expression giving one as a string
+    /// (so a notebook can pass it from a variable). Nil when the keyword is absent.
+    func choice(_ name: String, from choices: [String]) throws -> (String, SourceLocation)? {
+        guard let e = expr(name) else { return nil }
+        var word: String
+        if case .variable(let w) = e.kind, env.lookup(w) == nil {
+            word = w
+        } else {
+            let v = try interpreter.evaluate(e, in: env)
+            guard case .string(let s) = v else {
+                throw LocatedError("`\(name)` needs \(choices.joined(separator: " or ")), got \(v.typeWithArticle)", at: e.location)
+            }
+            word = s
+        }
+        guard choices.contains(word) else {
+            throw LocatedError("unknown \(name) `\(word)`", at: e.location,
+                               suggestion: Suggestions.didYouMean(word, in: choices) ?? "choose one of \(choices.joined(separator: ", "))")
+        }
+        return (word, e.location)
+    }
+
+    /// The corruption after `noise`, with `law authors` turning textbook salt-and-pepper into the
+    /// authors' law (other kinds are unchanged; `law` with another kind is an error).
+    func noiseWithLaw() throws -> Corruption? {
+        let noise = try self.noise()
+        guard let (law, at) = try choice("law", from: ["textbook", "authors"]), law == "authors" else { return noise }
+        switch noise {
+        case .saltPepper(let p)?: return .saltPepperAuthors(p)
+        case .saltPepperAuthors?, .none?, nil: return noise
+        case let other?:
+            if other.isIdentity { return noise }
+            throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(other.name)", at: at,
+                               suggestion: "drop `law`, or use noise salt_pepper")
         }
     }
 

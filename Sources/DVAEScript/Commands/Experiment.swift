@@ -41,7 +41,19 @@ extension Interpreter {
         }
 
         // The objective and its corruption, checked as `train` checks them.
-        let o = try optimisationArguments(a, objective: try objectiveArgument(a))
+        var o = try optimisationArguments(a, objective: try objectiveArgument(a))
+        var analytic = a.has("analytic")
+        // `protocol authors`: every option of the authors' training code at once; an option also
+        // given explicitly wins.
+        if let (p, _) = try a.choice("protocol", from: ["engine", "authors"]), p == "authors" {
+            if !a.has("optimizer") { o.optimizer = .authors }
+            if !a.has("clip") { o.clip = 5 }
+            if !a.has("nonfinite") { o.nonFinite = .shrink }
+            if !a.has("schedule") { o.schedule = .authors }
+            if !a.has("init") { model.initialisation = .glorot }
+            if !a.has("encoder_sigma") { model.encoderSigma = .exp }
+            analytic = true
+        }
         let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
@@ -96,7 +108,7 @@ extension Interpreter {
             schedule: o.schedule == .constant ? nil : o.schedule,
             optimizer: o.optimizer == .standard ? nil : o.optimizer,
             nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
-            analyticKL: a.has("analytic") ? true : nil)
+            analyticKL: analytic ? true : nil)
         return .experiment(ExperimentValue(result: try runExperiment(config, data: data, cache: cache, a)))
     }
 

@@ -29,7 +29,7 @@ extension Interpreter {
     /// Parses `objective`, `noise`, `K`, `M`, `batch`, `lr` and `clip`. `objective` is the word or
     /// string the caller read (with its location), or nil when absent.
     func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?) throws -> OptimisationArguments {
-        let noise = try a.noise()
+        let noise = try a.noiseWithLaw()
         var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
         if let (name, at) = objective {
             guard let k = ObjectiveKind(rawValue: name) else {
