@@ -1,54 +1,42 @@
-/// The MLP inference network: softplus hidden layers, then two affine heads for μ and logVar.
+/// The MLP inference network: an `MLPBody` (softplus hidden layers and affine heads) and an
+/// `EncoderHead` that reads the heads as q(z|x)'s (μ, logVar).
 ///
-/// Parameters, in order (`h` = last hidden width, or D when `hidden` is empty):
-/// `encoder.layer<i>.weight` (hidden[i] × previous), `encoder.layer<i>.bias` (1 × hidden[i]),
-/// `encoder.mu.weight` (L × h), `encoder.mu.bias` (1 × L),
+/// Parameters, in order, with the default `LogVarianceHead` (`h` = last hidden width, or D when
+/// `hidden` is empty): `encoder.layer<i>.weight` (hidden[i] × previous), `encoder.layer<i>.bias`
+/// (1 × hidden[i]), `encoder.mu.weight` (L × h), `encoder.mu.bias` (1 × L),
 /// `encoder.logvar.weight` (L × h), `encoder.logvar.bias` (1 × L).
 /// With `hidden == []` both heads are affine in x (the linear-Gaussian model's encoder).
 public final class MLPEncoder: EncoderNetwork {
-    /// The hidden stack (possibly empty).
-    public let trunk: MLP
-    /// The μ head.
-    public let muHead: Affine
-    /// The logVar head.
-    public let logVarHead: Affine
-    private var trunkGradient: Tensor?
+    /// The hidden stack and the affine heads.
+    public let body: MLPBody
+    /// What the heads mean.
+    public let head: any EncoderHead
 
-    /// An encoder D → hidden… → (L, L), initialised from `seed`. `shrinkVarianceHead` (the default)
-    /// scales the logVar head's initial weights by 0.1; false keeps plain Glorot-uniform.
-    public init(inputSize: Int, hidden: [Int], latent: Int, seed: UInt64, shrinkVarianceHead: Bool = true) {
+    /// An encoder D → hidden… → (L, L), initialised from `seed`. With the default head,
+    /// `shrinkVarianceHead` (the default) scales the logVar head's initial weights by 0.1; false
+    /// keeps plain Glorot-uniform.
+    public init(inputSize: Int, hidden: [Int], latent: Int, seed: UInt64, shrinkVarianceHead: Bool = true,
+                head: (any EncoderHead)? = nil) {
         var rng = RNG(seed: seed)
-        trunk = MLP(prefix: "encoder", inputSize: inputSize, hidden: hidden, rng: &rng, inputGradient: false)
-        let headInputGradient = !hidden.isEmpty
-        muHead = Affine(name: "encoder.mu", inputSize: trunk.outputSize, outputSize: latent, rng: &rng,
-                        computesInputGradient: headInputGradient)
-        logVarHead = Affine(name: "encoder.logvar", inputSize: trunk.outputSize, outputSize: latent, rng: &rng,
-                            computesInputGradient: headInputGradient)
-        // Shrink the logVar head's initial weights so the initial logVar ≈ 0 (σ ≈ 1) for every
-        // input: large random initial variances make the first steps needlessly noisy.
-        if shrinkVarianceHead {
-            for i in 0..<logVarHead.weight.value.count { logVarHead.weight.value.data[i] *= 0.1 }
-        }
+        let head = head ?? LogVarianceHead(shrinkVarianceHead: shrinkVarianceHead)
+        self.head = head
+        body = MLPBody(prefix: "encoder", inputSize: inputSize, hidden: hidden, heads: head.heads(latent: latent),
+                       inputGradient: false, rng: &rng)
     }
 
-    /// Trunk parameters, then μ head, then logVar head.
-    public var parameters: [Parameter] { trunk.parameters + muHead.parameters + logVarHead.parameters }
+    /// The hidden stack (possibly empty).
+    public var trunk: MLP { body.trunk }
 
-    /// x: n × D → (μ, logVar) n × L each (the heads' buffers).
+    /// Trunk parameters, then the heads' (μ, then logVar for the default head).
+    public var parameters: [Parameter] { body.parameters }
+
+    /// x: n × D → (μ, logVar) n × L each (buffers owned by the encoder).
     public func forward(_ x: Tensor) -> (mu: Tensor, logVar: Tensor) {
-        let h = trunk.forward(x)
-        return (muHead.forward(h), logVarHead.forward(h))
+        head.forward(body.forward(x))
     }
 
     /// Accumulates gradients from dL/dμ, dL/dlogVar (n × L).
     public func backward(dMu: Tensor, dLogVar: Tensor) {
-        let gMu = muHead.backward(dMu)
-        let gLv = logVarHead.backward(dLogVar)
-        guard let a = gMu, let b = gLv else { return }      // no hidden layers: nothing below
-        let g = reuse(&trunkGradient, rows: a.rows, cols: a.cols)
-        let n = a.count
-        let ap = a.data, bp = b.data, gp = g.data
-        for i in 0..<n { gp[i] = ap[i] + bp[i] }
-        _ = trunk.backward(g)
+        body.backward(head.backward(dMu: dMu, dLogVar: dLogVar))
     }
 }
