@@ -17,11 +17,11 @@ struct Expr {
         /// `lo:hi`, half-open; either end may be missing inside `[…]` indexing.
         case range(Expr?, Expr?)
         /// `-x` or `not x`.
-        case unary(String, Expr)
+        case unary(UnaryOperator, Expr)
         /// `a op b` for arithmetic and comparison operators.
-        case binary(String, Expr, Expr)
+        case binary(BinaryOperator, Expr, Expr)
         /// `a and b`, `a or b` (short-circuit).
-        case logical(String, Expr, Expr)
+        case logical(LogicalOperator, Expr, Expr)
         /// `x.name`.
         case member(Expr, String)
         /// `x[i]` or `x[lo:hi]`.

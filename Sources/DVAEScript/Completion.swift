@@ -10,7 +10,7 @@ extension Interpreter {
         // The command this word belongs to: the last command name before the cursor.
         var words = line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
         if !prefix.isEmpty, line.hasSuffix(prefix), words.last == prefix { words.removeLast() }
-        if let command = words.last(where: { CommandSpec.named($0) != nil }), let spec = CommandSpec.named(command) {
+        if let command = words.last(where: { Commands.spec(named: $0) != nil }), let spec = Commands.spec(named: command) {
             candidates += spec.keywords.map(\.name)
             if let last = words.last, let k = spec.keyword(last), !k.slots.isEmpty {
                 if case .word(_, let choices)? = k.slots.first { candidates = choices + candidates }
@@ -20,7 +20,7 @@ extension Interpreter {
         }
         if words.first == "help" { candidates += Help.topics }
         candidates += globals.visibleNames
-        candidates += CommandSpec.names
+        candidates += Commands.names
         candidates += Parser.keywords
         candidates += Builtins.names
         var seen = Set<String>()

@@ -22,32 +22,37 @@ extension Interpreter {
             return .range(try wholeNumber(lo, in: env, what: "a range end"), try wholeNumber(hi, in: env, what: "a range end"))
         case .unary(let op, let operand):
             let v = try evaluate(operand, in: env)
-            if op == "not" {
+            switch op {
+            case .not:
                 guard case .bool(let b) = v else {
                     throw LocatedError("`not` needs true or false, got \(v.typeWithArticle)", at: expr.location)
                 }
                 return .bool(!b)
+            case .negate:
+                guard let x = v.numeric else {
+                    throw LocatedError("cannot negate \(v.typeWithArticle)", at: expr.location)
+                }
+                return .number(-x)
             }
-            guard let x = v.numeric else {
-                throw LocatedError("cannot negate \(v.typeWithArticle)", at: expr.location)
-            }
-            return .number(-x)
         case .binary(let op, let l, let r):
             let lv = try evaluate(l, in: env), rv = try evaluate(r, in: env)
-            if ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+            if op.isComparison {
                 return .bool(try compare(op, lv, rv, at: expr.location))
             }
             return try arithmetic(op, lv, rv, at: expr.location, rightLocation: r.location)
         case .logical(let op, let l, let r):
             let lv = try evaluate(l, in: env)
             guard case .bool(let a) = lv else {
-                throw LocatedError("`\(op)` needs true or false on the left, got \(lv.typeWithArticle)", at: l.location)
+                throw LocatedError("`\(op.rawValue)` needs true or false on the left, got \(lv.typeWithArticle)", at: l.location)
             }
-            if op == "and" && !a { return .bool(false) }
-            if op == "or" && a { return .bool(true) }
+            switch op {
+            case .and where !a: return .bool(false)
+            case .or where a: return .bool(true)
+            default: break
+            }
             let rv = try evaluate(r, in: env)
             guard case .bool(let b) = rv else {
-                throw LocatedError("`\(op)` needs true or false on the right, got \(rv.typeWithArticle)", at: r.location)
+                throw LocatedError("`\(op.rawValue)` needs true or false on the right, got \(rv.typeWithArticle)", at: r.location)
             }
             return .bool(b)
         case .member(let object, let name):
@@ -69,7 +74,7 @@ extension Interpreter {
             }
             return try evaluate(flag ? a : b, in: env)
         case .command(let call):
-            guard CommandSpec.named(call.name)?.returnsValue ?? false else {
+            guard Commands.spec(named: call.name)?.returnsValue ?? false else {
                 throw LocatedError("`\(call.name)` gives no value", at: call.location,
                                    suggestion: "put `\(call.name)` on its own line")
             }
@@ -88,7 +93,7 @@ extension Interpreter {
                                 suggestion: "`\(name)` is an argument name; it belongs right after a command")
         }
         return LocatedError("unknown variable `\(name)`", at: location,
-                            suggestion: Suggestions.didYouMean(name, in: env.visibleNames + CommandSpec.names)
+                            suggestion: Suggestions.didYouMean(name, in: env.visibleNames + Commands.names)
                                 ?? "bind it first with `let \(name) = …`; `vars` lists the variables")
     }
 
@@ -107,25 +112,27 @@ extension Interpreter {
     // MARK: - Operators
 
     /// `a op b` for comparison operators. Numbers and bounds compare by value.
-    func compare(_ op: String, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Bool {
+    func compare(_ op: BinaryOperator, _ a: Value, _ b: Value, at location: SourceLocation) throws -> Bool {
         /// The comparison `op` on two values of one ordered type.
         func ordered<T: Comparable>(_ x: T, _ y: T) -> Bool {
             switch op {
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            case ">=": return x >= y
-            case "==": return x == y
-            default: return x != y
+            case .less: return x < y
+            case .lessOrEqual: return x <= y
+            case .greater: return x > y
+            case .greaterOrEqual: return x >= y
+            case .equal: return x == y
+            case .notEqual: return x != y
+            case .add, .subtract, .multiply, .divide, .remainder, .power:
+                preconditionFailure("compare called with the arithmetic operator \(op.symbol)")
             }
         }
         if let x = a.numeric, let y = b.numeric { return ordered(x, y) }
         if case .string(let x) = a, case .string(let y) = b { return ordered(x, y) }
-        if op == "==" || op == "!=" {
+        if op == .equal || op == .notEqual {
             let equal = try valuesEqual(a, b, at: location)
-            return op == "==" ? equal : !equal
+            return op == .equal ? equal : !equal
         }
-        throw LocatedError("cannot compare \(a.typeWithArticle) with \(b.typeWithArticle) using `\(op)`", at: location)
+        throw LocatedError("cannot compare \(a.typeWithArticle) with \(b.typeWithArticle) using `\(op.symbol)`", at: location)
     }
 
     private func valuesEqual(_ a: Value, _ b: Value, at location: SourceLocation) throws -> Bool {
@@ -135,7 +142,7 @@ extension Interpreter {
         case (.range(let a1, let a2), .range(let b1, let b2)): return a1 == b1 && a2 == b2
         case (.list(let xs), .list(let ys)):
             guard xs.count == ys.count else { return false }
-            for (x, y) in zip(xs, ys) where !(try compare("==", x, y, at: location)) { return false }
+            for (x, y) in zip(xs, ys) where !(try compare(.equal, x, y, at: location)) { return false }
             return true
         case (.number, _), (.string, _), (.bool, _), (.list, _), (.range, _), (.bound, _), (.nothing, _):
             return false
@@ -146,30 +153,31 @@ extension Interpreter {
     }
 
     /// `a op b` for `+ - * / % ^`.
-    private func arithmetic(_ op: String, _ a: Value, _ b: Value, at location: SourceLocation,
+    private func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, at location: SourceLocation,
                             rightLocation: SourceLocation) throws -> Value {
-        if op == "+" {
+        if op == .add {
             if case .string(let s) = a { return .string(s + b.text) }
             if case .string(let s) = b { return .string(a.text + s) }
             if case .list(let xs) = a, case .list(let ys) = b { return .list(xs + ys) }
         }
         guard let x = a.numeric, let y = b.numeric else {
             let bad = a.numeric == nil ? a : b
-            throw LocatedError("`\(op)` needs numbers, got \(bad.typeWithArticle)", at: location,
-                               suggestion: op == "+" ? "`+` also joins strings and lists" : nil)
+            throw LocatedError("`\(op.symbol)` needs numbers, got \(bad.typeWithArticle)", at: location,
+                               suggestion: op == .add ? "`+` also joins strings and lists" : nil)
         }
         switch op {
-        case "+": return .number(x + y)
-        case "-": return .number(x - y)
-        case "*": return .number(x * y)
-        case "/":
+        case .add: return .number(x + y)
+        case .subtract: return .number(x - y)
+        case .multiply: return .number(x * y)
+        case .divide:
             guard y != 0 else { throw LocatedError("division by zero", at: rightLocation) }
             return .number(x / y)
-        case "%":
+        case .remainder:
             guard y != 0 else { throw LocatedError("division by zero (remainder of \(formatNumber(x)) by 0)", at: rightLocation) }
             return .number(x.truncatingRemainder(dividingBy: y))
-        case "^": return .number(pow(x, y))
-        default: throw LocatedError("unknown operator `\(op)`", at: location)
+        case .power: return .number(pow(x, y))
+        case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual:
+            preconditionFailure("arithmetic called with the comparison \(op.symbol)")
         }
     }
 

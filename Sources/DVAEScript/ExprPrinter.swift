@@ -7,17 +7,10 @@ extension Expr {
 private func precedence(_ e: Expr) -> Int {
     switch e.kind {
     case .conditional: return 1
-    case .logical(let op, _, _): return op == "or" ? 2 : 3
-    case .unary("not", _): return 4
-    case .binary(let op, _, _):
-        switch op {
-        case "<", "<=", ">", ">=", "==", "!=": return 5
-        case "+", "-": return 7
-        case "*", "/", "%": return 8
-        default: return 10
-        }
+    case .logical(let op, _, _): return op.precedence
+    case .unary(let op, _): return op.precedence
+    case .binary(let op, _, _): return op.precedence
     case .range: return 6
-    case .unary: return 9
     case .command: return 1
     default: return 11
     }
@@ -34,10 +27,10 @@ private func render(_ e: Expr, parentPrecedence: Int) -> String {
     case .list(let items): text = "[" + items.map { render($0, parentPrecedence: 0) }.joined(separator: " ") + "]"
     case .range(let lo, let hi):
         text = (lo.map { render($0, parentPrecedence: p + 1) } ?? "") + ":" + (hi.map { render($0, parentPrecedence: p + 1) } ?? "")
-    case .unary(let op, let x): text = (op == "not" ? "not " : op) + render(x, parentPrecedence: p)
+    case .unary(let op, let x): text = op.prefix + render(x, parentPrecedence: p)
     case .binary(let op, let l, let r):
-        text = render(l, parentPrecedence: p) + (op == "^" ? "^" : " \(op) ") + render(r, parentPrecedence: p + 1)
-    case .logical(let op, let l, let r): text = render(l, parentPrecedence: p) + " \(op) " + render(r, parentPrecedence: p + 1)
+        text = render(l, parentPrecedence: p) + (op == .power ? "^" : " \(op.symbol) ") + render(r, parentPrecedence: p + 1)
+    case .logical(let op, let l, let r): text = render(l, parentPrecedence: p) + " \(op.rawValue) " + render(r, parentPrecedence: p + 1)
     case .member(let x, let n): text = render(x, parentPrecedence: 11) + "." + n
     case .index(let x, let i): text = render(x, parentPrecedence: 11) + "[" + render(i, parentPrecedence: 0) + "]"
     case .call(let f, let args): text = f + "(" + args.map { render($0, parentPrecedence: 0) }.joined(separator: ", ") + ")"

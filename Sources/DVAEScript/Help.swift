@@ -15,19 +15,19 @@ enum Help {
 
     /// Every topic `help` knows.
     static var topics: [String] {
-        CommandSpec.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol"]
+        Commands.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol"]
     }
 
     /// The help text for `topic` (nil: the overview).
     static func text(for topic: String?, at location: SourceLocation?) throws -> String {
         guard let topic else { return overview }
-        if let spec = CommandSpec.named(topic) { return command(spec) }
+        if let spec = Commands.spec(named: topic) { return command(spec) }
         if let s = statements.first(where: { $0.name == topic }) {
             return "\(s.usage)\n  \(s.summary)\n\nexample:\n  \(s.example)"
         }
         switch topic {
         case "commands":
-            return CommandSpec.all.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }
+            return Commands.specs.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }
                 .joined(separator: "\n")
         case "statements":
             return statements.map { "  " + $0.usage.padding(toLength: 34, withPad: " ", startingAt: 0) + $0.summary }
@@ -76,7 +76,7 @@ enum Help {
 
     private static var overview: String {
         var lines = ["dvae — the denoising variational bound, explored. Commands:"]
-        for spec in CommandSpec.all {
+        for spec in Commands.specs {
             lines.append("  " + spec.name.padding(toLength: 12, withPad: " ", startingAt: 0) + spec.summary)
         }
         lines.append("Statements: " + statements.map(\.name).joined(separator: ", ")

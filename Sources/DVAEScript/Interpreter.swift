@@ -184,7 +184,7 @@ public final class Interpreter {
     private func executeAssert(_ condition: Expr, _ message: Expr?, at location: SourceLocation, in env: Environment) throws {
         var detail = ""
         let holds: Bool
-        if case .binary(let op, let l, let r) = condition.kind, ["<", "<=", ">", ">=", "==", "!="].contains(op) {
+        if case .binary(let op, let l, let r) = condition.kind, op.isComparison {
             let lv = try evaluate(l, in: env), rv = try evaluate(r, in: env)
             holds = try compare(op, lv, rv, at: condition.location)
             detail = "  (\(Interpreter.brief(lv)) vs \(Interpreter.brief(rv)))"

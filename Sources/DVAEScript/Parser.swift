@@ -45,9 +45,9 @@ struct Parser {
     static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
                                      "true", "false", "print", "show", "assert", "help"]
     /// Keywords and command names.
-    static let reserved: Set<String> = Set(keywords).union(CommandSpec.names)
+    static let reserved: Set<String> = Set(keywords).union(Commands.names)
     /// Words that may start a statement (for suggestions).
-    static let statementWords: [String] = ["let", "set", "for", "if", "print", "show", "assert", "help"] + CommandSpec.names
+    static let statementWords: [String] = ["let", "set", "for", "if", "print", "show", "assert", "help"] + Commands.names
 
     /// A parser over `tokens` (as produced by `Lexer.tokenize`).
     init(tokens: [Token]) { self.tokens = tokens }
@@ -107,7 +107,7 @@ struct Parser {
                                    ?? "type `help` for the list of commands")
         }
         if case .identifier(let word) = peek.kind, let last, case .command(let call) = last.kind,
-           let spec = CommandSpec.named(call.name) {
+           let spec = Commands.spec(named: call.name) {
             throw LocatedError("`\(call.name)` has no argument `\(word)`", at: peek.location,
                                suggestion: Suggestions.didYouMean(word, in: spec.keywords.map(\.name))
                                    ?? "usage: \(spec.usage)")
@@ -233,7 +233,7 @@ struct Parser {
             throw LocatedError("expected a variable name after `\(keyword)`, found \(peek)", at: peek.location)
         }
         if Parser.reserved.contains(name) {
-            let what = CommandSpec.named(name) != nil ? "a command" : "a keyword"
+            let what = Commands.spec(named: name) != nil ? "a command" : "a keyword"
             throw LocatedError("`\(name)` is \(what) and cannot name a variable", at: peek.location,
                                suggestion: "choose another name, such as `\(name.prefix(1))` or `my_\(name)`")
         }
@@ -296,7 +296,7 @@ struct Parser {
         while peek.isWord("or") {
             let op = advance()
             let right = try and(j)
-            left = Expr(kind: .logical("or", left, right), location: op.location)
+            left = Expr(kind: .logical(.or, left, right), location: op.location)
         }
         return left
     }
@@ -306,7 +306,7 @@ struct Parser {
         while peek.isWord("and") {
             let op = advance()
             let right = try not(j)
-            left = Expr(kind: .logical("and", left, right), location: op.location)
+            left = Expr(kind: .logical(.and, left, right), location: op.location)
         }
         return left
     }
@@ -315,29 +315,27 @@ struct Parser {
         if peek.isWord("not") {
             let op = advance()
             let operand = try not(j)
-            return Expr(kind: .unary("not", operand), location: op.location)
+            return Expr(kind: .unary(.not, operand), location: op.location)
         }
         return try comparison(j)
     }
 
-    private static let comparisonOperators: Set<String> = ["<", "<=", ">", ">=", "==", "!="]
-
     private mutating func comparison(_ j: Bool) throws -> Expr {
         let left = try range(j)
-        guard case .symbol(let s) = peek.kind, Parser.comparisonOperators.contains(s) else {
+        guard case .symbol(let s) = peek.kind, let op = BinaryOperator(symbol: s), op.isComparison else {
             if peek.isSymbol("=") {
                 throw LocatedError("unexpected `=` in an expression", at: peek.location,
                                    suggestion: "compare with `==`; bind with `let name = …`")
             }
             return left
         }
-        let op = advance()
+        let opToken = advance()
         let right = try range(j)
-        if case .symbol(let s2) = peek.kind, Parser.comparisonOperators.contains(s2) {
+        if case .symbol(let s2) = peek.kind, BinaryOperator(symbol: s2)?.isComparison == true {
             throw LocatedError("comparisons cannot be chained", at: peek.location,
                                suggestion: "write `a \(s) b and b \(s2) c`")
         }
-        return Expr(kind: .binary(op.text, left, right), location: op.location)
+        return Expr(kind: .binary(op, left, right), location: opToken.location)
     }
 
     /// `a:b` at argument level (used by commands, which stop before comparisons).
@@ -361,17 +359,17 @@ struct Parser {
         while (peek.isSymbol("+") || peek.isSymbol("-")) && !startsNewElement(j) {
             let op = advance()
             let right = try term(j)
-            left = Expr(kind: .binary(op.text, left, right), location: op.location)
+            left = Expr(kind: .binary(op.isSymbol("+") ? .add : .subtract, left, right), location: op.location)
         }
         return left
     }
 
     private mutating func term(_ j: Bool) throws -> Expr {
         var left = try unary(j)
-        while peek.isSymbol("*") || peek.isSymbol("/") || peek.isSymbol("%") {
-            let op = advance()
+        while case .symbol(let s) = peek.kind, let op = BinaryOperator(symbol: s), op.precedence == BinaryOperator.multiply.precedence {
+            let opToken = advance()
             let right = try unary(j)
-            left = Expr(kind: .binary(op.text, left, right), location: op.location)
+            left = Expr(kind: .binary(op, left, right), location: opToken.location)
         }
         return left
     }
@@ -385,7 +383,7 @@ struct Parser {
             if case .number(let v) = operand.kind {
                 return Expr(kind: .number(-v), location: op.location.through(operand.location))
             }
-            return Expr(kind: .unary("-", operand), location: op.location)
+            return Expr(kind: .unary(.negate, operand), location: op.location)
         }
         if peek.isSymbol("+") {
             throw LocatedError("unexpected `+`", at: peek.location, suggestion: "numbers need no leading `+`")
@@ -398,7 +396,7 @@ struct Parser {
         if peek.isSymbol("^") {
             let op = advance()
             let exponent = try unary(j)
-            return Expr(kind: .binary("^", base, exponent), location: op.location)
+            return Expr(kind: .binary(.power, base, exponent), location: op.location)
         }
         return base
     }
@@ -474,7 +472,7 @@ struct Parser {
             if name == "if" {
                 return try expression(juxtaposed: j)
             }
-            if let spec = CommandSpec.named(name) {
+            if let spec = Commands.spec(named: name) {
                 return try command(spec)
             }
             if Parser.reserved.contains(name) {

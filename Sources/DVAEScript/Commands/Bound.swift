@@ -1,6 +1,37 @@
 import DVAE
 import Foundation
 
+/// `bound`: a bound on log p(x) in nats per example, with its standard error.
+enum BoundCommand: Command {
+    static let spec = CommandSpec(
+        name: "bound", positional: ["M"],
+        keywords: [
+            Keyword(name: "on", slots: [.expr("DATA")], summary: "the data to score"),
+            Keyword(name: "elbo", slots: [], summary: "the evidence lower bound (the default)"),
+            Keyword(name: "analytic", slots: [], summary: "the ELBO with the KL term in closed form (same expectation, less variance)"),
+            Keyword(name: "iwae", slots: [.expr("K")], summary: "the importance-weighted bound with K samples"),
+            Keyword(name: "noise", slots: [.noise], summary: "score with a corrupted encoder input (the DVAE bound)"),
+            Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
+            Keyword(name: "exact", slots: [], summary: "linear-Gaussian: the closed form (the default)"),
+            Keyword(name: "samples", slots: [.expr("N")], summary: "linear-Gaussian: a Monte Carlo estimate with N samples"),
+            Keyword(name: "logpx", slots: [], summary: "linear-Gaussian: log p(x)"),
+            Keyword(name: "dvae", slots: [], summary: "linear-Gaussian: L_dvae"),
+            Keyword(name: "cvae", slots: [], summary: "linear-Gaussian: L_cvae (marginal encoder q̃)"),
+            Keyword(name: "kl_post", slots: [], summary: "linear-Gaussian: E KL(q(z|x̃) ‖ p(z|x))"),
+            Keyword(name: "kl_marginal", slots: [], summary: "linear-Gaussian: E KL(q(z|x̃) ‖ q̃(z|x))"),
+            Keyword(name: "independent", slots: [], summary: "linear-Gaussian: the bound with z and x̃ drawn independently"),
+        ],
+        returnsValue: true,
+        summary: "a bound on log p(x) in nats per example, with its standard error",
+        usage: "bound M on DATA [elbo [analytic] | iwae K] [noise KIND LEVEL] [seed S]\n"
+            + "bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent [exact | samples N]",
+        details: ["Comparisons and arithmetic use the value; `.value`, `.se`, `.count` give the parts."],
+        example: "let b = bound m on mnist.test iwae 5000\nprint b.value, b.se")
+
+    /// Runs the command.
+    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.bound(a) }
+}
+
 /// `bound M on DATA [elbo | iwae K] [noise …]`, and the linear-Gaussian quantities.
 extension Interpreter {
     /// The quantities of the linear-Gaussian model, by flag.

@@ -1,7 +1,31 @@
 import DVAE
 import Foundation
 
-/// `load [NAME] [subset N] [seed S]` and `corrupt DATA KIND LEVEL`.
+/// `load`: load a dataset: its train/valid/test splits.
+enum LoadCommand: Command {
+    static let spec = CommandSpec(
+        name: "load", positional: ["NAME"],
+        keywords: [
+            Keyword(name: "subset", slots: [.expr("N")], summary: "keep N examples of each split, drawn by a fixed-seed shuffle (files may be sorted by class)"),
+            Keyword(name: "seed", slots: [.expr("S")], summary: "seed of the synthetic dataset (default 0)"),
+            Keyword(name: "split", slots: [.word("SPLIT", ["standard", "authors"])],
+                    summary: "frey only: standard (contiguous 1565/200/200, default) or authors (their script's: a permutation, "
+                        + "train = first 1572, test = first 200 of the same order — test faces are training faces)"),
+        ],
+        returnsValue: true,
+        summary: "load a dataset: its train/valid/test splits",
+        usage: "load [NAME] [subset N] [seed S] [split standard|authors]",
+        details: [
+            "NAME is \"synthetic\" (built in, the default), \"binarized_mnist\", \"frey\",",
+            "or a file path (.amat) which loads one dataset rather than three splits.",
+            "Data files are looked up in: --data, $DVAE_DATA, ./data, ../shared/data.",
+        ],
+        example: "let mnist = load \"binarized_mnist\" subset 1000\nprint mnist.train")
+
+    /// Runs the command.
+    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.load(a) }
+}
+
 extension Interpreter {
     /// `load`: a named dataset's splits, or one dataset from a file.
     func load(_ a: CommandArguments) throws -> Value {
@@ -93,33 +117,6 @@ extension Interpreter {
         default:
             let lines = error.description.split(separator: "\n", maxSplits: 1).map(String.init)
             return LocatedError(lines[0], at: location, suggestion: lines.count > 1 ? lines[1] : nil)
-        }
-    }
-
-    /// `corrupt DATA salt_pepper P | salt_pepper_authors P | bitflip P | gaussian SIGMA [seed S]`.
-    func corrupt(_ a: CommandArguments) throws -> Value {
-        let kinds = ["salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"].filter(a.has)
-        guard let kind = kinds.first else {
-            throw LocatedError("`corrupt` needs a noise: salt_pepper P, bitflip P or gaussian SIGMA", at: a.call.location,
-                               suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
-        }
-        if kinds.count > 1 {
-            throw LocatedError("give one noise kind, not both `\(kinds[0])` and `\(kinds[1])`", at: a.location(of: kinds[1]))
-        }
-        let (levelValue, levelAt) = try a.value(kind)!
-        let corruption = try CommandArguments.corruption(kind, at: a.location(of: kind), level: levelValue, levelAt: levelAt)
-        var rng = RNG(seed: try a.seed())
-        let (v, at) = try a.required(0, "a dataset")
-        func apply(_ d: Dataset) -> Dataset {
-            let out = d.count == 0 ? d.x : corruption.apply(d.x, rng: &rng)
-            return Dataset(name: "\(d.name)+\(kind) \(formatNumber(Double(levelValue.numeric ?? 0)))", x: out,
-                           height: d.height, width: d.width, kind: d.kind)
-        }
-        switch v {
-        case .splits(let s):
-            return .splits(DataSplits(name: s.name, train: apply(s.train), valid: apply(s.valid), test: apply(s.test)))
-        default:
-            return .dataset(apply(try CommandArguments.dataset(v, at: at)))
         }
     }
 }

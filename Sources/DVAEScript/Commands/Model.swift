@@ -1,5 +1,39 @@
 import DVAE
 
+/// `model`: a new model.
+enum ModelCommand: Command {
+    static let spec = CommandSpec(
+        name: "model", positional: [],
+        keywords: [
+            Keyword(name: "vae", slots: [], summary: "a neural VAE (the default)"),
+            Keyword(name: "linear_gaussian", slots: [.expr("D"), .expr("L")],
+                    summary: "the exact linear-Gaussian model with D inputs and L latents"),
+            Keyword(name: "for", slots: [.expr("DATA")], summary: "take input size, image shape and decoder from a dataset"),
+            Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
+            Keyword(name: "latent", slots: [.expr("N")], summary: "latent units (default 50)"),
+            Keyword(name: "encoder", slots: [.word("ENC", ["mlp", "gru"])], summary: "mlp (default) or gru"),
+            Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian", "gaussian_sigmoid"])],
+                    summary: "bernoulli (binary data), gaussian, or gaussian_sigmoid (mean sigmoid(·), σ softplus(·) + 1e-4 from the network)"),
+            Keyword(name: "decoder_hidden", slots: [.expr("LIST")], summary: "decoder hidden sizes when they differ from the encoder's"),
+            Keyword(name: "input", slots: [.expr("D")], summary: "input size when there is no `for DATA`"),
+            Keyword(name: "shape", slots: [.expr("[H W]")], summary: "image shape when there is no `for DATA`"),
+            Keyword(name: "noise_sigma", slots: [.expr("SIGMA")], summary: "linear-Gaussian: Gaussian corruption level σ"),
+            Keyword(name: "seed", slots: [.expr("S")], summary: "initialisation seed (default: the global seed)"),
+        ] + CommandSpec.initKeywords,
+        returnsValue: true,
+        summary: "a new model",
+        usage: "model [vae] [for DATA] [hidden LIST] [latent N] [encoder mlp|gru] [decoder bernoulli|gaussian] [seed S]\n"
+            + "model linear_gaussian D L [noise_sigma SIGMA] [seed S]",
+        details: [
+            "Without `for DATA` the input is 784 (28×28) unless `input D` / `shape [H W]` say otherwise.",
+            "The linear-Gaussian model has closed forms for log p(x), the bounds and the KL terms (help exact).",
+        ],
+        example: "let m = model vae for mnist.train hidden [200 200] latent 50\nlet g = model linear_gaussian 4 2 noise_sigma 0.5")
+
+    /// Runs the command.
+    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.makeModel(a) }
+}
+
 /// `model …`: a neural VAE or the exact linear-Gaussian model.
 extension Interpreter {
     /// Largest layer size accepted (guards against typos such as `hidden [2000000]`).

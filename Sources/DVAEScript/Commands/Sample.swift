@@ -1,7 +1,24 @@
 import DVAE
 import DVAENotebook
 
-/// `sample M [N]` and `reconstruct M DATA [noise …]`.
+/// `sample`: N pictures decoded from z ~ p(z) (default 64); for a linear-Gaussian model, N data points.
+enum SampleCommand: Command {
+    static let spec = CommandSpec(
+        name: "sample", positional: ["M", "N"],
+        keywords: [
+            Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
+            Keyword(name: "columns", slots: [.expr("C")], summary: "pictures per row (default 8)"),
+        ],
+        returnsValue: true,
+        summary: "N pictures decoded from z ~ p(z) (default 64); for a linear-Gaussian model, N data points",
+        usage: "sample M [N] [seed S] [columns C]",
+        details: ["`sample G N` with a linear-Gaussian model G gives a dataset of N points x ~ p(x) (one row each)."],
+        example: "show sample m 64\nlet xs = sample g 100")
+
+    /// Runs the command.
+    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.sample(a) }
+}
+
 extension Interpreter {
     /// Pictures decoded from the prior (or data points from the linear-Gaussian model).
     func sample(_ a: CommandArguments) throws -> Value {
@@ -29,36 +46,5 @@ extension Interpreter {
         default:
             throw LocatedError("`sample` needs a model, got \(v.typeWithArticle)", at: at)
         }
-    }
-
-    /// Inputs, corrupted inputs (with `noise`) and reconstructions, one row each per group of 16.
-    func reconstruct(_ a: CommandArguments) throws -> Value {
-        let (handle, _) = try a.model(0)
-        let (data, dataAt) = try a.dataset(1, "data to reconstruct, e.g. mnist.test[0:8]")
-        try CommandArguments.checkShape(data, fits: handle.model, at: dataAt)
-        guard data.count <= 256 else {
-            throw LocatedError("reconstructing \(data.count) examples makes too large a picture (at most 256)", at: dataAt,
-                               suggestion: "slice the data, e.g. DATA[0:16]")
-        }
-        let corruption = try a.noise() ?? Corruption.none
-        var rng = RNG(seed: try a.seed())
-        let input = corruption.isIdentity ? data.x : corruption.apply(data.x, rng: &rng)
-        let output = handle.model.reconstruct(input, rng: &rng)
-        let group = min(16, data.count)
-        var images: [[Float]] = []
-        var start = 0
-        while start < data.count {
-            let end = min(data.count, start + group)
-            func row(_ t: Tensor) {
-                for i in start..<end { images.append(t.row(i)) }
-                for _ in end..<(start + group) { images.append([Float](repeating: 0, count: data.dimension)) }
-            }
-            row(data.x)
-            if !corruption.isIdentity { row(input) }
-            row(output)
-            start = end
-        }
-        let title = corruption.isIdentity ? "inputs / reconstructions" : "inputs / corrupted (\(corruption)) / reconstructions"
-        return .images(ImageGrid(images: images, height: data.height, width: data.width, columns: group, title: title))
     }
 }

@@ -1,6 +1,35 @@
 import DVAE
 import Foundation
 
+/// `train`: train a model; returns a report with the learning curve.
+enum TrainCommand: Command {
+    static let spec = CommandSpec(
+        name: "train", positional: ["M"],
+        keywords: [
+            Keyword(name: "on", slots: [.expr("DATA")], summary: "training data"),
+            Keyword(name: "objective", slots: [.word("OBJ", ["vae", "iwae", "dvae", "diwae"])],
+                    summary: "vae, iwae, dvae or diwae (default: vae, or dvae when noise is given)"),
+            Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
+            Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption (default 1)"),
+            Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
+            Keyword(name: "epochs", slots: [.expr("N")], summary: "passes over the data (default 10)"),
+            Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
+            Keyword(name: "lr", slots: [.expr("X")], summary: "Adam learning rate (default 1e-3)"),
+            Keyword(name: "seed", slots: [.expr("S")], summary: "seed for shuffling and sampling (default: the global seed)"),
+            Keyword(name: "clip", slots: [.expr("X")], summary: "clip the gradient norm at X"),
+            Keyword(name: "validate", slots: [.expr("DATA")], summary: "report the bound on DATA after each epoch"),
+        ] + CommandSpec.protocolKeywords,
+        returnsValue: true,
+        summary: "train a model; returns a report with the learning curve",
+        usage: "train M on DATA [objective vae|iwae|dvae|diwae] [noise KIND LEVEL] [K N] [M N] [epochs N] "
+            + "[batch N] [lr X] [seed S] [clip X] [validate DATA]",
+        details: ["Ctrl-C stops training cleanly; the model keeps what it learned."],
+        example: "let r = train m on mnist.train objective dvae noise salt_pepper 0.05 epochs 5 validate mnist.valid\nshow r")
+
+    /// Runs the command.
+    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.train(a) }
+}
+
 /// `train M on DATA …`: minibatch training with live progress and clean Ctrl-C.
 extension Interpreter {
     /// Trains in place and returns a report with the learning curve.
