@@ -36,7 +36,7 @@ public enum ExperimentRunner {
         if let cache, let hit = cache.lookup(config) { return hit }
         let clock = ContinuousClock()
         let started = clock.now
-        func elapsed() -> Double { seconds(clock.now - started) }
+        func elapsed() -> Double { (clock.now - started).inSeconds }
 
         if let cache, let derived = try deriveExtraBound(config, test: splits.test, cache: cache, elapsed: elapsed) {
             return derived
@@ -59,7 +59,7 @@ public enum ExperimentRunner {
             if case .epochEnd(let record) = event {
                 curve.append(record)
                 if let partial, control == .stop || trainer.epochsCompleted >= config.epochs
-                    || seconds(clock.now - lastSave) >= checkpointInterval {
+                    || (clock.now - lastSave).inSeconds >= checkpointInterval {
                     // Best effort: a failed save only loses resumability, never the run.
                     if (try? ExperimentCheckpoint.save(trainer, config: config, curve: curve,
                                                        wallSeconds: previousWall + elapsed(), to: partial)) != nil {
@@ -175,10 +175,5 @@ public enum ExperimentRunner {
         result.checkpointPath = path
         try cache.store(result)
         return result
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 }

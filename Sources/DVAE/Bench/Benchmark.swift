@@ -79,7 +79,7 @@ public func measureSgemm(m: Int, n: Int, k: Int, minimumSeconds: Double = 0.05) 
     repeat {
         for _ in 0..<10 { gemm(a, b, transB: true, into: c) }
         calls += 10
-        elapsed = benchSeconds(clock.now - start)
+        elapsed = (clock.now - start).inSeconds
     } while elapsed < minimumSeconds
     return SgemmMeasurement(m: m, n: n, k: k, gflops: 2 * Double(m * n * k) * Double(calls) / elapsed / 1e9)
 }
@@ -117,7 +117,7 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
     let clock = ContinuousClock()
     let start = clock.now
     for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
-    let seconds = benchSeconds(clock.now - start)
+    let seconds = (clock.now - start).inSeconds
 
     // sgemm at the step's shapes: forward products of each layer (m = batch rows).
     let shapes = [(100, 200, 784), (100, 200, 200), (100, 50, 200), (100, 784, 200), (200, 784, 100)]
@@ -137,7 +137,3 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
                            sgemmGFLOPs: work / time, sgemmShapes: measured, blasThreads: blasThreadCount)
 }
 
-func benchSeconds(_ d: Duration) -> Double {
-    let c = d.components
-    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-}

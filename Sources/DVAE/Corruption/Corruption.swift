@@ -32,19 +32,21 @@ public enum Corruption: Equatable, Sendable {
 
     /// The canonical, parse-friendly names, in case order: "none", "salt_pepper",
     /// "salt_pepper_authors", "bitflip", "gaussian".
-    public static let names = ["none", "salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"]
+    public static var names: [String] { NoiseKind.names }
 
-    /// The parse-friendly name of the kind of corruption: "none", "salt_pepper",
-    /// "salt_pepper_authors", "bitflip" or "gaussian".
-    public var name: String {
+    /// The kind of corruption.
+    public var kind: NoiseKind {
         switch self {
-        case .none: return "none"
-        case .saltPepper: return "salt_pepper"
-        case .saltPepperAuthors: return "salt_pepper_authors"
-        case .bitFlip: return "bitflip"
-        case .gaussian: return "gaussian"
+        case .none: return .none
+        case .saltPepper: return .saltPepper
+        case .saltPepperAuthors: return .saltPepperAuthors
+        case .bitFlip: return .bitFlip
+        case .gaussian: return .gaussian
         }
     }
+
+    /// The parse-friendly name of the kind of corruption: "none", "salt_pepper", "bitflip" or "gaussian".
+    public var name: String { kind.name }
 
     /// The noise level: the probability `p` for salt-and-pepper and bit-flip, `σ` for Gaussian, 0 for none.
     public var level: Float {
@@ -66,35 +68,19 @@ public enum Corruption: Equatable, Sendable {
 
     /// Builds a corruption from a name and a level.
     ///
-    /// Accepted names (case-insensitive): "none"; "salt_pepper", "saltpepper", "salt-pepper", "sp";
-    /// "salt_pepper_authors", "salt-pepper-authors";
-    /// "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli"; "gaussian", "normal". The level is
+    /// Accepted names (case-insensitive) are `NoiseKind`'s names and aliases. The level is
     /// validated. "none" ignores the level.
     public init(name: String, level: Float) throws {
-        switch name.lowercased() {
-        case "none", "clean": self = .none
-        case "salt_pepper", "saltpepper", "salt-pepper", "sp": self = .saltPepper(level)
-        case "salt_pepper_authors", "salt-pepper-authors": self = .saltPepperAuthors(level)
-        case "bitflip", "bit_flip", "bit-flip", "flip", "bernoulli": self = .bitFlip(level)
-        case "gaussian", "normal": self = .gaussian(level)
-        default: throw CorruptionError.unknownName(name)
-        }
+        guard let kind = NoiseKind(name: name) else { throw CorruptionError.unknownName(name) }
+        self = kind.corruption(level: level)
         try validate()
     }
 
-    /// Checks the level: `p` ∈ [0, 1] for salt-and-pepper and bit-flip, finite `σ` ≥ 0 for Gaussian.
+    /// Checks the level against `NoiseKind.accepts(level:)`: `p` ∈ [0, 1] for salt-and-pepper and
+    /// bit-flip, finite `σ` ≥ 0 for Gaussian.
     public func validate() throws {
-        switch self {
-        case .none:
-            return
-        case .saltPepper(let p), .saltPepperAuthors(let p), .bitFlip(let p):
-            guard p.isFinite, p >= 0, p <= 1 else {
-                throw CorruptionError.invalidLevel(name: name, level: p, requirement: "a probability in [0, 1]")
-            }
-        case .gaussian(let sigma):
-            guard sigma.isFinite, sigma >= 0 else {
-                throw CorruptionError.invalidLevel(name: name, level: sigma, requirement: "a finite standard deviation ≥ 0")
-            }
+        guard kind.accepts(level: Double(level)) else {
+            throw CorruptionError.invalidLevel(name: name, level: level, requirement: kind.levelRequirement)
         }
     }
 }

@@ -3,8 +3,8 @@
 /// Binarised MNIST (`binarized_mnist_{train,valid,test}.amat`) and Frey Face (`frey_rawface.mat`)
 /// are found through a `DataLocator`; the synthetic shapes need no files.
 public enum DataLoader {
-    /// The names `load(name:locator:)` accepts (aliases included).
-    public static let knownNames = ["binarized_mnist", "mnist", "frey", "freyface", "synthetic", "builtin"]
+    /// The names `load(name:locator:)` accepts (aliases included): `DatasetName.allNames`.
+    public static var knownNames: [String] { DatasetName.allNames }
 
     /// The three binarised MNIST file names, in train / valid / test order.
     public static let binarizedMNISTFileNames = ["binarized_mnist_train.amat", "binarized_mnist_valid.amat",
@@ -22,9 +22,8 @@ public enum DataLoader {
 
     /// Loads a dataset by name or by file path.
     ///
-    /// - "binarized_mnist" (or "mnist", "binarised_mnist"): `binarizedMNIST(locator:)`.
-    /// - "frey" (or "freyface", "frey_face"): `freyFace(locator:)`.
-    /// - "synthetic" (or "builtin", "shapes"): `synthetic(seed: 0)`.
+    /// - a `DatasetName` (any of its aliases, case-insensitive): "binarized_mnist" →
+    ///   `binarizedMNIST(locator:)`, "frey" → `freyFace(locator:)`, "synthetic" → `synthetic(seed: 0)`.
     /// - a name ending in `.mat`: that Frey Face file, split as in `freyFace(locator:)`.
     /// - a name ending in `.amat`: when it is `…_train.amat`, `…_valid.amat` or `…_test.amat` and
     ///   all three siblings exist, the three files as splits; otherwise the file is the training
@@ -34,11 +33,11 @@ public enum DataLoader {
     ///
     /// Relative paths are resolved by `locator`. Unknown names raise `DataError.unknownDataset`.
     public static func load(name: String, locator: DataLocator = DataLocator()) throws -> DataSplits {
-        switch name.lowercased() {
-        case "binarized_mnist", "binarised_mnist", "mnist": return try binarizedMNIST(locator: locator)
-        case "frey", "freyface", "frey_face": return try freyFace(locator: locator)
-        case "synthetic", "builtin", "shapes": return synthetic(seed: 0)
-        default: break
+        switch DatasetName(name: name) {
+        case .binarizedMNIST: return try binarizedMNIST(locator: locator)
+        case .frey: return try freyFace(locator: locator)
+        case .synthetic: return synthetic(seed: 0)
+        case nil: break
         }
         if name.hasSuffix(".mat") {
             let path = try locator.locate(name)

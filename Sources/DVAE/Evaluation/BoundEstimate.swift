@@ -48,6 +48,13 @@ public struct BoundEstimate: Codable, Equatable, Sendable {
 
     /// Mean and standard error of per-example values.
     public init(kind: BoundKind, values: [Double]) {
+        let (m, se) = BoundEstimate.meanAndStandardError(values)
+        self.init(kind: kind, mean: m, standardError: se, count: values.count)
+    }
+
+    /// The mean of `values` and its standard error (sample standard deviation / √count; 0 for
+    /// fewer than two values), accumulated in Double.
+    public static func meanAndStandardError(_ values: [Double]) -> (mean: Double, standardError: Double) {
         let n = values.count
         var s = 0.0
         for v in values { s += v }
@@ -55,6 +62,6 @@ public struct BoundEstimate: Codable, Equatable, Sendable {
         var ss = 0.0
         for v in values { ss += (v - m) * (v - m) }
         let sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : 0
-        self.init(kind: kind, mean: m, standardError: n > 0 ? sd / Double(n).squareRoot() : 0, count: n)
+        return (m, n > 0 ? sd / Double(n).squareRoot() : 0)
     }
 }

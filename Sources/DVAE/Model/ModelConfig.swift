@@ -15,6 +15,11 @@ public enum DecoderKind: String, Codable, Sendable, CaseIterable {
     /// Factorised Gaussian whose mean sigmoid(·) and standard deviation softplus(·) + 1e-4 both
     /// come from the network, per pixel and per z (the authors' Frey Face decoder).
     case gaussianSigmoid = "gaussian_sigmoid"
+
+    /// The paper's choice for data of `kind`: Bernoulli for binary data, Gaussian otherwise.
+    public init(for kind: DataKind) {
+        self = kind == .binary ? .bernoulli : .gaussian
+    }
 }
 
 /// How the initial weights are drawn. Every kind uses Glorot-uniform weights
@@ -79,27 +84,71 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 }
 
 extension ModelConfig {
+    /// The default architecture for `data`: its input size and image shape, and the decoder its
+    /// kind calls for (`DecoderKind(for:)`); the other fields are the `init` defaults.
+    public init(for data: Dataset) {
+        self.init(inputSize: data.dimension, height: data.height, width: data.width, decoder: DecoderKind(for: data.kind))
+    }
+
     /// Largest layer, latent or input size accepted by `problems` (guards against typos and
     /// against hand-edited checkpoint metadata asking for terabytes).
     public static let maximumSize = 100_000
 
+    /// A field of the configuration (so a caller can point at the argument that set it).
+    public enum Field: Sendable {
+        /// `inputSize`, `height` or `width`.
+        case shape
+        /// `encoder`.
+        case encoder
+        /// `encoderHidden`.
+        case encoderHidden
+        /// `latent`.
+        case latent
+        /// `decoderHidden`.
+        case decoderHidden
+    }
+
+    /// One thing wrong with a configuration: the field and a sentence.
+    public struct Problem: Sendable, CustomStringConvertible {
+        /// The field at fault.
+        public var field: Field
+        /// What is wrong, in one sentence without a trailing period.
+        public var description: String
+    }
+
     /// What is wrong with this configuration, one sentence each; empty when a `VAEModel` can be
     /// built from it. Callers that take a configuration from outside (a checkpoint's metadata,
     /// a script) check this first: the engine's layers trust their shapes.
-    public var problems: [String] {
-        var found: [String] = []
-        func check(_ n: Int, _ what: String) {
-            if n < 1 || n > ModelConfig.maximumSize { found.append("\(what) is \(n); it must be between 1 and \(ModelConfig.maximumSize)") }
+    public var problems: [String] { fieldProblems.map(\.description) }
+
+    /// `problems` with the field each is about. The single place that says which architectures
+    /// can be built: the language (`model`, `experiment`), checkpoints and the cache all ask it.
+    public var fieldProblems: [Problem] {
+        var found: [Problem] = []
+        func check(_ n: Int, _ what: String, _ field: Field) {
+            if n < 1 || n > ModelConfig.maximumSize {
+                found.append(Problem(field: field, description: "\(what) is \(n); it must be between 1 and \(ModelConfig.maximumSize)"))
+            }
         }
-        check(inputSize, "the input size")
-        check(height, "the image height")
-        check(width, "the image width")
-        check(latent, "the latent size")
+        check(inputSize, "the input size", .shape)
+        check(height, "the image height", .shape)
+        check(width, "the image width", .shape)
+        check(latent, "the latent size", .latent)
         if height >= 1, width >= 1, height.multipliedReportingOverflow(by: width).partialValue != inputSize {
-            found.append("the image shape \(height)×\(width) does not have \(inputSize) pixels")
+            found.append(Problem(field: .shape, description: "the image shape \(height)×\(width) does not have \(inputSize) pixels"))
         }
-        for n in encoderHidden { check(n, "an encoder hidden size") }
-        for n in decoderHidden { check(n, "a decoder hidden size") }
+        for n in encoderHidden { check(n, "an encoder hidden size", .encoderHidden) }
+        for n in decoderHidden { check(n, "a decoder hidden size", .decoderHidden) }
+        if encoder == .gru {
+            if encoderHidden.isEmpty {
+                found.append(Problem(field: .encoderHidden,
+                                     description: "the GRU encoder needs a state size: its hidden sizes cannot be empty"))
+            }
+            if height < 2 {
+                found.append(Problem(field: .encoder, description:
+                    "the GRU encoder reads the image row by row and needs an image of at least 2 rows, got \(height)×\(width)"))
+            }
+        }
         return found
     }
 }

@@ -1,4 +1,8 @@
 /// The four training objectives of the paper (DESIGN.md), all lower bounds of log p(x).
+///
+/// The single source of the objectives' names: the language's `objective …`, its help and its
+/// suggestions read `allCases`. Adding an objective: a case here (with `summary` and the two
+/// properties below) and its branch in `evaluateObjective`.
 public enum ObjectiveKind: String, Codable, Sendable, CaseIterable {
     /// L_vae,K = 1/K Σ_k log p(x, z_k)/q(z_k|x). Ignores `M` and the corruption.
     case vae
@@ -13,6 +17,17 @@ public enum ObjectiveKind: String, Codable, Sendable, CaseIterable {
     public var usesCorruption: Bool { self == .dvae || self == .diwae }
     /// True for the importance-weighted objectives (log-mean-exp over the K samples).
     public var isImportanceWeighted: Bool { self == .iwae || self == .diwae }
+
+    /// The names, in case order.
+    public static var names: [String] { allCases.map(\.rawValue) }
+
+    /// The objective with corruption that matches this one (dvae for vae, diwae for iwae).
+    public var denoising: ObjectiveKind {
+        switch self {
+        case .vae, .dvae: return .dvae
+        case .iwae, .diwae: return .diwae
+        }
+    }
 }
 
 /// Which objective, with how many samples, and (for dvae / diwae) which corruption.
@@ -38,4 +53,25 @@ public struct ObjectiveConfig: Codable, Equatable, Sendable {
     public var effectiveM: Int { kind.usesCorruption ? max(M, 1) : 1 }
     /// The corruption actually used (`.none` for vae / iwae).
     public var effectiveCorruption: Corruption { kind.usesCorruption ? corruption : .none }
+
+    /// Most rows one training step may push through the networks (batch × M × K): past this the
+    /// activations alone take gigabytes.
+    public static let maximumSamplesPerStep = 2_000_000
+
+    /// Rows of one training step on minibatches of `batch` examples: batch × M × K (saturating,
+    /// so huge sizes cannot overflow).
+    public func samplesPerStep(batch: Int) -> Int {
+        let (bm, o1) = batch.multipliedReportingOverflow(by: effectiveM)
+        let (bmk, o2) = bm.multipliedReportingOverflow(by: K)
+        return o1 || o2 ? Int.max : bmk
+    }
+
+    /// Why one step on minibatches of `batch` is too large, or nil when it fits
+    /// `maximumSamplesPerStep`. The one check of the sample budget (`train`, `experiment`).
+    public func sampleBudgetProblem(batch: Int) -> String? {
+        let n = samplesPerStep(batch: batch)
+        guard n > ObjectiveConfig.maximumSamplesPerStep else { return nil }
+        let shown = n == Int.max ? "more than \(Int.max)" : "\(n)"
+        return "K × M × batch = \(shown) samples per step is too many"
+    }
 }

@@ -72,7 +72,7 @@ public final class Trainer {
                     report.skippedSteps += 1
                     if config.nonFinite == .shrink { report.steps += 1 }
                 }
-                let elapsed = seconds(clock.now - started)
+                let elapsed = (clock.now - started).inSeconds
                 let event = TrainingEvent.step(epoch: epoch, step: s + 1, stepsPerEpoch: stepsPerEpoch,
                                                examplesPerSecond: elapsed > 0 ? Double(hi) / elapsed : 0,
                                                runningBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan)
@@ -87,7 +87,7 @@ public final class Trainer {
                 valid = estimateBound(model, on: v.x, kind: .elbo, seed: config.seed ^ 0x5EED_0F_FA11D).mean
             }
             let record = EpochRecord(epoch: epoch, trainBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan,
-                                     validBound: valid, seconds: seconds(clock.now - started))
+                                     validBound: valid, seconds: (clock.now - started).inSeconds)
             epochsCompleted = epoch
             history.append(record)
             report.curve.append(record)
@@ -138,10 +138,5 @@ public final class Trainer {
         }
         optimizer.update()
         return nil
-    }
-
-    private func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 }
