@@ -11,22 +11,17 @@ struct ReplCommand: ParsableCommand {
         abstract: "Interactive session (the default); runs standard input as a script when it is not a terminal."
     )
 
-    /// Variables predefined for the session.
-    @Option(name: .customLong("set"), parsing: .upToNextOption, help: "Predefine variables: --set name=value ...")
-    var settings: [String] = []
-
-    /// Quick protocol for notebooks run from the session.
-    @Flag(name: .long, help: "Test mode: small, fast settings for commands that honour it.")
-    var test = false
+    /// `--set`, `--test`, `--data` (shared with `dvae run`).
+    @OptionGroup var script: ScriptOptions
 
     /// Keep no history file.
     @Flag(name: .customLong("no-history"), help: "Do not read or write ~/.dvae_history.")
     var noHistory = false
 
     func run() throws {
-        let settings = try ScriptSettings(settings)
+        let options = try script.interpreterOptions()
         let sink = TerminalSink.standardOutput()
-        let interpreter = makeInterpreter(sink: sink, test: test, variables: settings.dictionary)
+        let interpreter = makeInterpreter(sink: sink, options: options)
         if isatty(0) == 1 {
             InterruptHandling.install()
             let history = noHistory ? nil : Repl.defaultHistoryPath()

@@ -31,13 +31,8 @@ struct RunCommand: ParsableCommand {
                                             valueName: "FILE.html"))
     var html: String?
 
-    /// Quick protocol.
-    @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
-    var test = false
-
-    /// Variables to predefine (they override the notebook's top-level `let` of the same name).
-    @Option(name: .customLong("set"), parsing: .upToNextOption, help: "Override variables: --set name=value ...")
-    var settings: [String] = []
+    /// `--set`, `--test`, `--data` (shared with the REPL).
+    @OptionGroup var script: ScriptOptions
 
     /// PNG upscale factor.
     @Option(name: .long, help: "Integer upscale of PNG pictures in the rendered copy.")
@@ -48,7 +43,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try ScriptSettings(settings)
+        let options = try script.interpreterOptions()
         let notebook: Notebook
         do {
             notebook = try Notebook.load(path: file)
@@ -56,7 +51,7 @@ struct RunCommand: ParsableCommand {
             printError("dvae: cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        let runner = NotebookRunner(options: InterpreterOptions(testMode: test, variables: settings.dictionary),
+        let runner = NotebookRunner(options: options,
                                     forward: TerminalSink.standardOutput())
         InterruptHandling.install()
         InterruptHandling.beginCommand(runner.interpreter.interrupt)

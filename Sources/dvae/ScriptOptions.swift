@@ -1,0 +1,27 @@
+import ArgumentParser
+import DVAEScript
+
+/// The options every way of running dvae code shares (`dvae`, `dvae repl`, `dvae run`): declared
+/// once here and included with `@OptionGroup`, so they cannot drift apart.
+struct ScriptOptions: ParsableArguments {
+    /// Variables to predefine; repeat the option for several (`--set a=1 --set b=2`).
+    @Option(name: .customLong("set"),
+            help: ArgumentHelp("Predefine a variable; a notebook's top-level `let` of that name keeps this value. Repeat for several.",
+                               valueName: "name=value"))
+    var settings: [String] = []
+
+    /// Quick protocol.
+    @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
+    var test = false
+
+    /// A directory searched first for data files.
+    @Option(name: .long, help: ArgumentHelp("Look for data files here first (then $DVAE_DATA, ./data, ../shared/data).",
+                                            valueName: "DIR"))
+    var data: String?
+
+    /// The interpreter options these flags describe; throws a validation error for a malformed `--set`.
+    func interpreterOptions() throws -> InterpreterOptions {
+        let pairs = try ScriptSettings(settings)
+        return InterpreterOptions(dataDirectory: data, testMode: test, variables: pairs.dictionary)
+    }
+}
