@@ -1,3 +1,5 @@
+import DVAE
+
 /// The declarative shape of a command: its positional arguments, its keyword arguments and their
 /// values, and its help text. Each `Command` declares one; the parser reads commands with it, and
 /// `help`, completion and suggestions read the same declarations through `Commands`, so they
@@ -48,9 +50,6 @@ struct CommandSpec {
     /// The keyword named `name`, if the command has one.
     func keyword(_ name: String) -> Keyword? { keywords.first { $0.name == name } }
 
-    /// The noise kinds accepted after `noise` and by `corrupt`.
-    static let noiseKinds = ["none", "salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"]
-
     /// The schedule words accepted after `schedule`.
     static let scheduleKinds = ["constant", "authors", "decay"]
 
@@ -76,4 +75,11 @@ struct CommandSpec {
         Keyword(name: "encoder_sigma", slots: [.word("SIGMA", ["logvar", "exp"])],
                 summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')"),
     ]
+}
+
+extension CommandSpec.Keyword {
+    /// `encoder mlp|gru`, shared by `model` and `experiment` (choices: `EncoderKind`).
+    static let encoder = CommandSpec.Keyword(
+        name: "encoder", slots: [.word("ENC", EncoderKind.allCases.map(\.rawValue))],
+        summary: EncoderKind.allCases.map { $0 == .mlp ? "\($0.rawValue) (default)" : $0.rawValue }.joined(separator: " or "))
 }

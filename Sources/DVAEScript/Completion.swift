@@ -1,3 +1,5 @@
+import DVAE
+
 /// Tab completion for the REPL.
 extension Interpreter {
     /// Completions of `prefix`, the word under the cursor in `line`: after a command name, that
@@ -14,7 +16,7 @@ extension Interpreter {
             candidates += spec.keywords.map(\.name)
             if let last = words.last, let k = spec.keyword(last), !k.slots.isEmpty {
                 if case .word(_, let choices)? = k.slots.first { candidates = choices + candidates }
-                if last == "noise" { candidates = CommandSpec.noiseKinds + candidates }
+                if last == "noise" { candidates = NoiseKind.names + candidates }
                 if last == "schedule" { candidates = CommandSpec.scheduleKinds + candidates }
             }
         }

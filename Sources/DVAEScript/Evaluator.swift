@@ -20,53 +20,12 @@ extension Interpreter {
                 throw LocatedError("a range needs both ends here", at: expr.location, suggestion: "write `0:10`")
             }
             return .range(try wholeNumber(lo, in: env, what: "a range end"), try wholeNumber(hi, in: env, what: "a range end"))
-        case .unary(let op, let operand):
-            let v = try evaluate(operand, in: env)
-            switch op {
-            case .not:
-                guard case .bool(let b) = v else {
-                    throw LocatedError("`not` needs true or false, got \(v.typeWithArticle)", at: expr.location)
-                }
-                return .bool(!b)
-            case .negate:
-                guard let x = v.numeric else {
-                    throw LocatedError("cannot negate \(v.typeWithArticle)", at: expr.location)
-                }
-                return .number(-x)
-            }
-        case .binary(let op, let l, let r):
-            let lv = try evaluate(l, in: env), rv = try evaluate(r, in: env)
-            if op.isComparison {
-                return .bool(try compare(op, lv, rv, at: expr.location))
-            }
-            return try arithmetic(op, lv, rv, at: expr.location, rightLocation: r.location)
-        case .logical(let op, let l, let r):
-            let lv = try evaluate(l, in: env)
-            guard case .bool(let a) = lv else {
-                throw LocatedError("`\(op.rawValue)` needs true or false on the left, got \(lv.typeWithArticle)", at: l.location)
-            }
-            switch op {
-            case .and where !a: return .bool(false)
-            case .or where a: return .bool(true)
-            default: break
-            }
-            let rv = try evaluate(r, in: env)
-            guard case .bool(let b) = rv else {
-                throw LocatedError("`\(op.rawValue)` needs true or false on the right, got \(rv.typeWithArticle)", at: r.location)
-            }
-            return .bool(b)
-        case .member(let object, let name):
-            return try member(try evaluate(object, in: env), name, at: expr.location)
-        case .index(let object, let index):
-            return try self.index(try evaluate(object, in: env), index, in: env, at: expr.location)
+        case .unary, .binary, .logical, .member, .index, .method:
+            return try evaluateChain(expr, in: env)
         case .call(let name, let args):
             let values = try args.map { try evaluate($0, in: env) }
             let call = CallArguments(function: name, values: values, locations: args.map(\.location), location: expr.location)
             return try callBuiltin(call)
-        case .method(let object, let name, let args):
-            let target = try evaluate(object, in: env)
-            let values = try args.map { try evaluate($0, in: env) }
-            return try method(target, name, values, locations: args.map(\.location), at: expr.location)
         case .conditional(let c, let a, let b):
             let cv = try evaluate(c, in: env)
             guard case .bool(let flag) = cv else {
@@ -79,6 +38,113 @@ extension Interpreter {
                                    suggestion: "put `\(call.name)` on its own line")
             }
             return try runCommand(call, in: env)
+        }
+    }
+
+    // MARK: - Chains
+
+    /// Operators and postfix operations, evaluated without one level of recursion per link:
+    /// `1 + 1 + … + 1`, `not not … x`, `a or b or …`, `2 ^ 2 ^ …` and `xs[0][0]…` walk their
+    /// spine with a loop, so a long flat chain cannot overflow the stack (only brackets nest,
+    /// and the parser limits their depth).
+    private func evaluateChain(_ expr: Expr, in env: Environment) throws -> Value {
+        switch expr.kind {
+        case .unary:
+            var ops: [(UnaryOperator, SourceLocation)] = []
+            var e = expr
+            while case .unary(let op, let operand) = e.kind { ops.append((op, e.location)); e = operand }
+            var v = try evaluate(e, in: env)
+            for (op, location) in ops.reversed() { v = try unary(op, v, at: location) }
+            return v
+        case .binary(.power, _, _):
+            // Right-associative: a ^ (b ^ (c ^ d)); the spine runs down the right.
+            var bases: [(Expr, SourceLocation, SourceLocation)] = []     // base, operator, exponent
+            var e = expr
+            while case .binary(.power, let base, let exponent) = e.kind {
+                bases.append((base, e.location, exponent.location))
+                e = exponent
+            }
+            var values: [Value] = try bases.map { try evaluate($0.0, in: env) }
+            var v = try evaluate(e, in: env)
+            while let (_, at, exponentAt) = bases.popLast() {
+                v = try arithmetic(.power, values.removeLast(), v, at: at, rightLocation: exponentAt)
+            }
+            return v
+        case .binary:
+            // Left-associative: ((a + b) + c) + d; the spine runs down the left.
+            var links: [(BinaryOperator, Expr, SourceLocation)] = []
+            var e = expr
+            while case .binary(let op, let l, let r) = e.kind, op != .power { links.append((op, r, e.location)); e = l }
+            var v = try evaluate(e, in: env)
+            for (op, r, at) in links.reversed() {
+                let rv = try evaluate(r, in: env)
+                v = op.isComparison ? .bool(try compare(op, v, rv, at: at))
+                                    : try arithmetic(op, v, rv, at: at, rightLocation: r.location)
+            }
+            return v
+        case .logical:
+            var links: [(LogicalOperator, Expr, Expr)] = []     // operator, left, right
+            var e = expr
+            while case .logical(let op, let l, let r) = e.kind { links.append((op, l, r)); e = l }
+            var v = try evaluate(e, in: env)
+            for (op, l, r) in links.reversed() {
+                guard case .bool(let a) = v else {
+                    throw LocatedError("`\(op.rawValue)` needs true or false on the left, got \(v.typeWithArticle)", at: l.location)
+                }
+                switch op {
+                case .and where !a: v = .bool(false); continue
+                case .or where a: v = .bool(true); continue
+                default: break
+                }
+                let rv = try evaluate(r, in: env)
+                guard case .bool = rv else {
+                    throw LocatedError("`\(op.rawValue)` needs true or false on the right, got \(rv.typeWithArticle)", at: r.location)
+                }
+                v = rv
+            }
+            return v
+        default:
+            // Postfix: x.a[0].f(…) — member, index and method links on one object.
+            var links: [Expr] = []
+            var e = expr
+            while true {
+                switch e.kind {
+                case .member(let o, _), .index(let o, _), .method(let o, _, _): links.append(e); e = o; continue
+                default: break
+                }
+                break
+            }
+            var v = try evaluate(e, in: env)
+            for link in links.reversed() {
+                switch link.kind {
+                case .member(_, let name):
+                    v = try member(v, name, at: link.location)
+                case .index(_, let index):
+                    v = try self.index(v, index, in: env, at: link.location)
+                case .method(_, let name, let args):
+                    let values = try args.map { try evaluate($0, in: env) }
+                    v = try method(v, name, values, locations: args.map(\.location), at: link.location)
+                default:
+                    preconditionFailure("not a postfix link")
+                }
+            }
+            return v
+        }
+    }
+
+    /// `-x` or `not b`.
+    private func unary(_ op: UnaryOperator, _ v: Value, at location: SourceLocation) throws -> Value {
+        switch op {
+        case .not:
+            guard case .bool(let b) = v else {
+                throw LocatedError("`not` needs true or false, got \(v.typeWithArticle)", at: location)
+            }
+            return .bool(!b)
+        case .negate:
+            guard let x = v.numeric else {
+                throw LocatedError("cannot negate \(v.typeWithArticle)", at: location)
+            }
+            return .number(-x)
         }
     }
 
@@ -183,33 +249,17 @@ extension Interpreter {
 
     // MARK: - Members
 
-    /// The members each type has, for `help` and suggestions.
     /// A matrix as a list of its rows.
     static func rows(of m: DenseMatrix) -> Value {
         .list((0..<m.rows).map { i in .list((0..<m.cols).map { j in .number(m[i, j]) }) })
     }
 
-    static func memberNames(of v: Value) -> [String] {
-        switch v {
-        case .splits: return ["train", "valid", "test", "name"]
-        case .dataset: return ["count", "dimension", "height", "width", "name", "kind", "mean"]
-        case .model: return ["latent", "hidden", "input", "encoder", "decoder", "parameters", "epochs"]
-        case .exactModel: return ["D", "L", "sigma", "s2", "W", "b", "A", "c", "V"]
-        case .bound: return ["value", "se", "count", "kind"]
-        case .table: return ["rows", "columns"]
-        case .images: return ["count", "height", "width"]
-        case .report: return ["curve", "epochs", "steps", "skipped", "interrupted", "seconds", "final", "valid"]
-        case .curve: return ["epochs", "train", "valid"]
-        case .range: return ["start", "end"]
-        case .statistics: return StatisticsValue.memberNames
-        case .experiment: return ExperimentValue.memberNames
-        default: return []
-        }
-    }
+    /// The members `v`'s type has, for suggestions and completion (its `HasMembers` table).
+    static func memberNames(of v: Value) -> [String] { v.members?.names ?? [] }
 
     /// `value.name`.
     func member(_ v: Value, _ name: String, at location: SourceLocation) throws -> Value {
-        if let result = memberValue(v, name) { return result }
+        if let result = v.members?.read(name) { return result }
         let names = Interpreter.memberNames(of: v)
         if names.isEmpty {
             throw LocatedError("\(v.typeWithArticle) has no members", at: location)
@@ -217,66 +267,6 @@ extension Interpreter {
         throw LocatedError("\(v.typeWithArticle) has no member `\(name)`", at: location,
                            suggestion: Suggestions.didYouMean(name, in: names)
                                ?? "its members are: \(names.joined(separator: ", "))")
-    }
-
-    private func memberValue(_ v: Value, _ name: String) -> Value? {
-        func num(_ x: Int) -> Value { .number(Double(x)) }
-        switch (v, name) {
-        case (.splits(let s), "train"): return .dataset(s.train)
-        case (.splits(let s), "valid"): return .dataset(s.valid)
-        case (.splits(let s), "test"): return .dataset(s.test)
-        case (.splits(let s), "name"): return .string(s.name)
-        case (.dataset(let d), "count"): return num(d.count)
-        case (.dataset(let d), "dimension"): return num(d.dimension)
-        case (.dataset(let d), "height"): return num(d.height)
-        case (.dataset(let d), "width"): return num(d.width)
-        case (.dataset(let d), "name"): return .string(d.name)
-        case (.dataset(let d), "kind"): return .string(d.kind.rawValue)
-        case (.dataset(let d), "mean"): return .number(d.pixelMean)
-        case (.model(let m), "latent"): return num(m.model.config.latent)
-        case (.model(let m), "hidden"): return .list(m.model.config.encoderHidden.map { .number(Double($0)) })
-        case (.model(let m), "input"): return num(m.model.config.inputSize)
-        case (.model(let m), "encoder"): return .string(m.model.config.encoder.rawValue)
-        case (.model(let m), "decoder"): return .string(m.model.config.decoder.rawValue)
-        case (.model(let m), "parameters"): return num(m.model.parameterCount)
-        case (.model(let m), "epochs"): return num(m.epochsTrained)
-        case (.exactModel(let g), "D"): return num(g.D)
-        case (.exactModel(let g), "L"): return num(g.L)
-        case (.exactModel(let g), "sigma"): return .number(g.sigma)
-        case (.exactModel(let g), "s2"): return .number(g.s2)
-        // The parameters, as lists (matrices as lists of rows), so a notebook can print them or
-        // compute e.g. the closed-form q̃(z|x) = N(Ax + c, V + σ²AAᵀ) itself.
-        case (.exactModel(let g), "W"): return Interpreter.rows(of: g.W)
-        case (.exactModel(let g), "A"): return Interpreter.rows(of: g.A)
-        case (.exactModel(let g), "b"): return .list(g.b.map { .number($0) })
-        case (.exactModel(let g), "c"): return .list(g.c.map { .number($0) })
-        case (.exactModel(let g), "V"): return .list(g.Vdiag.map { .number($0) })
-        case (.bound(let b), "value"): return .number(b.value)
-        case (.bound(let b), "se"): return .number(b.se)
-        case (.bound(let b), "count"): return num(b.count)
-        case (.bound(let b), "kind"): return .string(b.label)
-        case (.table(let t), "rows"): return num(t.rows.count)
-        case (.table(let t), "columns"): return .list(t.columns.map { .string($0) })
-        case (.images(let g), "count"): return num(g.images.count)
-        case (.images(let g), "height"): return num(g.height)
-        case (.images(let g), "width"): return num(g.width)
-        case (.report(let r), "curve"): return .curve(r.curve)
-        case (.report(let r), "epochs"): return num(r.epochs)
-        case (.report(let r), "steps"): return num(r.steps)
-        case (.report(let r), "skipped"): return num(r.skipped)
-        case (.report(let r), "interrupted"): return .bool(r.interrupted)
-        case (.report(let r), "seconds"): return .number(r.seconds)
-        case (.report(let r), "final"): return r.curve.points.last.map { .number($0.train) } ?? .nothing
-        case (.report(let r), "valid"): return r.curve.points.last?.valid.map { .number($0) } ?? .nothing
-        case (.curve(let c), "epochs"): return .list(c.points.map { num($0.epoch) })
-        case (.curve(let c), "train"): return .list(c.points.map { .number($0.train) })
-        case (.curve(let c), "valid"): return .list(c.points.compactMap { $0.valid.map { .number($0) } })
-        case (.range(let lo, _), "start"): return num(lo)
-        case (.range(_, let hi), "end"): return num(hi)
-        case (.statistics(let s), _): return s.member(name)
-        case (.experiment(let e), _): return e.member(name)
-        default: return nil
-        }
     }
 
     // MARK: - Indexing

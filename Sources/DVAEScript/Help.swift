@@ -15,7 +15,7 @@ enum Help {
 
     /// Every topic `help` knows.
     static var topics: [String] {
-        Commands.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol"]
+        Commands.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol", "members"]
     }
 
     /// The help text for `topic` (nil: the overview).
@@ -37,6 +37,7 @@ enum Help {
                 .joined(separator: "\n")
         case "expressions", "values": return expressions
         case "protocol": return protocolHelp
+        case "members": return members
         case "exact": return exact
         default:
             throw LocatedError("no help for `\(topic)`", at: location ?? SourceLocation(line: 1, column: 1),
@@ -98,6 +99,7 @@ enum Help {
               b.value .se .count .kind    report.curve .epochs .final .valid   curve.train .valid .epochs
               model.latent .hidden .input .parameters .epochs   table.rows .columns
               experiment result: r.bound .extra .cached .seconds .curve .key .seed .level .config
+              (help members: every member with a line each)
     indexing: xs[2]  xs[-1]  xs[1:3]  data[0:16]  data[5]  (slices are half-open; ends may be omitted)
     conditional: if COND then A else B      functions: help functions
     tables: let t = table "noise" "bound"   t.add(0.05, b)   print t

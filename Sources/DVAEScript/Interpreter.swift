@@ -58,8 +58,9 @@ public final class Interpreter {
 
     /// Runs `source`, whose first line is line `firstLine` of `file`.
     ///
-    /// Throws a `ScriptError` (located, with the source line) on the first syntax or runtime
-    /// error; statements before it have run and their bindings are kept.
+    /// Throws a `ScriptError` (located, with the source line) on the first runtime error;
+    /// statements before it have run and their bindings are kept. When the source does not parse
+    /// nothing runs, and the error lists every syntax error (`ScriptError.more`).
     public func run(_ source: String, file: String, firstLine: Int = 1) throws {
         sources.append((file, source.split(separator: "\n", omittingEmptySubsequences: false), firstLine))
         defer { sources.removeLast() }
@@ -82,16 +83,20 @@ public final class Interpreter {
 
     /// Turns a located error into a `ScriptError` with the current file and source line.
     func scriptError(_ e: LocatedError) -> ScriptError {
-        guard let current = sources.last else {
-            return ScriptError(file: "<input>", line: e.location.line, column: e.location.column,
-                               length: e.location.length, message: e.message, sourceLine: "", suggestion: e.suggestion)
+        var error: ScriptError
+        if let current = sources.last {
+            let index = e.location.line - current.firstLine
+            let line = index >= 0 && index < current.lines.count ? String(current.lines[index]) : ""
+            error = ScriptError(file: current.file, line: e.location.line, column: e.location.column,
+                                length: e.location.length, message: e.message,
+                                sourceLine: line.hasSuffix("\r") ? String(line.dropLast()) : line,
+                                suggestion: e.suggestion)
+        } else {
+            error = ScriptError(file: "<input>", line: e.location.line, column: e.location.column,
+                                length: e.location.length, message: e.message, sourceLine: "", suggestion: e.suggestion)
         }
-        let index = e.location.line - current.firstLine
-        let line = index >= 0 && index < current.lines.count ? String(current.lines[index]) : ""
-        return ScriptError(file: current.file, line: e.location.line, column: e.location.column,
-                           length: e.location.length, message: e.message,
-                           sourceLine: line.hasSuffix("\r") ? String(line.dropLast()) : line,
-                           suggestion: e.suggestion)
+        error.more = e.more.map(scriptError)
+        return error
     }
 
     /// The name of the file being run (for messages and relative paths).

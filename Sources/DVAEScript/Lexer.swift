@@ -78,6 +78,12 @@ struct Lexer {
             tokens.append(token)
             spaceBefore = false
         }
+        // Input that ends inside `(` or `[` is reported at the opener (the end of input has no
+        // line to point at); an unclosed `{` is the parser's to report, with its block.
+        if let (open, at) = openers.last(where: { $0.0 != "{" }) {
+            let closer = open == "(" ? ")" : "]"
+            throw LocatedError("unclosed `\(open)`", at: at, suggestion: "add `\(closer)` to close it")
+        }
         if let last = tokens.last, last.kind != .newline {
             tokens.append(Token(kind: .newline, text: "\\n", location: SourceLocation(line: line, column: column),
                                 spaceBefore: true))
@@ -93,7 +99,7 @@ struct Lexer {
         do {
             _ = try lexer.tokenize()
         } catch let error as LocatedError {
-            return error.message.hasPrefix("unterminated string")
+            return error.message.hasPrefix("unterminated string") || error.message.hasPrefix("unclosed")
         } catch {
             return false
         }

@@ -1,3 +1,5 @@
+import DVAE
+
 /// Builds the syntax tree from tokens (recursive descent, one method per grammar rule).
 ///
 /// ```
@@ -21,14 +23,23 @@
 /// command    := COMMAND {argument}      argument := KEYWORD {slot} | range-level expr
 /// ```
 ///
+/// Errors: every statement that fails to parse is reported, not only the first. After an error
+/// the parser skips to the end of that line (or to the `}` that closes the enclosing block) and
+/// goes on, as jlox's `synchronize` does; `parse` then throws the first error with the others
+/// attached (`LocatedError.more`). Chains (`a + b + …`, `not not …`, `- - x`, `x^y^…`,
+/// `xs[0][0]…`) are read by loops, so only real nesting — brackets, blocks, conditional
+/// expressions, commands inside arguments — counts towards the one depth limit.
+///
 /// Inside lists and command arguments, elements are separated by spaces: there `a -1` is two
 /// elements and `a (b)` or `a [b]` start a new element, while `a - 1`, `a-1`, `f(b)` and `a[b]`
 /// do not. Command arguments stop at comparisons and `and`/`or`; parenthesize to use them.
 struct Parser {
     private var tokens: [Token]
     private var position = 0
-    /// How deeply expressions, unary minus signs and blocks nest at this point of the parse.
+    /// How deeply expressions and blocks nest at this point of the parse.
     private var depth = 0
+    /// Errors reported so far (the parse goes on after each, from the next line).
+    private var errors: [LocatedError] = []
     /// Past this depth the parser reports an error instead of overflowing the stack.
     static let maximumDepth = 200
 
@@ -36,7 +47,7 @@ struct Parser {
     private mutating func enterNesting(at location: SourceLocation) throws {
         depth += 1
         if depth > Parser.maximumDepth {
-            throw LocatedError("nested too deeply (more than \(Parser.maximumDepth) levels of brackets, blocks or signs)",
+            throw LocatedError("nested too deeply (more than \(Parser.maximumDepth) levels of brackets, blocks or conditionals)",
                                at: location, suggestion: "split the expression with `let`")
         }
     }
@@ -59,16 +70,53 @@ struct Parser {
         return try parser.parseProgram()
     }
 
-    /// All statements up to the end of input.
+    /// All statements up to the end of input. Throws the first syntax error with every later
+    /// one attached (`LocatedError.more`).
     mutating func parseProgram() throws -> [Stmt] {
         var statements: [Stmt] = []
         skipNewlines()
         while peek.kind != .end {
-            if peek.isSymbol("}") { throw LocatedError("unmatched `}`", at: peek.location) }
-            statements.append(try statement())
+            if peek.isSymbol("}") {
+                errors.append(LocatedError("unmatched `}`", at: peek.location))
+                advance()
+            } else if let s = recovering({ try $0.statement() }) {
+                statements.append(s)
+            }
             skipNewlines()
         }
+        if var first = errors.first {
+            first.more = Array(errors.dropFirst())
+            throw first
+        }
         return statements
+    }
+
+    /// Runs `parse`; on a syntax error records it, skips to the next statement and returns nil.
+    private mutating func recovering<T>(_ parse: (inout Parser) throws -> T) -> T? {
+        do {
+            return try parse(&self)
+        } catch let e as LocatedError {
+            errors.append(e)
+            synchronize()
+            return nil
+        } catch {
+            preconditionFailure("the parser throws only LocatedError, got \(error)")
+        }
+    }
+
+    /// Skips the rest of a bad statement: up to the end of its line, or to the `}` that closes the
+    /// enclosing block (left for the block to consume). Braces opened on the way are skipped whole.
+    private mutating func synchronize() {
+        var braces = 0
+        while peek.kind != .end {
+            if peek.kind == .newline && braces == 0 { return }
+            if peek.isSymbol("{") { braces += 1 }
+            if peek.isSymbol("}") {
+                if braces == 0 { return }
+                braces -= 1
+            }
+            advance()
+        }
     }
 
     // MARK: - Token helpers
@@ -254,7 +302,7 @@ struct Parser {
             if peek.kind == .end {
                 throw LocatedError("unclosed `{`", at: open.location, suggestion: "add `}` at the end of the block")
             }
-            body.append(try statement())
+            if let s = recovering({ try $0.statement() }) { body.append(s) }
             skipNewlines()
         }
         advance()
@@ -311,13 +359,13 @@ struct Parser {
         return left
     }
 
+    /// `not not … comparison`, read by a loop (no recursion per `not`).
     private mutating func not(_ j: Bool) throws -> Expr {
-        if peek.isWord("not") {
-            let op = advance()
-            let operand = try not(j)
-            return Expr(kind: .unary(.not, operand), location: op.location)
-        }
-        return try comparison(j)
+        var nots: [Token] = []
+        while peek.isWord("not") { nots.append(advance()) }
+        var e = try comparison(j)
+        for op in nots.reversed() { e = Expr(kind: .unary(.not, e), location: op.location) }
+        return e
     }
 
     private mutating func comparison(_ j: Bool) throws -> Expr {
@@ -374,31 +422,52 @@ struct Parser {
         return left
     }
 
+    /// `- - … power`, read by a loop; a minus on a number literal folds into the literal.
     private mutating func unary(_ j: Bool) throws -> Expr {
-        if peek.isSymbol("-") {
-            let op = advance()
-            try enterNesting(at: op.location)
-            defer { depth -= 1 }
-            let operand = try unary(j)
-            if case .number(let v) = operand.kind {
-                return Expr(kind: .number(-v), location: op.location.through(operand.location))
-            }
-            return Expr(kind: .unary(.negate, operand), location: op.location)
-        }
+        var signs: [Token] = []
+        while peek.isSymbol("-") { signs.append(advance()) }
         if peek.isSymbol("+") {
             throw LocatedError("unexpected `+`", at: peek.location, suggestion: "numbers need no leading `+`")
         }
-        return try power(j)
+        var e = try power(j)
+        for op in signs.reversed() {
+            if case .number(let v) = e.kind {
+                e = Expr(kind: .number(-v), location: op.location.through(e.location))
+            } else {
+                e = Expr(kind: .unary(.negate, e), location: op.location)
+            }
+        }
+        return e
     }
 
+    /// `a ^ b ^ …`, right-associative, read by a loop: each exponent is a `-`-prefixed power.
     private mutating func power(_ j: Bool) throws -> Expr {
-        let base = try postfix(j)
-        if peek.isSymbol("^") {
-            let op = advance()
-            let exponent = try unary(j)
-            return Expr(kind: .binary(.power, base, exponent), location: op.location)
+        var operands = [try postfix(j)]
+        var carets: [Token] = []
+        var signs: [[Token]] = []
+        while peek.isSymbol("^") {
+            carets.append(advance())
+            var s: [Token] = []
+            while peek.isSymbol("-") { s.append(advance()) }
+            if peek.isSymbol("+") {
+                throw LocatedError("unexpected `+`", at: peek.location, suggestion: "numbers need no leading `+`")
+            }
+            signs.append(s)
+            operands.append(try postfix(j))
         }
-        return base
+        // Fold from the right: a ^ (−b ^ (c ^ d)); a sign applies to the power that follows it.
+        var e = operands.removeLast()
+        for i in stride(from: carets.count - 1, through: 0, by: -1) {
+            for op in signs[i].reversed() {
+                if case .number(let v) = e.kind {
+                    e = Expr(kind: .number(-v), location: op.location.through(e.location))
+                } else {
+                    e = Expr(kind: .unary(.negate, e), location: op.location)
+                }
+            }
+            e = Expr(kind: .binary(.power, operands[i], e), location: carets[i].location)
+        }
+        return e
     }
 
     private mutating func postfix(_ j: Bool) throws -> Expr {
@@ -431,6 +500,8 @@ struct Parser {
     /// Inside `[…]` after a value: an expression or a range with optional ends.
     private mutating func indexExpression() throws -> Expr {
         let start = peek.location
+        try enterNesting(at: start)
+        defer { depth -= 1 }
         var low: Expr?
         if !peek.isSymbol(":") {
             low = try additive(false)
@@ -531,6 +602,8 @@ struct Parser {
     }
 
     private mutating func command(_ spec: CommandSpec) throws -> Expr {
+        try enterNesting(at: peek.location)         // a command may stand in another's argument
+        defer { depth -= 1 }
         let nameToken = advance()
         var call = CommandCall(name: spec.name, location: nameToken.location, positional: [], keywords: [])
         while true {
@@ -575,12 +648,12 @@ struct Parser {
             let w = try word(from: choices, what: keyword.name, placeholder: placeholder)
             return [.word(w, peekLocationBefore)]
         case .noise:
-            let kind = try word(from: CommandSpec.noiseKinds, what: "noise", placeholder: "KIND")
+            let kind = try word(from: NoiseKind.names, what: "noise", placeholder: "KIND")
             var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
-            if kind != "none" {
+            if NoiseKind(name: kind)?.takesLevel ?? true {
                 guard startsPositional(peek) else {
                     throw LocatedError("`\(kind)` needs a level, found \(peek)", at: peek.location,
-                                       suggestion: "for example: noise \(kind) \(kind == "gaussian" ? "0.05" : "0.1")")
+                                       suggestion: "for example: noise \(kind) \(NoiseKind(name: kind)?.levelIsProbability == false ? "0.05" : "0.1")")
                 }
                 values.append(.expr(try argumentExpression()))
             }

@@ -24,6 +24,9 @@ public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
     public var sourceLine: String
     /// A hint such as "did you mean `corrupt`?", or nil.
     public var suggestion: String?
+    /// Further syntax errors of the same source, in order (the parser reports every bad
+    /// statement, not only the first); empty for runtime errors.
+    public var more: [ScriptError] = []
 
     /// An error with every field given explicitly.
     public init(file: String, line: Int, column: Int, length: Int = 1, message: String,
@@ -48,6 +51,7 @@ public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
             out += "\n  " + pad + "^" + String(repeating: "~", count: width - 1)
         }
         if let suggestion { out += "\n  help: \(suggestion)" }
+        for e in more { out += "\n" + e.description }
         return out
     }
 }
@@ -61,6 +65,8 @@ struct LocatedError: Error {
     var message: String
     /// An optional hint.
     var suggestion: String?
+    /// Further syntax errors of the same source (see `Parser`).
+    var more: [LocatedError] = []
 
     init(_ message: String, at location: SourceLocation, suggestion: String? = nil) {
         self.message = message

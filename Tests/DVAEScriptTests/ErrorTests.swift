@@ -174,7 +174,9 @@ final class ErrorTests: XCTestCase {
 
     func testUnknownDatasetName() {
         assertError("let x = load \"mnsit\"", at: 1, 14, "unknown dataset \"mnsit\"", suggestion: "`mnist`")
-        assertError("let x = load frey_face", at: 1, 14, "unknown dataset `frey_face`", suggestion: "`freyface`")
+        // Every alias the engine knows is accepted (`frey_face` once was refused here although the
+        // engine loads it, issue 9); an unknown bare word still gets the closest name.
+        assertError("let x = load frey_fase", at: 1, 14, "unknown dataset `frey_fase`", suggestion: "`frey_face`")
     }
 
     func testEmptyDataset() {

@@ -90,7 +90,7 @@ final class InterpreterTests: XCTestCase {
         XCTAssertTrue(text.contains("testing = true"), text)
         let help = output(of: "help")
         XCTAssertTrue(help.contains("train"), help)
-        for spec in CommandSpec.all {
+        for spec in Commands.specs {
             let h = output(of: "help \(spec.name)")
             XCTAssertTrue(h.contains("example:"), "help \(spec.name) has no example")
             XCTAssertLessThanOrEqual(h.split(separator: "\n").count, 30, "help \(spec.name) is longer than a screen")

@@ -38,7 +38,7 @@ final class ParserTests: XCTestCase {
 
     func testCommandInsideExpressionStopsAtComparison() throws {
         let e = try expr("bound m on d elbo > -110")
-        guard case .binary(">", let l, _) = e.kind, case .command(let call) = l.kind else { return XCTFail(e.sourceText) }
+        guard case .binary(.greater, let l, _) = e.kind, case .command(let call) = l.kind else { return XCTFail(e.sourceText) }
         XCTAssertEqual(call.keywords.map(\.name), ["on", "elbo"])
     }
 

@@ -14,17 +14,13 @@ enum BoundCommand: Command {
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
             Keyword(name: "exact", slots: [], summary: "linear-Gaussian: the closed form (the default)"),
             Keyword(name: "samples", slots: [.expr("N")], summary: "linear-Gaussian: a Monte Carlo estimate with N samples"),
-            Keyword(name: "logpx", slots: [], summary: "linear-Gaussian: log p(x)"),
-            Keyword(name: "dvae", slots: [], summary: "linear-Gaussian: L_dvae"),
-            Keyword(name: "cvae", slots: [], summary: "linear-Gaussian: L_cvae (marginal encoder q̃)"),
-            Keyword(name: "kl_post", slots: [], summary: "linear-Gaussian: E KL(q(z|x̃) ‖ p(z|x))"),
-            Keyword(name: "kl_marginal", slots: [], summary: "linear-Gaussian: E KL(q(z|x̃) ‖ q̃(z|x))"),
-            Keyword(name: "independent", slots: [], summary: "linear-Gaussian: the bound with z and x̃ drawn independently"),
-        ],
+        ] + LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map {
+            Keyword(name: $0.name, slots: [], summary: "linear-Gaussian: \($0.summary)")
+        },
         returnsValue: true,
         summary: "a bound on log p(x) in nats per example, with its standard error",
         usage: "bound M on DATA [elbo [analytic] | iwae K] [noise KIND LEVEL] [seed S]\n"
-            + "bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent [exact | samples N]",
+            + "bound G on DATA \(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name).joined(separator: "|")) [exact | samples N]",
         details: ["Comparisons and arithmetic use the value; `.value`, `.se`, `.count` give the parts."],
         example: "let b = bound m on mnist.test iwae 5000\nprint b.value, b.se")
 
@@ -34,9 +30,6 @@ enum BoundCommand: Command {
 
 /// `bound M on DATA [elbo | iwae K] [noise …]`, and the linear-Gaussian quantities.
 extension Interpreter {
-    /// The quantities of the linear-Gaussian model, by flag.
-    static let exactQuantities = ["logpx", "dvae", "cvae", "kl_post", "kl_marginal", "independent"]
-
     /// A bound in nats per example with its standard error.
     func bound(_ a: CommandArguments) throws -> Value {
         let (v, at) = try a.required(0, "a model")
@@ -44,7 +37,7 @@ extension Interpreter {
         guard case .model(let handle) = v else {
             throw LocatedError("`bound` needs a model, got \(v.typeWithArticle)", at: at)
         }
-        try a.reject(Interpreter.exactQuantities + ["exact", "samples"], because: "applies only to the linear-Gaussian model")
+        try a.reject(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name) + ["exact", "samples"], because: "applies only to the linear-Gaussian model")
         guard let (data, dataAt) = try a.dataset(keyword: "on") else {
             throw LocatedError("`bound` needs data", at: a.call.location, suggestion: "write: bound M on DATA elbo")
         }
@@ -83,7 +76,7 @@ extension Interpreter {
                                        seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15, corruption: corruption)
             start = end; index += 1
             if start < data.count {
-                let elapsed = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) * 1e-18
+                let elapsed = (clock.now - began).inSeconds
                 let eta = elapsed / Double(start) * Double(data.count - start)
                 sink.progress("bound \(label)  \(start)/\(data.count) examples  ETA \(Interpreter.clockTime(eta))")
             }
@@ -96,17 +89,19 @@ extension Interpreter {
         return .bound(BoundValue(value: estimate.mean, se: estimate.standardError, count: estimate.count, label: label))
     }
 
-    /// `bound G on DATA logpx|dvae|cvae|kl_post|kl_marginal|independent|elbo [exact | samples N] [noise gaussian σ]`.
+    /// `bound G on DATA QUANTITY [exact | samples N] [noise gaussian σ]`, QUANTITY one of
+    /// `LinearGaussianQuantity` (whose engine estimator does the work).
     private func exactBound(_ model: LinearGaussianModel, _ a: CommandArguments) throws -> Value {
         var g = model
         try a.reject(["iwae", "analytic"], because: "does not apply to the linear-Gaussian model; its log p(x) is exact (`logpx`)")
-        let chosen = (Interpreter.exactQuantities + ["elbo"]).filter(a.has)
+        let chosen = LinearGaussianQuantity.allCases.filter { a.has($0.name) }
         guard let quantity = chosen.first else {
             throw LocatedError("say which quantity of the linear-Gaussian model", at: a.call.location,
-                               suggestion: "one of: \((Interpreter.exactQuantities + ["elbo"]).joined(separator: ", "))")
+                               suggestion: "one of: \(LinearGaussianQuantity.allCases.map(\.name).joined(separator: ", "))")
         }
         if chosen.count > 1 {
-            throw LocatedError("give one quantity, not both `\(chosen[0])` and `\(chosen[1])`", at: a.location(of: chosen[1]))
+            throw LocatedError("give one quantity, not both `\(chosen[0].name)` and `\(chosen[1].name)`",
+                               at: a.location(of: chosen[1].name))
         }
         if a.has("exact") && a.has("samples") {
             throw LocatedError("give one of `exact` and `samples N`", at: a.location(of: "samples"))
@@ -133,49 +128,26 @@ extension Interpreter {
                                    suggestion: "write: noise gaussian 0.5")
             }
         }
-        let names = ["logpx": "log p(x)", "dvae": "L_dvae", "cvae": "L_cvae", "kl_post": "E KL(q‖p(z|x))",
-                     "kl_marginal": "E KL(q‖q̃)", "independent": "L_ind", "elbo": "ELBO"]
-        let rows = (0..<data.count).map { i in data.x.row(i).map(Double.init) }
+        let rows = DenseMatrix(data.x)
+        var samples: Int?
         if a.has("samples") {
             let n = try a.int("samples", default: 2, minimum: 2)
-            guard n <= 10_000_000 / max(1, rows.count) else {
-                throw LocatedError("`samples` \(n) is too many for \(rows.count) examples", at: a.location(of: "samples"))
+            guard n <= 10_000_000 / max(1, rows.rows) else {
+                throw LocatedError("`samples` \(n) is too many for \(rows.rows) examples", at: a.location(of: "samples"))
             }
-            var rng = RNG(seed: try a.seed())
-            let parts = rows.map { g.monteCarlo($0, samples: n, rng: &rng) }
-            let mc = LinearGaussianMonteCarlo.average(parts)
-            let e: MonteCarloEstimate
-            switch quantity {
-            case "logpx": e = mc.logMarginal
-            case "dvae": e = mc.dvae
-            case "cvae": e = mc.cvae
-            case "kl_post": e = mc.klToPosterior
-            case "kl_marginal": e = mc.klToMarginalEncoder
-            case "independent": e = mc.independentMiddle
-            default: e = mc.elbo
-            }
+            samples = n
+        }
+        var rng = RNG(seed: samples == nil ? 0 : try a.seed())
+        let e = g.estimate(quantity, on: rows, samples: samples, rng: &rng)
+        let label: String
+        if let n = samples {
             // log p(x) by sampling is an importance-sampled (IWAE-n) estimate: biased low, with a
             // delta-method standard error. Say so in the label rather than call it "Monte Carlo".
-            let what = quantity == "logpx" ? "IWAE-\(n) estimate of log p(x) (biased low)" : "Monte Carlo \(names[quantity]!)"
-            return .bound(BoundValue(value: e.mean, se: e.standardError, count: rows.count,
-                                     label: "\(what), \(n) samples, σ=\(formatNumber(g.sigma))"))
+            let what = quantity == .logMarginal ? "IWAE-\(n) estimate of log p(x) (biased low)" : "Monte Carlo \(quantity.symbol)"
+            label = "\(what), \(n) samples, σ=\(formatNumber(g.sigma))"
+        } else {
+            label = "exact \(quantity.symbol), σ=\(formatNumber(g.sigma))"
         }
-        let values = rows.map { x -> Double in
-            switch quantity {
-            case "logpx": return g.logMarginal(x)
-            case "dvae": return g.dvaeBound(x)
-            case "cvae": return g.cvaeBound(x)
-            case "kl_post": return g.expectedKLToPosterior(x)
-            case "kl_marginal": return g.expectedKLToMarginalEncoder(x)
-            case "independent": return g.independentMiddleTerm(x)
-            default: return g.elbo(x)
-            }
-        }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let se = values.count > 1
-            ? (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) / Double(values.count)).squareRoot()
-            : 0
-        return .bound(BoundValue(value: mean, se: se, count: values.count,
-                                 label: "exact \(names[quantity]!), σ=\(formatNumber(g.sigma))"))
+        return .bound(BoundValue(value: e.mean, se: e.standardError, count: rows.rows, label: label))
     }
 }

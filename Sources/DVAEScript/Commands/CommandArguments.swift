@@ -177,30 +177,30 @@ struct CommandArguments {
         }
     }
 
-    /// A validated corruption from a kind name and a level value.
-    static func corruption(_ kind: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
-        guard let level = v.numeric else {
-            throw LocatedError("the `\(kind)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
+    /// A validated corruption from a kind name and a level value (the kind's rules: `NoiseKind`).
+    static func corruption(_ name: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
+        guard let kind = NoiseKind(name: name) else {
+            throw LocatedError("unknown noise kind `\(name)`", at: at,
+                               suggestion: Suggestions.didYouMean(name, in: NoiseKind.names))
         }
-        switch kind {
-        case "salt_pepper", "salt_pepper_authors", "bitflip":
-            guard level >= 0, level <= 1 else {
+        guard let level = v.numeric else {
+            throw LocatedError("the `\(name)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
+        }
+        guard kind.accepts(level: level) else {
+            if kind.levelIsProbability {
                 throw LocatedError("noise level \(formatNumber(level)) is outside [0, 1]", at: levelAt,
-                                   suggestion: "`\(kind)` takes a probability, e.g. 0.1 for 10%")
+                                   suggestion: "`\(kind.name)` takes a probability, e.g. 0.1 for 10%")
             }
-            switch kind {
-            case "salt_pepper": return .saltPepper(Float(level))
-            case "salt_pepper_authors": return .saltPepperAuthors(Float(level))
-            default: return .bitFlip(Float(level))
-            }
-        case "gaussian":
-            guard level >= 0, level.isFinite else {
-                throw LocatedError("gaussian noise σ must be ≥ 0, got \(formatNumber(level))", at: levelAt)
-            }
-            return .gaussian(Float(level))
-        default:
-            throw LocatedError("unknown noise kind `\(kind)`", at: at,
-                               suggestion: Suggestions.didYouMean(kind, in: CommandSpec.noiseKinds))
+            throw LocatedError("\(kind.name) noise σ must be ≥ 0, got \(formatNumber(level))", at: levelAt)
+        }
+        return kind.corruption(level: Float(level))
+    }
+
+    /// Checks the sample budget of one training step (`ObjectiveConfig.sampleBudgetProblem`),
+    /// pointing at `K` (or the command) when it is exceeded.
+    func checkSampleBudget(_ objective: ObjectiveConfig, batch: Int) throws {
+        if let problem = objective.sampleBudgetProblem(batch: batch) {
+            throw LocatedError(problem, at: location(of: "K"), suggestion: "lower K, M or batch")
         }
     }
 

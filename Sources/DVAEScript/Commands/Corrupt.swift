@@ -5,17 +5,12 @@ import Foundation
 enum CorruptCommand: Command {
     static let spec = CommandSpec(
         name: "corrupt", positional: ["DATA"],
-        keywords: [
-            Keyword(name: "salt_pepper", slots: [.expr("P")], summary: "replace each pixel by 0 or 1 with probability P"),
-            Keyword(name: "salt_pepper_authors", slots: [.expr("P")],
-                    summary: "the authors' law: replace each pixel with probability P by a bit that is 1 with probability P"),
-            Keyword(name: "bitflip", slots: [.expr("P")], summary: "flip each binary pixel with probability P"),
-            Keyword(name: "gaussian", slots: [.expr("SIGMA")], summary: "add N(0, SIGMA²) noise to each pixel"),
-            Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
-        ],
+        // One keyword per noise kind that takes a level (`NoiseKind`), then `seed`.
+        keywords: NoiseKind.leveled.map { Keyword(name: $0.name, slots: [.expr($0.levelPlaceholder)], summary: $0.summary) }
+            + [Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)")],
         returnsValue: true,
         summary: "a corrupted copy of a dataset",
-        usage: "corrupt DATA salt_pepper P | salt_pepper_authors P | bitflip P | gaussian SIGMA [seed S]",
+        usage: "corrupt DATA " + NoiseKind.leveled.map { "\($0.name) \($0.levelPlaceholder)" }.joined(separator: " | ") + " [seed S]",
         example: "let noisy = corrupt mnist.test salt_pepper 0.1\nshow noisy[0:16]")
 
     /// Runs the command.
@@ -23,12 +18,13 @@ enum CorruptCommand: Command {
 }
 
 extension Interpreter {
-    /// `corrupt DATA salt_pepper P | salt_pepper_authors P | bitflip P | gaussian SIGMA [seed S]`.
+    /// `corrupt DATA KIND LEVEL [seed S]`, KIND one of `NoiseKind.leveled`.
     func corrupt(_ a: CommandArguments) throws -> Value {
-        let kinds = ["salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"].filter(a.has)
+        let kinds = NoiseKind.leveled.map(\.name).filter(a.has)
         guard let kind = kinds.first else {
-            throw LocatedError("`corrupt` needs a noise: salt_pepper P, bitflip P or gaussian SIGMA", at: a.call.location,
-                               suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
+            let choices = NoiseKind.leveled.map { "\($0.name) \($0.levelPlaceholder)" }
+            throw LocatedError("`corrupt` needs a noise: \(choices.dropLast().joined(separator: ", ")) or \(choices.last!)",
+                               at: a.call.location, suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
         }
         if kinds.count > 1 {
             throw LocatedError("give one noise kind, not both `\(kinds[0])` and `\(kinds[1])`", at: a.location(of: kinds[1]))

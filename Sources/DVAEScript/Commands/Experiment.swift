@@ -16,8 +16,8 @@ enum ExperimentCommand: Command {
             Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
             Keyword(name: "decoder_hidden", slots: [.expr("LIST")], summary: "decoder hidden sizes when they differ"),
             Keyword(name: "latent", slots: [.expr("N")], summary: "latent units (default 50)"),
-            Keyword(name: "encoder", slots: [.word("ENC", ["mlp", "gru"])], summary: "mlp (default) or gru"),
-            Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian", "gaussian_sigmoid"])],
+            .encoder,
+            Keyword(name: "decoder", slots: [.word("DEC", DecoderKind.allCases.map(\.rawValue))],
                     summary: "default: bernoulli for binary data, gaussian otherwise; gaussian_sigmoid: σ from the network"),
             Keyword(name: "epochs", slots: [.expr("N")], summary: "training epochs (default 10)"),
             Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
@@ -53,9 +53,6 @@ enum ExperimentCommand: Command {
 /// `experiment on DATA …`: one table cell — a fresh model trained from a configuration and its
 /// clean test bound — computed by `ExperimentRunner`, reusing and filling a result cache.
 extension Interpreter {
-    /// The objectives `experiment` accepts (as a bare word or a string).
-    static let objectiveNames = ["vae", "iwae", "dvae", "diwae"]
-
     /// Builds an `ExperimentConfig` from the arguments, runs (or reuses) the cell, and returns its result.
     func experiment(_ a: CommandArguments) throws -> Value {
         guard let (dataValue, dataAt) = try a.value("on") else {
@@ -74,19 +71,8 @@ extension Interpreter {
         }
 
         // The architecture, as `model for DATA` builds it.
-        var model = ModelConfig(inputSize: data.train.dimension, height: data.train.height, width: data.train.width,
-                                decoder: data.train.kind == .binary ? .bernoulli : .gaussian)
+        var model = ModelConfig(for: data.train)
         try applyArchitecture(a, to: &model)
-        if model.encoder == .gru {
-            if model.encoderHidden.isEmpty {
-                throw LocatedError("the GRU encoder needs a state size: `hidden` cannot be empty", at: a.location(of: "hidden"),
-                                   suggestion: "for example: hidden [200]")
-            }
-            guard model.height * model.width == model.inputSize, model.height > 1 else {
-                throw LocatedError("the GRU encoder reads the image row by row, but `\(data.name)` is not an image",
-                                   at: a.location(of: "encoder"))
-            }
-        }
 
         // The objective and its corruption, checked as `train` checks them.
         var o = try optimisationArguments(a, objective: try objectiveArgument(a))
@@ -129,10 +115,7 @@ extension Interpreter {
         let trainCount = try size("train_size", data.train, default: data.train.count, minimum: 1)
         let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
         let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
-        guard K * M * min(batch, trainCount) <= 2_000_000 else {
-            throw LocatedError("K × M × batch = \(K * M * min(batch, trainCount)) samples per step is too many", at: a.location(of: "K"),
-                               suggestion: "lower K, M or batch")
-        }
+        try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
 
         var cache: ResultCache?
         if let (v, at) = try a.value("cache") {
@@ -271,10 +254,6 @@ struct ExperimentValue: CustomStringConvertible {
     /// The engine's result.
     var result: ExperimentResult
 
-    /// The members scripts can read.
-    static let memberNames = ["bound", "extra", "cached", "seconds", "curve", "key", "seed", "level", "noise",
-                              "objective", "K", "epochs", "skipped", "checkpoint", "machine", "config"]
-
     /// The test bound of the trained objective on clean test data (ELBO or IWAE-K).
     var bound: BoundValue { ExperimentValue.bound(result.testBound) }
 
@@ -291,30 +270,6 @@ struct ExperimentValue: CustomStringConvertible {
                    points: result.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound) })
     }
 
-    /// A member by name (nil when there is none).
-    func member(_ name: String) -> Value? {
-        let c = result.config
-        switch name {
-        case "bound": return .bound(bound)
-        case "extra": return extra.map { .bound($0) } ?? .nothing
-        case "cached": return .bool(result.cached)
-        case "seconds": return .number(result.wallSeconds)
-        case "curve": return .curve(curve)
-        case "key": return .string(result.key)
-        case "seed": return .number(Double(c.seed))
-        case "level": return .number(Double(c.corruption.level))
-        case "noise": return .string(Interpreter.noiseText(c.corruption))
-        case "objective": return .string(c.objective.rawValue)
-        case "K": return .number(Double(c.K))
-        case "epochs": return .number(Double(result.curve.count))
-        case "skipped": return .number(Double(result.skippedSteps))
-        case "checkpoint": return result.checkpointPath.map { .string($0) } ?? .nothing
-        case "machine": return .string(result.machine.description)
-        case "config": return .string(c.description)
-        default: return nil
-        }
-    }
-
     /// One line: the cell, its bounds, the wall time, and `(cached)` when read from the cache, e.g.
     /// `dvae K1 salt_pepper 0.05 mlp[200] seed 1: ELBO -120.31 ± 0.52 (1000 test examples), 12.3 s`.
     var description: String {
@@ -324,4 +279,26 @@ struct ExperimentValue: CustomStringConvertible {
         if result.skippedSteps > 0 { s += ", \(result.skippedSteps) non-finite steps skipped" }
         return s + (result.cached ? " (cached)" : "")
     }
+}
+
+extension ExperimentValue: HasMembers {
+    /// `r.bound` ….
+    static let members: [Member<ExperimentValue>] = [
+        Member("bound", "the test bound of the trained objective") { .bound($0.bound) },
+        Member("extra", "the extra IWAE-k bound, if asked for") { $0.extra.map { .bound($0) } ?? .nothing },
+        Member("cached", "true when read from the cache") { .bool($0.result.cached) },
+        Member("seconds", "wall-clock seconds of the computation") { .number($0.result.wallSeconds) },
+        Member("curve", "the learning curve") { .curve($0.curve) },
+        Member("key", "the cache key") { .string($0.result.key) },
+        Member("seed", "the cell's seed") { .number(Double($0.result.config.seed)) },
+        Member("level", "the training noise level") { .number(Double($0.result.config.corruption.level)) },
+        Member("noise", "the training noise") { .string(Interpreter.noiseText($0.result.config.corruption)) },
+        Member("objective", "the training objective") { .string($0.result.config.objective.rawValue) },
+        Member("K", "latent samples per corruption") { .number(Double($0.result.config.K)) },
+        Member("epochs", "epochs trained") { .number(Double($0.result.curve.count)) },
+        Member("skipped", "steps skipped as non-finite") { .number(Double($0.result.skippedSteps)) },
+        Member("checkpoint", "the trained model's checkpoint, if kept") { $0.result.checkpointPath.map { .string($0) } ?? .nothing },
+        Member("machine", "the machine it ran on") { .string($0.result.machine.description) },
+        Member("config", "the whole configuration") { .string($0.result.config.description) },
+    ]
 }

@@ -34,10 +34,10 @@ extension Interpreter {
         if let first = a.call.positional.first {
             nameLocation = first.location
             if case .variable(let word) = first.kind, a.env.lookup(word) == nil {
-                guard DataLoader.knownNames.contains(word.lowercased()) else {
+                guard DatasetName(name: word) != nil else {
                     throw LocatedError("unknown dataset `\(word)`", at: first.location,
-                                       suggestion: Suggestions.didYouMean(word, in: DataLoader.knownNames).map { "\($0) (write names in quotes)" }
-                                           ?? "known: \(DataLoader.knownNames.joined(separator: ", ")), or a file path in quotes")
+                                       suggestion: Suggestions.didYouMean(word, in: DatasetName.allNames).map { "\($0) (write names in quotes)" }
+                                           ?? "known: \(DatasetName.allNames.joined(separator: ", ")), or a file path in quotes")
                 }
                 name = word
             } else {
@@ -52,14 +52,15 @@ extension Interpreter {
         let subset = a.has("subset") ? try a.int("subset", default: 0, minimum: 1) : nil
         let seed = UInt64(try a.int("seed", default: 0, minimum: 0))
         let lower = name.lowercased()
+        let known = DatasetName(name: name)
         let isFile = lower.contains("/") || lower.contains(".")
-        if !isFile && !DataLoader.knownNames.contains(lower) {
+        if !isFile && known == nil {
             throw LocatedError("unknown dataset \"\(name)\"", at: nameLocation,
-                               suggestion: Suggestions.didYouMean(lower, in: DataLoader.knownNames)
-                                   ?? "known: \(DataLoader.knownNames.joined(separator: ", ")), or a file path (.amat, .mat, -idx3-ubyte)")
+                               suggestion: Suggestions.didYouMean(lower, in: DatasetName.allNames)
+                                   ?? "known: \(DatasetName.allNames.joined(separator: ", ")), or a file path (.amat, .mat, -idx3-ubyte)")
         }
         var splits: DataSplits
-        if ["synthetic", "builtin", "shapes"].contains(lower) {
+        if known == .synthetic {
             splits = DataLoader.synthetic(seed: seed)
         } else {
             if a.has("seed") {

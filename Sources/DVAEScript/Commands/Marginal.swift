@@ -40,31 +40,9 @@ struct StatisticsValue: CustomStringConvertible {
     /// The draws of the first latent unit, kept for `show` (a histogram).
     var firstUnit: [Double] = []
 
-    /// Member names for `help` and suggestions.
-    static let memberNames = ["count", "mean", "variance", "skewness", "kurtosis", "jb_p", "mardia_skew_p",
-                              "mardia_kurt_p", "normal_p", "components"]
-
     /// The smallest normality p-value (per-dimension Jarque–Bera and Mardia's two tests).
     var normalP: Double {
         (moments.jarqueBeraPValue + [moments.mardiaSkewnessPValue, moments.mardiaKurtosisPValue]).filter { !$0.isNaN }.min() ?? .nan
-    }
-
-    /// `.name`.
-    func member(_ name: String) -> Value? {
-        func list(_ xs: [Double]) -> Value { .list(xs.map { .number($0) }) }
-        switch name {
-        case "count": return .number(Double(moments.count))
-        case "mean": return list(moments.mean)
-        case "variance": return list(moments.covariance.diagonalValues)
-        case "skewness": return list(moments.skewness)
-        case "kurtosis": return list(moments.excessKurtosis)
-        case "jb_p": return list(moments.jarqueBeraPValue)
-        case "mardia_skew_p": return .number(moments.mardiaSkewnessPValue)
-        case "mardia_kurt_p": return .number(moments.mardiaKurtosisPValue)
-        case "normal_p": return .number(normalP)
-        case "components": return components.map { .number(Double($0)) } ?? .nothing
-        default: return nil
-        }
     }
 
     /// A few lines: sizes, moments per latent unit, the tests.
@@ -215,4 +193,20 @@ extension Interpreter {
         return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: nil,
                                            title: name + ", noise \(corruption)", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
     }
+}
+
+extension StatisticsValue: HasMembers {
+    /// `q.mean` …: lists have one entry per latent unit.
+    static let members: [Member<StatisticsValue>] = [
+        Member("count", "number of draws") { .number(Double($0.moments.count)) },
+        Member("mean", "mean per latent unit") { .list($0.moments.mean.map { .number($0) }) },
+        Member("variance", "variance per latent unit") { .list($0.moments.covariance.diagonalValues.map { .number($0) }) },
+        Member("skewness", "skewness per latent unit") { .list($0.moments.skewness.map { .number($0) }) },
+        Member("kurtosis", "excess kurtosis per latent unit") { .list($0.moments.excessKurtosis.map { .number($0) }) },
+        Member("jb_p", "Jarque–Bera p-value per latent unit") { .list($0.moments.jarqueBeraPValue.map { .number($0) }) },
+        Member("mardia_skew_p", "Mardia's skewness test p-value") { .number($0.moments.mardiaSkewnessPValue) },
+        Member("mardia_kurt_p", "Mardia's kurtosis test p-value") { .number($0.moments.mardiaKurtosisPValue) },
+        Member("normal_p", "the smallest p-value (small: not Gaussian)") { .number($0.normalP) },
+        Member("components", "mixture components with `enumerate`") { $0.components.map { .number(Double($0)) } ?? .nothing },
+    ]
 }

@@ -11,8 +11,8 @@ enum ModelCommand: Command {
             Keyword(name: "for", slots: [.expr("DATA")], summary: "take input size, image shape and decoder from a dataset"),
             Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
             Keyword(name: "latent", slots: [.expr("N")], summary: "latent units (default 50)"),
-            Keyword(name: "encoder", slots: [.word("ENC", ["mlp", "gru"])], summary: "mlp (default) or gru"),
-            Keyword(name: "decoder", slots: [.word("DEC", ["bernoulli", "gaussian", "gaussian_sigmoid"])],
+            .encoder,
+            Keyword(name: "decoder", slots: [.word("DEC", DecoderKind.allCases.map(\.rawValue))],
                     summary: "bernoulli (binary data), gaussian, or gaussian_sigmoid (mean sigmoid(·), σ softplus(·) + 1e-4 from the network)"),
             Keyword(name: "decoder_hidden", slots: [.expr("LIST")], summary: "decoder hidden sizes when they differ from the encoder's"),
             Keyword(name: "input", slots: [.expr("D")], summary: "input size when there is no `for DATA`"),
@@ -72,14 +72,10 @@ extension Interpreter {
 
         var config = ModelConfig()
         var origin = "input 784"
-        if let (data, at) = try a.dataset(keyword: "for") {
+        if let (data, _) = try a.dataset(keyword: "for") {
             try a.reject(["input", "shape"], because: "is taken from the dataset given with `for`")
-            config.inputSize = data.dimension
-            config.height = data.height
-            config.width = data.width
-            config.decoder = data.kind == .binary ? .bernoulli : .gaussian
+            config = ModelConfig(for: data)
             origin = data.name
-            _ = at
         } else {
             if let (v, at) = try a.value("input") {
                 config.inputSize = try CommandArguments.int(v, at: at, name: "`input`", minimum: 1)
@@ -102,16 +98,6 @@ extension Interpreter {
             }
         }
         try applyArchitecture(a, to: &config)
-        if config.encoder == .gru {
-            if config.encoderHidden.isEmpty { config.encoderHidden = [200] }
-            guard config.height * config.width == config.inputSize else {
-                throw LocatedError("the GRU encoder reads the image row by row and needs its shape", at: a.location(of: "encoder"),
-                                   suggestion: "add `for DATA` or `shape [H W]`")
-            }
-        }
-        if let problem = config.problems.first {
-            throw LocatedError("cannot build this model: \(problem)", at: a.call.location)
-        }
         let model = VAEModel(config: config, seed: seed)
         return .model(ModelHandle(model: model, origin: origin))
     }

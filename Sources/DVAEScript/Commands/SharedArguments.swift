@@ -34,13 +34,13 @@ extension Interpreter {
         if let (name, at) = objective {
             guard let k = ObjectiveKind(rawValue: name) else {
                 throw LocatedError("unknown objective `\(name)`", at: at,
-                                   suggestion: Suggestions.didYouMean(name, in: Interpreter.objectiveNames)
-                                       ?? "choose one of \(Interpreter.objectiveNames.joined(separator: ", "))")
+                                   suggestion: Suggestions.didYouMean(name, in: ObjectiveKind.names)
+                                       ?? "choose one of \(ObjectiveKind.names.joined(separator: ", "))")
             }
             kind = k
             if !kind.usesCorruption, let n = noise, !n.isIdentity {
                 throw LocatedError("objective \(name) does not corrupt its input, so `noise` would be ignored", at: a.location(of: "noise"),
-                                   suggestion: "use objective \(name == "iwae" ? "diwae" : "dvae"), or drop `noise`")
+                                   suggestion: "use objective \(kind.denoising.rawValue), or drop `noise`")
             }
             if kind.usesCorruption && noise == nil {
                 throw LocatedError("objective \(name) needs a `noise` (the level may be 0: the no-noise case)", at: at,
@@ -83,11 +83,34 @@ extension Interpreter {
         guard config.latent <= Interpreter.maximumLayerSize else {
             throw LocatedError("`latent` \(config.latent) is too large (at most \(Interpreter.maximumLayerSize))", at: a.location(of: "latent"))
         }
-        if let (w, _) = a.word("encoder") { config.encoder = EncoderKind(rawValue: w)! }
-        if let (w, _) = a.word("decoder") { config.decoder = DecoderKind(rawValue: w)! }
+        if let (w, at) = a.word("encoder") {
+            guard let kind = EncoderKind(rawValue: w) else { throw LocatedError("unknown encoder `\(w)`", at: at) }
+            config.encoder = kind
+        }
+        if let (w, at) = a.word("decoder") {
+            guard let kind = DecoderKind(rawValue: w) else { throw LocatedError("unknown decoder `\(w)`", at: at) }
+            config.decoder = kind
+        }
         // nil stays nil for the defaults, so configurations (and cache keys) without these words are unchanged.
         if let (w, _) = a.word("init") { config.initialisation = w == "glorot" ? .glorot : nil }
         if let (w, _) = a.word("encoder_sigma") { config.encoderSigma = w == "exp" ? .exp : nil }
+        try checkArchitecture(config, a)
+    }
+
+    /// Reports the first of `ModelConfig.fieldProblems` — the engine's one list of what can be
+    /// built — at the argument that set the field at fault.
+    func checkArchitecture(_ config: ModelConfig, _ a: CommandArguments) throws {
+        guard let problem = config.fieldProblems.first else { return }
+        let keyword: String
+        switch problem.field {
+        case .shape: keyword = ""               // from several arguments (or the data): the command
+        case .encoder: keyword = "encoder"
+        case .encoderHidden: keyword = "hidden"
+        case .latent: keyword = "latent"
+        case .decoderHidden: keyword = a.has("decoder_hidden") ? "decoder_hidden" : "hidden"
+        }
+        throw LocatedError("cannot build this model: \(problem)", at: a.location(of: keyword),
+                           suggestion: problem.field == .encoder ? "give the data with `for DATA`, or the image shape with `shape [H W]`" : nil)
     }
 
     /// A list of positive layer sizes (or a single number) as `[Int]`.

@@ -7,7 +7,7 @@ enum TrainCommand: Command {
         name: "train", positional: ["M"],
         keywords: [
             Keyword(name: "on", slots: [.expr("DATA")], summary: "training data"),
-            Keyword(name: "objective", slots: [.word("OBJ", ["vae", "iwae", "dvae", "diwae"])],
+            Keyword(name: "objective", slots: [.word("OBJ", ObjectiveKind.names)],
                     summary: "vae, iwae, dvae or diwae (default: vae, or dvae when noise is given)"),
             Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
             Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption (default 1)"),
@@ -47,12 +47,8 @@ extension Interpreter {
         let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 0)
         let seed = try a.seed()
-        guard K * M * min(batch, data.count) <= 2_000_000 else {
-            throw LocatedError("K × M × batch = \(K * M * min(batch, data.count)) samples per step is too many", at: a.location(of: "K"),
-                               suggestion: "lower K, M or batch")
-        }
-
         let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none)
+        try a.checkSampleBudget(objective, batch: min(batch, data.count))
         let start = handle.epochsTrained
         let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
                                  adam: AdamConfig(lr: Float(lr), variant: o.optimizer ?? .standard), clipNorm: clip, seed: seed,
@@ -98,7 +94,7 @@ extension Interpreter {
             interrupt.reset()
             say("training interrupted at epoch \(e - start) step \(s)/\(stepsPerEpoch); model keeps what it learned")
         }
-        let seconds = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) * 1e-18
+        let seconds = (clock.now - began).inSeconds
         let points = report.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound) }
         return .report(TrainingReportValue(epochs: report.curve.count, steps: report.steps, skipped: report.skippedSteps,
                                            interrupted: interruptedAt != nil, seconds: seconds,

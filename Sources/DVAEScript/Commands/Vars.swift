@@ -10,7 +10,7 @@ enum VarsCommand: Command {
         example: "vars")
 
     /// Runs the command.
-    static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.listVariables(a.env) }
+    static func run(_ a: CommandArguments) throws -> Value { a.interpreter.listVariables(a.env) }
 }
 
 extension Interpreter {
