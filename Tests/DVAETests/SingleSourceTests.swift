@@ -5,7 +5,7 @@ import XCTest
 /// aliases and rules are checked against the behaviour that reads them.
 final class SingleSourceTests: XCTestCase {
     func testNoiseKindNamesAliasesAndLevelRules() throws {
-        XCTAssertEqual(NoiseKind.names, ["none", "salt_pepper", "bitflip", "gaussian"])
+        XCTAssertEqual(NoiseKind.names, ["none", "salt_pepper", "salt_pepper_authors", "bitflip", "gaussian"])
         XCTAssertEqual(Corruption.names, NoiseKind.names)
         for kind in NoiseKind.allCases {
             XCTAssertEqual(NoiseKind(name: kind.name), kind)
@@ -16,7 +16,7 @@ final class SingleSourceTests: XCTestCase {
             XCTAssertEqual(try Corruption(name: kind.name, level: 0.25), kind.corruption(level: 0.25))
         }
         XCTAssertNil(NoiseKind(name: "pepper"))
-        XCTAssertEqual(NoiseKind.leveled, [.saltPepper, .bitFlip, .gaussian])
+        XCTAssertEqual(NoiseKind.leveled, [.saltPepper, .saltPepperAuthors, .bitFlip, .gaussian])
         // `validate` applies exactly `accepts(level:)`.
         for kind in NoiseKind.allCases where kind.takesLevel {
             for level: Float in [-0.1, 0, 0.5, 1, 1.5, 7, .infinity, .nan] {

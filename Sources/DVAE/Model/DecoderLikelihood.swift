@@ -9,6 +9,9 @@ public protocol DecoderLikelihood: AnyObject {
     func heads(outputSize: Int) -> [HeadSpec]
     /// Parameters owned by the likelihood itself (after the body's in the decoder's list).
     var parameters: [Parameter] { get }
+    /// After the body's forward: the decoder's output n × D (logits or means; may be a head's own
+    /// buffer). The default is the first head's output.
+    func forward(outputs: [Tensor]) -> Tensor
     /// Writes log p(x_r | outputs_r) for each of the n rows into `out`.
     func logLikelihood(outputs: [Tensor], x: Tensor, into out: UnsafeMutablePointer<Double>)
     /// Given dL/d log p per row (`dLogLik`, n × 1), returns dL/d(outputs) (same order as `heads`)
@@ -16,6 +19,11 @@ public protocol DecoderLikelihood: AnyObject {
     func backward(outputs: [Tensor], x: Tensor, dLogLik: Tensor) -> [Tensor]
     /// E[x | z] from the head outputs, as a new n × D tensor.
     func mean(outputs: [Tensor]) -> Tensor
+}
+
+extension DecoderLikelihood {
+    /// The first head's output.
+    public func forward(outputs: [Tensor]) -> Tensor { outputs[0] }
 }
 
 /// Bernoulli logits from one head `decoder.out` (D).

@@ -22,12 +22,12 @@ public final class MLPDecoder<Likelihood: DecoderLikelihood>: DecoderNetwork {
     /// The body's parameters, then the likelihood's.
     public var parameters: [Parameter] { body.parameters + likelihood.parameters }
 
-    /// z: n × L → the first head's output n × D (Bernoulli logits or Gaussian means).
+    /// z: n × L → the likelihood's output n × D (Bernoulli logits, Gaussian means).
     @discardableResult
     public func forward(_ z: Tensor) -> Tensor {
         let o = body.forward(z)
         outputs = o
-        return o[0]
+        return likelihood.forward(outputs: o)
     }
 
     /// log p(x_r | z_r) per row, after `forward`.
