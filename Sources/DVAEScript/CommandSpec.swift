@@ -25,6 +25,18 @@ struct CommandSpec {
         var slots: [Slot]
         /// One line for `help`.
         var summary: String
+
+        /// The values as usage shows them: `N`, `bernoulli|gaussian`, `KIND LEVEL`.
+        var slotText: String {
+            slots.map { slot -> String in
+                switch slot {
+                case .expr(let n): return n
+                case .word(_, let choices): return choices.joined(separator: "|")
+                case .noise: return "KIND LEVEL"
+                case .schedule: return "constant|authors|decay T"
+                }
+            }.joined(separator: " ")
+        }
     }
 
     /// The command name.
@@ -59,9 +71,9 @@ struct CommandSpec {
                 summary: "salt-and-pepper law: textbook (default: 0 or 1 with equal chance) or authors (the replacement is 1 with probability P)"),
         Keyword(name: "schedule", slots: [.schedule],
                 summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
-        Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],
+        Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],   // AdamVariant .standard, .authors
                 summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)"),
-        Keyword(name: "nonfinite", slots: [.word("RULE", ["skip", "shrink"])],
+        Keyword(name: "nonfinite", slots: [.word("RULE", NonFiniteRule.allCases.map(\.rawValue))],
                 summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
     ]
 
@@ -70,9 +82,9 @@ struct CommandSpec {
 
     /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
     static let initKeywords: [Keyword] = [
-        Keyword(name: "init", slots: [.word("INIT", ["standard", "glorot"])],
+        Keyword(name: "init", slots: [.word("INIT", WeightInit.allCases.map(\.rawValue))],
                 summary: "standard (default: variance head ×0.1) or glorot (plain Glorot-uniform, the authors')"),
-        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", ["logvar", "exp"])],
+        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", EncoderSigma.allCases.map(\.rawValue))],
                 summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')"),
     ]
 }

@@ -16,7 +16,65 @@ private func precedence(_ e: Expr) -> Int {
     }
 }
 
+/// Chains (`a + b + …`, `a or b or …`, `not not …`, `xs[0][0]…`) are written by a loop, so a
+/// long flat chain cannot overflow the stack here either (the evaluator walks them the same way).
+private func renderChain(_ e: Expr, parentPrecedence: Int) -> String? {
+    let p = precedence(e)
+    var text: String
+    switch e.kind {
+    case .binary(.power, _, _):
+        // Right-associative: a^(b^c); the spine runs down the right.
+        var bases: [Expr] = []
+        var top = e
+        while case .binary(.power, let b, let x) = top.kind { bases.append(b); top = x }
+        text = render(top, parentPrecedence: p + 1)
+        for (i, b) in bases.enumerated().reversed() {
+            text = render(b, parentPrecedence: p) + "^" + (i == bases.count - 1 ? text : "(\(text))")
+        }
+    case .binary(let op, _, _):
+        var links: [(String, Expr)] = []
+        var base = e
+        while case .binary(let o, let l, let r) = base.kind, o != .power, o.precedence == p { links.append((o.symbol, r)); base = l }
+        text = render(base, parentPrecedence: p)
+        for (symbol, r) in links.reversed() { text += " \(symbol) " + render(r, parentPrecedence: p + 1) }
+    case .logical(let op, _, _):
+        var links: [Expr] = []
+        var base = e
+        while case .logical(let o, let l, let r) = base.kind, o == op { links.append(r); base = l }
+        text = render(base, parentPrecedence: p)
+        for r in links.reversed() { text += " \(op.rawValue) " + render(r, parentPrecedence: p + 1) }
+    case .unary(let op, _):
+        var count = 0
+        var base = e
+        while case .unary(let o, let x) = base.kind, o == op { count += 1; base = x }
+        text = String(repeating: op.prefix, count: count) + render(base, parentPrecedence: p)
+    case .member, .index, .method:
+        var links: [Expr] = []
+        var base = e
+        while true {
+            switch base.kind {
+            case .member(let x, _), .index(let x, _), .method(let x, _, _): links.append(base); base = x; continue
+            default: break
+            }
+            break
+        }
+        text = render(base, parentPrecedence: 11)
+        for link in links.reversed() {
+            switch link.kind {
+            case .member(_, let n): text += "." + n
+            case .index(_, let i): text += "[" + render(i, parentPrecedence: 0) + "]"
+            case .method(_, let f, let args): text += "." + f + "(" + args.map { render($0, parentPrecedence: 0) }.joined(separator: ", ") + ")"
+            default: break
+            }
+        }
+    default:
+        return nil
+    }
+    return p < parentPrecedence ? "(\(text))" : text
+}
+
 private func render(_ e: Expr, parentPrecedence: Int) -> String {
+    if let chain = renderChain(e, parentPrecedence: parentPrecedence) { return chain }
     let p = precedence(e)
     let text: String
     switch e.kind {
@@ -27,15 +85,9 @@ private func render(_ e: Expr, parentPrecedence: Int) -> String {
     case .list(let items): text = "[" + items.map { render($0, parentPrecedence: 0) }.joined(separator: " ") + "]"
     case .range(let lo, let hi):
         text = (lo.map { render($0, parentPrecedence: p + 1) } ?? "") + ":" + (hi.map { render($0, parentPrecedence: p + 1) } ?? "")
-    case .unary(let op, let x): text = op.prefix + render(x, parentPrecedence: p)
-    case .binary(let op, let l, let r):
-        text = render(l, parentPrecedence: p) + (op == .power ? "^" : " \(op.symbol) ") + render(r, parentPrecedence: p + 1)
-    case .logical(let op, let l, let r): text = render(l, parentPrecedence: p) + " \(op.rawValue) " + render(r, parentPrecedence: p + 1)
-    case .member(let x, let n): text = render(x, parentPrecedence: 11) + "." + n
-    case .index(let x, let i): text = render(x, parentPrecedence: 11) + "[" + render(i, parentPrecedence: 0) + "]"
+    case .unary, .binary, .logical, .member, .index, .method:
+        preconditionFailure("operators and postfix chains are written by renderChain")
     case .call(let f, let args): text = f + "(" + args.map { render($0, parentPrecedence: 0) }.joined(separator: ", ") + ")"
-    case .method(let x, let f, let args):
-        text = render(x, parentPrecedence: 11) + "." + f + "(" + args.map { render($0, parentPrecedence: 0) }.joined(separator: ", ") + ")"
     case .conditional(let c, let a, let b):
         text = "if \(render(c, parentPrecedence: 0)) then \(render(a, parentPrecedence: 0)) else \(render(b, parentPrecedence: 0))"
     case .command(let call):

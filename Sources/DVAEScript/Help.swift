@@ -54,14 +54,7 @@ enum Help {
             // The authors'-protocol options get one line here and their own topic (one screen each).
             let grouped = spec.keywords.filter { CommandSpec.protocolKeywordNames.contains($0.name) }
             for k in spec.keywords where !CommandSpec.protocolKeywordNames.contains(k.name) {
-                let slots = k.slots.map { slot -> String in
-                    switch slot {
-                    case .expr(let n): return n
-                    case .word(_, let choices): return choices.joined(separator: "|")
-                    case .noise: return "KIND LEVEL"
-                    case .schedule: return "constant|authors|decay T"
-                    }
-                }.joined(separator: " ")
+                let slots = k.slotText
                 let head = "  " + ([k.name] + (slots.isEmpty ? [] : [slots])).joined(separator: " ")
                 lines.append(head.padding(toLength: max(head.count + 2, 30), withPad: " ", startingAt: 0) + k.summary)
             }
@@ -125,14 +118,7 @@ enum Help {
     private static var protocolHelp: String {
         var lines = ["The authors' training protocol, option by option (train, experiment, model, bound):", ""]
         for k in CommandSpec.protocolKeywords + CommandSpec.initKeywords {
-            let slots = k.slots.map { slot -> String in
-                switch slot {
-                case .expr(let n): return n
-                case .word(_, let choices): return choices.joined(separator: "|")
-                case .noise: return "KIND LEVEL"
-                case .schedule: return "constant|authors|decay T"
-                }
-            }.joined(separator: " ")
+            let slots = k.slotText
             lines.append("  \(k.name) \(slots)")
             lines.append("      \(k.summary)")
         }

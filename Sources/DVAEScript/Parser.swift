@@ -40,6 +40,21 @@ struct Parser {
     private var depth = 0
     /// Errors reported so far (the parse goes on after each, from the next line).
     private var errors: [LocatedError] = []
+    /// Operator and postfix links (`+`, `not`, `.name`, `[i]`, …) in the statement being parsed.
+    private var operators = 0
+    /// Past this many operators in one statement the parser reports an error. Chains are parsed
+    /// and evaluated by loops at any length, but Swift frees a syntax tree recursively, one stack
+    /// frame per link, so an unbounded chain would still overflow the stack when it is dropped.
+    static let maximumOperators = 10_000
+
+    /// Counts one operator link of the current statement.
+    private mutating func countOperator(at location: SourceLocation) throws {
+        operators += 1
+        if operators > Parser.maximumOperators {
+            throw LocatedError("the statement is too long: more than \(Parser.maximumOperators) operators", at: location,
+                               suggestion: "split it into several statements with `let`")
+        }
+    }
     /// Past this depth the parser reports an error instead of overflowing the stack.
     static let maximumDepth = 200
 
@@ -177,6 +192,9 @@ struct Parser {
 
     private mutating func statement() throws -> Stmt {
         let start = peek
+        let outerOperators = operators
+        operators = 0
+        defer { operators = outerOperators }
         try enterNesting(at: start.location)
         defer { depth -= 1 }
         switch start.identifier {
@@ -340,21 +358,22 @@ struct Parser {
     }
 
     private mutating func or(_ j: Bool) throws -> Expr {
-        var left = try and(j)
-        while peek.isWord("or") {
-            let op = advance()
-            let right = try and(j)
-            left = Expr(kind: .logical(.or, left, right), location: op.location)
-        }
-        return left
+        try logical(.or, j) { try $0.and(j) }
     }
 
     private mutating func and(_ j: Bool) throws -> Expr {
-        var left = try not(j)
-        while peek.isWord("and") {
-            let op = advance()
-            let right = try not(j)
-            left = Expr(kind: .logical(.and, left, right), location: op.location)
+        try logical(.and, j) { try $0.not(j) }
+    }
+
+    /// `operand {op operand}`, left-associative, for `or` and `and`.
+    private mutating func logical(_ op: LogicalOperator, _ j: Bool,
+                                  operand: (inout Parser) throws -> Expr) throws -> Expr {
+        var left = try operand(&self)
+        while peek.isWord(op.rawValue) {
+            let opToken = advance()
+            try countOperator(at: opToken.location)
+            let right = try operand(&self)
+            left = Expr(kind: .logical(op, left, right), location: opToken.location)
         }
         return left
     }
@@ -362,7 +381,10 @@ struct Parser {
     /// `not not … comparison`, read by a loop (no recursion per `not`).
     private mutating func not(_ j: Bool) throws -> Expr {
         var nots: [Token] = []
-        while peek.isWord("not") { nots.append(advance()) }
+        while peek.isWord("not") {
+            try countOperator(at: peek.location)
+            nots.append(advance())
+        }
         var e = try comparison(j)
         for op in nots.reversed() { e = Expr(kind: .unary(.not, e), location: op.location) }
         return e
@@ -378,6 +400,7 @@ struct Parser {
             return left
         }
         let opToken = advance()
+        try countOperator(at: opToken.location)
         let right = try range(j)
         if case .symbol(let s2) = peek.kind, BinaryOperator(symbol: s2)?.isComparison == true {
             throw LocatedError("comparisons cannot be chained", at: peek.location,
@@ -406,6 +429,7 @@ struct Parser {
         var left = try term(j)
         while (peek.isSymbol("+") || peek.isSymbol("-")) && !startsNewElement(j) {
             let op = advance()
+            try countOperator(at: op.location)
             let right = try term(j)
             left = Expr(kind: .binary(op.isSymbol("+") ? .add : .subtract, left, right), location: op.location)
         }
@@ -416,6 +440,7 @@ struct Parser {
         var left = try unary(j)
         while case .symbol(let s) = peek.kind, let op = BinaryOperator(symbol: s), op.precedence == BinaryOperator.multiply.precedence {
             let opToken = advance()
+            try countOperator(at: opToken.location)
             let right = try unary(j)
             left = Expr(kind: .binary(op, left, right), location: opToken.location)
         }
@@ -434,6 +459,7 @@ struct Parser {
             if case .number(let v) = e.kind {
                 e = Expr(kind: .number(-v), location: op.location.through(e.location))
             } else {
+                try countOperator(at: op.location)      // a sign on a literal folds: no node, no count
                 e = Expr(kind: .unary(.negate, e), location: op.location)
             }
         }
@@ -446,6 +472,7 @@ struct Parser {
         var carets: [Token] = []
         var signs: [[Token]] = []
         while peek.isSymbol("^") {
+            try countOperator(at: peek.location)
             carets.append(advance())
             var s: [Token] = []
             while peek.isSymbol("-") { s.append(advance()) }
@@ -462,7 +489,8 @@ struct Parser {
                 if case .number(let v) = e.kind {
                     e = Expr(kind: .number(-v), location: op.location.through(e.location))
                 } else {
-                    e = Expr(kind: .unary(.negate, e), location: op.location)
+                    try countOperator(at: op.location)      // a sign on a literal folds: no node, no count
+                e = Expr(kind: .unary(.negate, e), location: op.location)
                 }
             }
             e = Expr(kind: .binary(.power, operands[i], e), location: carets[i].location)
@@ -474,6 +502,7 @@ struct Parser {
         var e = try primary(j)
         while true {
             if peek.isSymbol(".") {
+                try countOperator(at: peek.location)
                 advance()
                 guard case .identifier(let name) = peek.kind else {
                     throw LocatedError("expected a name after `.`, found \(peek)", at: peek.location)
@@ -487,6 +516,7 @@ struct Parser {
                     e = Expr(kind: .member(e, name), location: span)
                 }
             } else if peek.isSymbol("["), !(j && peek.spaceBefore) {
+                try countOperator(at: peek.location)
                 let open = advance()
                 let index = try indexExpression()
                 let close = try expectSymbol("]", "to close the index opened at \(open.location)")

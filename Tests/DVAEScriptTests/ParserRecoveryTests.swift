@@ -45,13 +45,13 @@ final class ParserRecoveryTests: XCTestCase {
     func testLongAdditionChainParsesAndEvaluates() {
         let chain = Array(repeating: "1", count: 600).joined(separator: "+")
         XCTAssertEqual(output(of: "print " + chain), "600")
-        let long = Array(repeating: "1", count: 20_000).joined(separator: " + ")
-        XCTAssertEqual(output(of: "print " + long), "20000")
+        let long = Array(repeating: "1", count: 10_000).joined(separator: " + ")
+        XCTAssertEqual(output(of: "print " + long), "10000")
     }
 
     func testLongNotChainParsesAndEvaluates() {
         XCTAssertEqual(output(of: "print " + String(repeating: "not ", count: 600) + "true"), "true")
-        XCTAssertEqual(output(of: "print " + String(repeating: "not ", count: 20_001) + "true"), "false")
+        XCTAssertEqual(output(of: "print " + String(repeating: "not ", count: 9_999) + "true"), "false")
     }
 
     func testLongIndexChainParsesAndEvaluates() {
@@ -63,15 +63,46 @@ final class ParserRecoveryTests: XCTestCase {
 
     func testLongLogicalAndComparisonChains() {
         XCTAssertEqual(output(of: "print " + Array(repeating: "false", count: 5000).joined(separator: " or ") + " or true"), "true")
+        XCTAssertEqual(output(of: "print " + String(repeating: "-", count: 100_000) + "1"), "1")   // folds: no operators
         XCTAssertEqual(output(of: "print " + Array(repeating: "2", count: 3000).joined(separator: " * ") + " > 0"), "true")
         XCTAssertEqual(output(of: "print " + Array(repeating: "1", count: 5000).joined(separator: " ^ ")), "1")
         XCTAssertEqual(output(of: "print 2 ^ 3 ^ 2, -2 ^ 2, 2 ^ -1"), "512 -4 0.5")
+    }
+
+    func testLongChainsAreWrittenBackWithoutRecursion() throws {
+        // A failed assert writes both sides back as source: a long chain must not overflow there.
+        let e = try XCTUnwrap(error(of: "assert " + Array(repeating: "1", count: 9_000).joined(separator: " + ") + " == 0"))
+        XCTAssertTrue(e.message.hasPrefix("assert failed: 1 + 1 + 1"), String(e.message.prefix(80)))
+        XCTAssertTrue(e.message.contains("(9000 vs 0)"), String(e.message.suffix(80)))
+        let nots = try XCTUnwrap(error(of: "assert " + String(repeating: "not ", count: 9_001) + "true"))
+        XCTAssertTrue(nots.message.hasPrefix("assert failed: not not not"), String(nots.message.prefix(60)))
+        let (interp, _) = makeInterpreter()
+        _ = interp
+        let program = try Parser.parse("print 2^3^2, -(-x), not not a, a.b[0].c(1, 2), (1 + 2) * 3 - 4 - 5, a or b and c")
+        guard case .print(let items) = program[0].kind else { return XCTFail() }
+        XCTAssertEqual(items.map(\.sourceText), ["2^(3^2)", "--x", "not not a", "a.b[0].c(1, 2)", "(1 + 2) * 3 - 4 - 5", "a or b and c"])
     }
 
     func testErrorsInsideAChainAreStillLocated() {
         assertError("print 1 + 1 + \"a\" * 2", at: 1, 19, "`*` needs numbers")
         assertError("print not not 3", at: 1, 11, "`not` needs true or false")
         assertError("print false or true and 3", at: 1, 25, "needs true or false on the right")
+    }
+
+    func testAStatementHasAnOperatorBudgetNotACrash() {
+        // Swift frees a syntax tree recursively, so one statement holds at most 10 000 operators;
+        // beyond that a located error, never a stack overflow (here: 200 000 and a million).
+        let chain = "print " + Array(repeating: "1", count: 200_000).joined(separator: "+")
+        assertError(chain, at: 1, 6 + 2 * 10_001, "more than 10000 operators", suggestion: "split it")
+        assertError("print " + String(repeating: "not ", count: 1_000_000) + "true", at: 1, 7 + 4 * 10_000,
+                    "more than 10000 operators")
+        let nested = "print " + Array(repeating: "(" + Array(repeating: "1", count: 100).joined(separator: "+"), count: 150).joined(separator: "+")
+            + String(repeating: ")", count: 150)
+        let pluses = nested.indices.filter { nested[$0] == "+" }
+        assertError(nested, at: 1, nested.distance(from: nested.startIndex, to: pluses[10_000]) + 1, "more than 10000 operators")
+        // Separate statements each have their own budget.
+        let twice = Array(repeating: "let a = " + Array(repeating: "1", count: 9_000).joined(separator: "+"), count: 3).joined(separator: "\n")
+        XCTAssertEqual(output(of: twice + "\nprint a"), "9000")
     }
 
     // MARK: - One depth limit
