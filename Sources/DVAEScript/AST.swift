@@ -41,6 +41,24 @@ struct Expr {
     var location: SourceLocation
 }
 
+extension Expr {
+    /// For `x.a[0].f(…)`: the innermost object `x` and the member, index and method links above
+    /// it, outermost first — collected by a loop, so a chain of any length costs no recursion.
+    var postfixChain: (base: Expr, links: [Expr]) {
+        var links: [Expr] = []
+        var e = self
+        while true {
+            switch e.kind {
+            case .member(let o, _), .index(let o, _), .method(let o, _, _):
+                links.append(e)
+                e = o
+            default:
+                return (e, links)
+            }
+        }
+    }
+}
+
 /// One value given to a command argument: an expression, or a bare word from a fixed set.
 enum ArgumentValue {
     /// An expression such as `5`, `mnist.train` or `[200 200]`.

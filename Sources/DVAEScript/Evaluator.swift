@@ -105,16 +105,8 @@ extension Interpreter {
             return v
         default:
             // Postfix: x.a[0].f(…) — member, index and method links on one object.
-            var links: [Expr] = []
-            var e = expr
-            while true {
-                switch e.kind {
-                case .member(let o, _), .index(let o, _), .method(let o, _, _): links.append(e); e = o; continue
-                default: break
-                }
-                break
-            }
-            var v = try evaluate(e, in: env)
+            let (base, links) = expr.postfixChain
+            var v = try evaluate(base, in: env)
             for link in links.reversed() {
                 switch link.kind {
                 case .member(_, let name):

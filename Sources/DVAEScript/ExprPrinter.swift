@@ -49,15 +49,7 @@ private func renderChain(_ e: Expr, parentPrecedence: Int) -> String? {
         while case .unary(let o, let x) = base.kind, o == op { count += 1; base = x }
         text = String(repeating: op.prefix, count: count) + render(base, parentPrecedence: p)
     case .member, .index, .method:
-        var links: [Expr] = []
-        var base = e
-        while true {
-            switch base.kind {
-            case .member(let x, _), .index(let x, _), .method(let x, _, _): links.append(base); base = x; continue
-            default: break
-            }
-            break
-        }
+        let (base, links) = e.postfixChain
         text = render(base, parentPrecedence: 11)
         for link in links.reversed() {
             switch link.kind {

@@ -55,6 +55,11 @@ public enum NoiseKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Every kind as usage writes it: "salt_pepper P, …, gaussian SIGMA, none".
+    public static var usage: String {
+        (leveled.map { "\($0.name) \($0.levelPlaceholder)" } + [NoiseKind.none.name]).joined(separator: ", ")
+    }
+
     /// The level's placeholder in usage lines: `P` or `SIGMA`.
     public var levelPlaceholder: String { levelIsProbability ? "P" : "SIGMA" }
 

@@ -21,6 +21,9 @@ public enum ObjectiveKind: String, Codable, Sendable, CaseIterable {
     /// The names, in case order.
     public static var names: [String] { allCases.map(\.rawValue) }
 
+    /// The names as prose: "vae, iwae, dvae or diwae".
+    public static var namesInProse: String { names.dropLast().joined(separator: ", ") + " or " + names.last! }
+
     /// The objective with corruption that matches this one (dvae for vae, diwae for iwae).
     public var denoising: ObjectiveKind {
         switch self {

@@ -9,8 +9,8 @@ enum ExperimentCommand: Command {
         keywords: [
             Keyword(name: "on", slots: [.expr("DATA")], summary: "the dataset's splits, as `load` gives them"),
             Keyword(name: "objective", slots: [.expr("OBJ")],
-                    summary: "vae, iwae, dvae or diwae, a word or a string (default: vae, or dvae with noise)"),
-            Keyword(name: "noise", slots: [.noise], summary: "training corruption: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
+                    summary: "\(ObjectiveKind.namesInProse), a word or a string (default: vae, or dvae with noise)"),
+            Keyword(name: "noise", slots: [.noise], summary: "training corruption: \(NoiseKind.usage)"),
             Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption; also the k of IWAE-K (default 1)"),
             Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
             Keyword(name: "hidden", slots: [.expr("LIST")], summary: "hidden layer sizes of encoder and decoder (default [200])"),
@@ -36,7 +36,7 @@ enum ExperimentCommand: Command {
         ] + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
         returnsValue: true,
         summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",
-        usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder mlp|gru] "
+        usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder \(EncoderKind.allCases.map(\.rawValue).joined(separator: "|"))] "
             + "[epochs N] [batch N] [lr X] [seed S] [train_size N] [valid_size N] [test_size N] [cache DIR] [iwae_extra K]",
         details: [
             "The bound is the trained objective's on clean test data (ELBO; IWAE-K for iwae/diwae). With `cache DIR`",
@@ -152,7 +152,7 @@ extension Interpreter {
         }
         let v = try evaluate(e, in: a.env)
         guard case .string(let s) = v else {
-            throw LocatedError("`objective` needs vae, iwae, dvae or diwae, got \(v.typeWithArticle)", at: e.location)
+            throw LocatedError("`objective` needs \(ObjectiveKind.namesInProse), got \(v.typeWithArticle)", at: e.location)
         }
         return (s, e.location)
     }

@@ -8,8 +8,8 @@ enum TrainCommand: Command {
         keywords: [
             Keyword(name: "on", slots: [.expr("DATA")], summary: "training data"),
             Keyword(name: "objective", slots: [.word("OBJ", ObjectiveKind.names)],
-                    summary: "vae, iwae, dvae or diwae (default: vae, or dvae when noise is given)"),
-            Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: salt_pepper P, salt_pepper_authors P, bitflip P, gaussian SIGMA, none"),
+                    summary: "\(ObjectiveKind.namesInProse) (default: vae, or dvae when noise is given)"),
+            Keyword(name: "noise", slots: [.noise], summary: "corruption seen by the encoder: \(NoiseKind.usage)"),
             Keyword(name: "K", slots: [.expr("N")], summary: "latent samples per corruption (default 1)"),
             Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
             Keyword(name: "epochs", slots: [.expr("N")], summary: "passes over the data (default 10)"),
@@ -21,7 +21,7 @@ enum TrainCommand: Command {
         ] + CommandSpec.protocolKeywords,
         returnsValue: true,
         summary: "train a model; returns a report with the learning curve",
-        usage: "train M on DATA [objective vae|iwae|dvae|diwae] [noise KIND LEVEL] [K N] [M N] [epochs N] "
+        usage: "train M on DATA [objective \(ObjectiveKind.names.joined(separator: "|"))] [noise KIND LEVEL] [K N] [M N] [epochs N] "
             + "[batch N] [lr X] [seed S] [clip X] [validate DATA]",
         details: ["Ctrl-C stops training cleanly; the model keeps what it learned."],
         example: "let r = train m on mnist.train objective dvae noise salt_pepper 0.05 epochs 5 validate mnist.valid\nshow r")
