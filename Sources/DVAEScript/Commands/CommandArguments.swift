@@ -144,6 +144,7 @@ struct CommandArguments {
     /// Keyword `name` as one of `choices`: a bare word, or any expression giving one as a string
     /// (so a notebook can pass it from a variable). Nil when the keyword is absent.
     func choice(_ name: String, from choices: [String]) throws -> (String, SourceLocation)? {
+        if let w = word(name) { return w }
         guard let e = expr(name) else { return nil }
         var word: String
         if case .variable(let w) = e.kind, env.lookup(w) == nil {

@@ -87,9 +87,9 @@ extension Interpreter {
             guard let kind = EncoderKind(rawValue: w) else { throw LocatedError("unknown encoder `\(w)`", at: at) }
             config.encoder = kind
         }
-        if let (w, at) = a.word("decoder") {
-            guard let kind = DecoderKind(rawValue: w) else { throw LocatedError("unknown decoder `\(w)`", at: at) }
-            config.decoder = kind
+        // A word, or (in `experiment`) a string, so a notebook can choose the decoder from a variable.
+        if let (w, _) = try a.choice("decoder", from: DecoderKind.allCases.map(\.rawValue)) {
+            config.decoder = DecoderKind(rawValue: w)!
         }
         // nil stays nil for the defaults, so configurations (and cache keys) without these words are unchanged.
         if let (w, _) = a.word("init") { config.initialisation = w == "glorot" ? .glorot : nil }
