@@ -56,6 +56,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// When true, the ELBO test bound of `vae` / `dvae` takes its KL term in closed form
     /// (`BoundKind.elboAnalytic`, the authors' test cost); nil or false: the Monte Carlo ELBO.
     public var analyticKL: Bool?
+    /// When true, the per-epoch curve scores the clean **test** examples (the `testCount` used for
+    /// the final bound) instead of the validation split — for notebooks that study the test bound
+    /// against epochs, not for model selection. nil or false: the validation split (`validCount`).
+    public var curveOnTest: Bool?
 
     /// A configuration; the defaults are a tiny quick-protocol cell on the synthetic data.
     public init(dataset: String = "synthetic", trainCount: Int? = nil, validCount: Int? = 0,
@@ -65,7 +69,8 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 objective: ObjectiveKind = .dvae, K: Int = 1, M: Int = 1, corruption: Corruption = .none,
                 epochs: Int = 10, batchSize: Int = 100, learningRate: Float = 1e-3, clipNorm: Float? = nil,
                 seed: UInt64 = 0, extraIWAE: Int? = nil, schedule: LearningRateSchedule? = nil,
-                optimizer: AdamVariant? = nil, nonFinite: NonFiniteRule? = nil, analyticKL: Bool? = nil) {
+                optimizer: AdamVariant? = nil, nonFinite: NonFiniteRule? = nil, analyticKL: Bool? = nil,
+                curveOnTest: Bool? = nil) {
         self.dataset = dataset
         self.trainCount = trainCount
         self.validCount = validCount
@@ -85,6 +90,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.optimizer = optimizer
         self.nonFinite = nonFinite
         self.analyticKL = analyticKL
+        self.curveOnTest = curveOnTest
     }
 
     /// The cache key of this configuration (`ExperimentKey.key(for:)`): 16 lowercase hex digits.
@@ -99,7 +105,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public var trainConfig: TrainConfig {
         TrainConfig(objective: objectiveConfig, epochs: epochs, batchSize: batchSize,
                     adam: AdamConfig(lr: learningRate, variant: optimizer ?? .standard), clipNorm: clipNorm, seed: seed,
-                    validateEveryEpoch: validCount != 0, schedule: schedule ?? .constant,
+                    validateEveryEpoch: validCount != 0 || curveOnTest == true, schedule: schedule ?? .constant,
                     nonFinite: nonFinite ?? .skip)
     }
 
@@ -158,6 +164,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         h.combine(optimizer)
         h.combine(nonFinite)
         h.combine(analyticKL)
+        h.combine(curveOnTest)
     }
 }
 

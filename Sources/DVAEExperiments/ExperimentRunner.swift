@@ -146,7 +146,8 @@ public enum ExperimentRunner {
         guard train.count > 0 || config.epochs == 0 else { throw ExperimentError.notEnoughData(split: "train", requested: 1, available: 0) }
         let test = try subset(data.test, "test", config.testCount)
         guard test.count > 0 else { throw ExperimentError.notEnoughData(split: "test", requested: 1, available: 0) }
-        let valid: Dataset? = config.validCount == 0 ? nil : try subset(data.valid, "valid", config.validCount)
+        let valid: Dataset? = config.curveOnTest == true ? test
+            : (config.validCount == 0 ? nil : try subset(data.valid, "valid", config.validCount))
         return Splits(train: train, valid: valid?.count == 0 ? nil : valid, test: test)
     }
 

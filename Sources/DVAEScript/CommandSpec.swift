@@ -78,7 +78,7 @@ struct CommandSpec {
     ]
 
     /// The names of `protocolKeywords` and `initKeywords` (help lists them under `help protocol`).
-    static var protocolKeywordNames: Set<String> { Set((protocolKeywords + initKeywords).map(\.name) + ["analytic", "protocol"]) }
+    static var protocolKeywordNames: Set<String> { Set((protocolKeywords + initKeywords).map(\.name) + ["analytic", "protocol", "curve_on"]) }
 
     /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
     static let initKeywords: [Keyword] = [

@@ -59,7 +59,7 @@ enum Help {
                 lines.append(head.padding(toLength: max(head.count + 2, 30), withPad: " ", startingAt: 0) + k.summary)
             }
             if !grouped.isEmpty {
-                lines.append("  " + grouped.map(\.name).joined(separator: ", ") + ": the authors' protocol (help protocol)")
+                lines.append("  " + grouped.map(\.name).joined(separator: ", ") + ": protocol options (help protocol)")
             }
         }
         lines.append("")
@@ -127,6 +127,8 @@ enum Help {
             "      all of the above at once (law excepted), plus clip 5 and analytic",
             "  bound M on DATA elbo analytic",
             "      the test cost of their code: the ELBO with KL(q‖p) in closed form",
+            "  experiment … curve_on test",
+            "      the per-epoch curve scores the clean test examples instead of the validation split",
             "",
             "example:",
             "  experiment on mnist objective dvae noise salt_pepper 0.05 law authors protocol authors epochs 50",

@@ -27,6 +27,8 @@ enum ExperimentCommand: Command {
             Keyword(name: "train_size", slots: [.expr("N")], summary: "train on N training examples, a fixed random subset (default: all)"),
             Keyword(name: "valid_size", slots: [.expr("N")],
                     summary: "validation ELBO on N validation examples after each epoch (default 0: none)"),
+            Keyword(name: "curve_on", slots: [.word("SPLIT", ["valid", "test"])],
+                    summary: "the per-epoch curve scores valid (default) or the clean test examples"),
             Keyword(name: "test_size", slots: [.expr("N")], summary: "test bound on N test examples, a fixed random subset (default: all)"),
             Keyword(name: "cache", slots: [.expr("DIR")], summary: "reuse a finished cell from DIR, else store it there (\"\": no cache)"),
             Keyword(name: "iwae_extra", slots: [.expr("K")], summary: "also the IWAE-K bound on the test data (5000 in the paper; 0: off)"),
@@ -39,8 +41,7 @@ enum ExperimentCommand: Command {
         usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder \(EncoderKind.allCases.map(\.rawValue).joined(separator: "|"))] "
             + "[epochs N] [batch N] [lr X] [seed S] [train_size N] [valid_size N] [test_size N] [cache DIR] [iwae_extra K]",
         details: [
-            "The bound is the trained objective's on clean test data (ELBO; IWAE-K for iwae/diwae). With `cache DIR`",
-            "a finished cell is reused and prints \"(cached)\"; an interrupted one resumes. Seeds: mean(…), std(…).",
+            "The bound: the trained objective's on clean test data (ELBO; IWAE-K for iwae/diwae). `cache DIR` reuses cells.",
         ],
         example: "let mnist = load \"binarized_mnist\"\n"
             + "let r = experiment on mnist objective dvae noise salt_pepper 0.05 epochs 150 lr 3e-3 train_size 1000 seed 1 cache \"results/t1\"\n"
@@ -139,7 +140,8 @@ extension Interpreter {
             schedule: o.schedule == .constant ? nil : o.schedule,
             optimizer: o.optimizer == .standard ? nil : o.optimizer,
             nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
-            analyticKL: analytic ? true : nil)
+            analyticKL: analytic ? true : nil,
+            curveOnTest: a.word("curve_on")?.0 == "test" ? true : nil)
         return .experiment(ExperimentValue(result: try runExperiment(config, data: data, cache: cache, a)))
     }
 
