@@ -28,7 +28,9 @@ let package = Package(
         // The engine: tensors, layers, models, objectives, training, data, checkpoints.
         // Plain -O (not -Ounchecked): the engine's preconditions must trap, not corrupt memory;
         // measured cost on `dvae bench` about 2 %.
-        .target(name: "DVAE", dependencies: ["CBLAS"]),
+        .target(name: "DVAE", dependencies: ["CBLAS", "CKernels"]),
+        // C kernels: CPUID feature detection (for the choice of OpenBLAS kernels).
+        .target(name: "CKernels"),
         // Orchestration, not mathematics: table cells, the result cache, cell summaries.
         .target(name: "DVAEExperiments", dependencies: ["DVAE"]),
         // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.

@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
     var warmup: Int = 20
 
     /// Machine-readable output.
-    @Flag(name: .long, help: "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops.")
+    @Flag(name: .long, help: "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops, blas_core, …")
     var json = false
 
     func validate() throws {
@@ -30,19 +30,19 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let result = runBenchmark(steps: steps, warmup: warmup)
         if json {
-            print(Self.json(result))
+            print(try Self.json(result))
         } else {
+            if let warning = BLASCoreSelection.current.warning { printError(warning) }
             print(Self.report(result))
         }
     }
 
-    /// One JSON object with the three headline numbers (and the run's size).
-    static func json(_ r: BenchmarkResult) -> String {
-        func number(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "null" }
-        return "{\"examples_per_second\": \(number(r.examplesPerSecond)), "
-            + "\"step_gflops\": \(number(r.achievedGFLOPs)), "
-            + "\"sgemm_gflops\": \(number(r.sgemmGFLOPs)), "
-            + "\"steps\": \(r.steps), \"batch_size\": \(r.batchSize), \"seconds\": \(number(r.seconds))}"
+    /// The result as one JSON object (keys in snake case, sorted), e.g. `examples_per_second`,
+    /// `step_gflops`, `sgemm_gflops`, `sgemm_roofline_share`, `blas_core`.
+    static func json(_ r: BenchmarkResult) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(r), as: UTF8.self)
     }
 
     /// A short human-readable report.
@@ -57,8 +57,12 @@ struct BenchCommand: ParsableCommand {
             row("step GFLOP/s", String(format: "%.2f", r.achievedGFLOPs),
                 String(format: "(%.3f GFLOP per step, %d steps in %.2f s)", r.stepGFLOPs, r.steps, r.seconds)),
             row("sgemm GFLOP/s", String(format: "%.2f", r.sgemmGFLOPs), "(flop-weighted over the step's shapes)"),
-            row("gemm share of step", String(format: "%.0f%%", 100 * r.gemmTimeFraction)),
+            row("sgemm roofline share", String(format: "%.0f%%", 100 * r.sgemmRooflineShare),
+                "(step GFLOP/s ÷ sgemm GFLOP/s)"),
+            row("BLAS core", r.blasCore, r.blasCoreOverridden ? "(OpenBLAS chose \(r.blasCoreLibraryChoice))" : ""),
         ]
+        lines.append("  CPU: " + r.cpu)
+        if let note = r.blasCoreNote { lines.append("  note: " + note) }
         for shape in r.sgemmShapes {
             lines.append(row("  sgemm \(shape.m)×\(shape.n)×\(shape.k)", String(format: "%.2f", shape.gflops)))
         }

@@ -14,4 +14,10 @@ struct DVAECommand: ParsableCommand {
         subcommands: [ReplCommand.self, RunCommand.self, BenchCommand.self],
         defaultSubcommand: ReplCommand.self
     )
+
+    /// Chooses the BLAS kernels (possibly re-executing once), then parses the arguments and runs.
+    static func main() {
+        BLASStartup.selectKernels()
+        main(nil)
+    }
 }

@@ -3,14 +3,23 @@ import XCTest
 
 /// `dvae bench --json`.
 final class BenchCommandTests: XCTestCase {
-    func testJSONHasTheThreeNumbers() throws {
+    func testJSONHasTheHeadlineNumbersAndTheBLASCore() throws {
         let result = try DVAEBinary.run(["bench", "--steps", "3", "--warmup", "1", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        for key in ["examples_per_second", "step_gflops", "sgemm_gflops"] {
+        for key in ["examples_per_second", "step_gflops", "sgemm_gflops", "sgemm_roofline_share", "gflop_per_step"] {
             let value = object?[key] as? Double
             XCTAssertNotNil(value, key)
             XCTAssertGreaterThan(value ?? 0, 0, key)
+        }
+        XCTAssertEqual(object?["steps"] as? Int, 3)
+        XCTAssertEqual(object?["batch_size"] as? Int, 100)
+        XCTAssertFalse((object?["blas_core"] as? String ?? "").isEmpty)
+        XCTAssertNotNil(object?["blas_core_overridden"] as? Bool)
+        // The roofline share is the ratio of the two rates it is computed from.
+        if let step = object?["step_gflops"] as? Double, let sgemm = object?["sgemm_gflops"] as? Double,
+           let share = object?["sgemm_roofline_share"] as? Double {
+            XCTAssertEqual(share, step / sgemm, accuracy: 1e-9)
         }
     }
 }

@@ -12,7 +12,7 @@ public struct SgemmMeasurement: Codable, Equatable, Sendable {
     public var gflops: Double
 }
 
-/// The result of `runBenchmark`.
+/// The result of `runBenchmark`; encodes (JSONEncoder) to the object `dvae bench --json` prints.
 public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Timed training steps (after warm-up).
     public var steps: Int
@@ -28,13 +28,43 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var achievedGFLOPs: Double
     /// Flop-weighted sgemm speed at the step's layer shapes, measured in the same run.
     public var sgemmGFLOPs: Double
+    /// achievedGFLOPs / sgemmGFLOPs: the step's share of the sgemm roofline, i.e. the fraction of
+    /// its time the matrix products alone would take (the rest is element-wise work, sampling and
+    /// overhead).
+    public var sgemmRooflineShare: Double
     /// Per-shape sgemm speeds.
     public var sgemmShapes: [SgemmMeasurement]
     /// OpenBLAS threads used during the run.
     public var blasThreads: Int
-    /// Fraction of the step's time the matrix products alone would take at `sgemmGFLOPs`
-    /// (the rest is element-wise work, sampling and overhead).
-    public var gemmTimeFraction: Double { sgemmGFLOPs > 0 ? achievedGFLOPs / sgemmGFLOPs : 0 }
+    /// The OpenBLAS kernel set in use (`openblas_get_corename()`, e.g. "Cooperlake", "SkylakeX").
+    public var blasCore: String
+    /// The kernel set OpenBLAS chose by itself (differs from `blasCore` when dvae overrode it).
+    public var blasCoreLibraryChoice: String
+    /// True when dvae replaced a generic fallback core (see `BLASCoreSelection`).
+    public var blasCoreOverridden: Bool
+    /// What happened to the core choice, when there is something to say (failed self-test, user's choice).
+    public var blasCoreNote: String?
+    /// The processor: vendor, family, model and widest vector extension.
+    public var cpu: String
+
+    /// The fraction of the step's time its matrix products alone would take (= `sgemmRooflineShare`).
+    public var gemmTimeFraction: Double { sgemmRooflineShare }
+
+    enum CodingKeys: String, CodingKey {
+        case steps, seconds, cpu
+        case batchSize = "batch_size"
+        case examplesPerSecond = "examples_per_second"
+        case stepGFLOPs = "gflop_per_step"
+        case achievedGFLOPs = "step_gflops"
+        case sgemmGFLOPs = "sgemm_gflops"
+        case sgemmRooflineShare = "sgemm_roofline_share"
+        case sgemmShapes = "sgemm_shapes"
+        case blasThreads = "blas_threads"
+        case blasCore = "blas_core"
+        case blasCoreLibraryChoice = "blas_core_library_choice"
+        case blasCoreOverridden = "blas_core_overridden"
+        case blasCoreNote = "blas_core_note"
+    }
 }
 
 /// The reference architecture of the benchmark: 784-200-200 softplus encoder, 50 latent units,
@@ -130,10 +160,15 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
     var time = 0.0, work = 0.0
     for (w, m) in zip(weights, measured) { time += w / m.gflops; work += w }
     let stepFlops = trainingStepFlops(benchmarkModelConfig, batch: batchSize)
+    let achieved = stepFlops * Double(steps) / seconds / 1e9, sgemm = work / time
+    let blas = BLASCoreSelection.current, cpu = CPUFeatures.current
     return BenchmarkResult(steps: steps, batchSize: batchSize, seconds: seconds,
                            examplesPerSecond: Double(steps * batchSize) / seconds,
-                           stepGFLOPs: stepFlops / 1e9,
-                           achievedGFLOPs: stepFlops * Double(steps) / seconds / 1e9,
-                           sgemmGFLOPs: work / time, sgemmShapes: measured, blasThreads: blasThreadCount)
+                           stepGFLOPs: stepFlops / 1e9, achievedGFLOPs: achieved, sgemmGFLOPs: sgemm,
+                           sgemmRooflineShare: sgemm > 0 ? achieved / sgemm : 0,
+                           sgemmShapes: measured, blasThreads: blasThreadCount,
+                           blasCore: blas.core, blasCoreLibraryChoice: blas.libraryCore,
+                           blasCoreOverridden: blas.overridden, blasCoreNote: blas.note,
+                           cpu: "\(cpu.vendor) family \(cpu.family) model \(cpu.model), \(cpu.vectorLevel)")
 }
 
