@@ -40,14 +40,28 @@ public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
         self.suggestion = suggestion
     }
 
+    /// Longest stretch of a source line an error shows (longer lines are cut around the column).
+    public static let maximumShownWidth = 160
+
     /// `file:line:col: error: message`, the source line, a caret line and an optional help line.
     public var description: String {
         var out = "\(file):\(line):\(column): error: \(message)"
         if !sourceLine.isEmpty {
-            let shown = sourceLine.replacingTabs()
+            // A very long line is shown as a window around the column (a generated line may be
+            // megabytes long), with … where it was cut.
+            var chars = Array(sourceLine.replacingTabs())
+            var caretColumn = column
+            let window = ScriptError.maximumShownWidth
+            if chars.count > window {
+                let start = max(0, min(column - 1 - window / 2, chars.count - window))
+                let end = min(chars.count, start + window)
+                chars = (start > 0 ? ["…"] : []) + Array(chars[start..<end]) + (end < chars.count ? ["…"] : [])
+                caretColumn = column - start + (start > 0 ? 1 : 0)
+            }
+            let shown = String(chars)
             out += "\n  " + shown
-            let pad = String(repeating: " ", count: max(0, column - 1))
-            let width = max(1, min(length, max(1, shown.count - (column - 1))))
+            let pad = String(repeating: " ", count: max(0, caretColumn - 1))
+            let width = max(1, min(length, max(1, chars.count - (caretColumn - 1))))
             out += "\n  " + pad + "^" + String(repeating: "~", count: width - 1)
         }
         if let suggestion { out += "\n  help: \(suggestion)" }

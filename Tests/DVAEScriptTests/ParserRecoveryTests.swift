@@ -105,6 +105,20 @@ final class ParserRecoveryTests: XCTestCase {
         XCTAssertEqual(output(of: twice + "\nprint a"), "9000")
     }
 
+    func testAVeryLongLineIsShownAsAWindowAroundTheColumn() throws {
+        let e = try XCTUnwrap(error(of: "print " + String(repeating: "1 + ", count: 5000) + "zzz"))
+        let lines = e.description.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "test.dvae:1:20007: error: unknown variable `zzz`")
+        XCTAssertLessThanOrEqual(lines[1].count, ScriptError.maximumShownWidth + 4)
+        XCTAssertTrue(lines[1].hasPrefix("  …"), lines[1])
+        // The caret still stands under the offending token.
+        let caret = lines[2].firstIndex(of: "^")!
+        let at = lines[1].index(lines[1].startIndex, offsetBy: lines[2].distance(from: lines[2].startIndex, to: caret))
+        XCTAssertEqual(String(lines[1][at...].prefix(3)), "zzz", lines[1])
+        // Short lines are unchanged.
+        XCTAssertEqual(try XCTUnwrap(error(of: "print zzz")).description.split(separator: "\n")[1], "  print zzz")
+    }
+
     // MARK: - One depth limit
 
     func testNestingHasOneLocatedDepthLimit() {
