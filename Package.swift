@@ -34,9 +34,10 @@ let package = Package(
         // Orchestration, not mathematics: table cells, the result cache, cell summaries.
         .target(name: "DVAEExperiments", dependencies: ["DVAE"]),
         // Pictures and notebooks: PNG/SVG/terminal rendering, Markdown notebook reading and writing.
-        // The HTML page of a notebook (`dvae run --html`) uses Ink (prose) and Plot (the page).
+        // The HTML page of a notebook (`dvae run --html`) uses Ink (prose) and Plot (the page);
+        // DVAE gives safe file reading and the memory budget (pictures are measured too).
         .target(name: "DVAENotebook", dependencies: [
-            "CZlib",
+            "DVAE", "CZlib",
             .product(name: "Ink", package: "Ink"),
             .product(name: "Plot", package: "Plot"),
         ]),
@@ -50,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "DVAETests", dependencies: ["DVAE"]),
         .testTarget(name: "DVAEExperimentsTests", dependencies: ["DVAEExperiments", "DVAE"]),
-        .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook"]),
+        .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook", "DVAE"]),
         .testTarget(name: "DVAEScriptTests", dependencies: ["DVAEScript", "DVAE"]),
         .testTarget(name: "dvaeTests", dependencies: ["dvae"]),
     ]

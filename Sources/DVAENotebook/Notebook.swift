@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// A literate notebook: Markdown prose with fenced ```` ```dvae ```` code blocks.
@@ -18,6 +19,12 @@ public struct Notebook: Sendable, Equatable {
         self.cells = cells
     }
 
+    /// The first ```` ```dvae ```` block that is never closed, if any: a runner reports it at its
+    /// opening fence instead of running the rest of the file (prose) as code.
+    public var unclosedCodeCell: CodeCell? {
+        codeCells.first { $0.closingFence == nil }
+    }
+
     /// The code cells in order.
     public var codeCells: [CodeCell] {
         cells.compactMap { if case .code(let c) = $0 { return c } else { return nil } }
@@ -32,8 +39,12 @@ public struct Notebook: Sendable, Equatable {
 
     /// Reads the file at `path`: a Markdown notebook (`.md`, `.markdown`) is split into cells;
     /// any other file is a plain script and becomes one code cell (see ``script(text:path:)``).
-    public static func load(path: String) throws -> Notebook {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+    ///
+    /// Only a regular file is read (a FIFO or a directory is a `DataError.unreadable`), within
+    /// `budget`; the text is decoded by ``SourceText`` (UTF-8, BOM dropped, CRLF → LF; invalid
+    /// UTF-8 is a ``SourceText/DecodingError`` located at its line).
+    public static func load(path: String, budget: MemoryBudget = .default) throws -> Notebook {
+        let text = try SourceText.read(path: path, budget: budget)
         return isMarkdown(path: path) ? parse(text: text, path: path) : script(text: text, path: path)
     }
 

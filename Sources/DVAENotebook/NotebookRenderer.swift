@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 
 /// Writes a rendered copy of a notebook: the original Markdown with each code block's outputs
@@ -14,6 +15,8 @@ public struct NotebookRenderer: Sendable {
     public var outputDirectory: String
     /// Integer upscale applied to PNG pictures.
     public var imageScale: Int
+    /// The most memory one picture may take while it is encoded (raster, filtered rows, deflate).
+    public var budget: MemoryBudget
 
     /// A failed block: which cell and the message to show.
     public struct Failure: Sendable, Equatable {
@@ -41,21 +44,36 @@ public struct NotebookRenderer: Sendable {
     public enum WriteError: Error, CustomStringConvertible {
         /// The rendered copy would overwrite the notebook itself.
         case wouldOverwriteSource(String)
+        /// The output directory cannot be created (`reason` says which part is in the way).
+        case cannotCreateDirectory(path: String, reason: String)
+        /// A file of the rendered copy cannot be written.
+        case cannotWrite(path: String, reason: String)
+        /// A picture at this scale would take more memory than the budget allows.
+        case pictureTooLarge(notebook: String, line: Int, pixels: String, bytes: Int?, limit: Int)
 
         /// A readable explanation.
         public var description: String {
             switch self {
             case .wouldOverwriteSource(let path):
                 return "the rendered copy would overwrite the notebook itself (\(path)); choose another --out directory"
+            case let .cannotCreateDirectory(path, reason):
+                return "cannot create the output directory \(path): \(reason); choose another --out directory"
+            case let .cannotWrite(path, reason):
+                return "cannot write \(path): \(reason)"
+            case let .pictureTooLarge(notebook, line, pixels, bytes, limit):
+                return "\(notebook):\(line): the picture of this block is \(pixels) pixels and would need "
+                    + "\(bytes.map(MemoryBudget.format) ?? "more than 8 EiB") to encode, more than the memory limit of "
+                    + "\(MemoryBudget.format(limit)); lower --scale, show fewer images, or raise --max-memory"
             }
         }
     }
 
     /// Creates a renderer.
-    public init(notebook: Notebook, outputDirectory: String, imageScale: Int = 2) {
+    public init(notebook: Notebook, outputDirectory: String, imageScale: Int = 2, budget: MemoryBudget = .default) {
         self.notebook = notebook
         self.outputDirectory = outputDirectory
         self.imageScale = max(1, imageScale)
+        self.budget = budget
     }
 
     /// File name of the rendered Markdown copy.
@@ -66,7 +84,8 @@ public struct NotebookRenderer: Sendable {
     /// - Parameters:
     ///   - outputs: items per code cell number (see ``CellOutputCollector``).
     ///   - failure: the failed block, if any; rendering stops after it.
-    public func render(outputs: [Int: [OutputItem]], failure: Failure?) -> [RenderedFile] {
+    /// - Throws: `WriteError.pictureTooLarge` when a picture at ``imageScale`` exceeds ``budget``.
+    public func render(outputs: [Int: [OutputItem]], failure: Failure?) throws -> [RenderedFile] {
         var files: [RenderedFile] = []
         var parts: [String] = []            // joined with "\n": cells verbatim, outputs between
         var afterOutput = false             // the last part was an output block
@@ -98,6 +117,13 @@ public struct NotebookRenderer: Sendable {
                     case .text(let text):
                         pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
                     case .image(let grid):
+                        // Raster, filtered rows and the deflate output: about three bytes per pixel.
+                        let size = grid.rasterSize(scale: imageScale)
+                        let bytes = ByteCount.product(size.width, size.height, 3)
+                        guard budget.allows(bytes) else {
+                            throw WriteError.pictureTooLarge(notebook: notebook.path, line: code.fenceLine,
+                                                             pixels: "\(size.width)×\(size.height)", bytes: bytes, limit: budget.limit)
+                        }
                         guard let png = try? PNGEncoder.encode(grid, scale: imageScale) else {
                             pendingText.append("(empty picture)")
                             continue
@@ -134,7 +160,7 @@ public struct NotebookRenderer: Sendable {
     @discardableResult
     public func write(outputs: [Int: [OutputItem]], failure: Failure?) throws -> [String] {
         let manager = FileManager.default
-        try manager.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        try Self.makeDirectory(outputDirectory)
         let target = (outputDirectory as NSString).appendingPathComponent(markdownFileName)
         let resolvedTarget = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
         let resolvedSource = URL(fileURLWithPath: notebook.path).standardizedFileURL.resolvingSymlinksInPath().path
@@ -147,12 +173,36 @@ public struct NotebookRenderer: Sendable {
             try? manager.removeItem(atPath: (outputDirectory as NSString).appendingPathComponent(old))
         }
         var written: [String] = []
-        for file in render(outputs: outputs, failure: failure) {
+        for file in try render(outputs: outputs, failure: failure) {
             let path = (outputDirectory as NSString).appendingPathComponent(file.name)
-            try Data(file.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            do {
+                try Data(file.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw WriteError.cannotWrite(path: path, reason: (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)")
+            }
             written.append(path)
         }
         return written
+    }
+
+    /// `mkdir -p path`, with an error naming the part that is in the way (a regular file where a
+    /// directory is needed) instead of Foundation's `NSCocoaErrorDomain` text.
+    static func makeDirectory(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+            var st = stat()
+            if stat(prefix, &st) == 0 {
+                if (st.st_mode & S_IFMT) != S_IFDIR {
+                    let what = RegularFile.describe(st.st_mode) ?? "a regular file"
+                    throw WriteError.cannotCreateDirectory(path: path, reason: "\(prefix) is \(what), not a directory")
+                }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw WriteError.cannotCreateDirectory(path: path, reason: "\(prefix): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     /// A fenced ```` ```text ```` block whose fence is longer than any backtick run inside.

@@ -11,6 +11,9 @@ public struct InterpreterOptions {
     /// strings. A top-level `let` of one of these names keeps the given value, so a notebook's
     /// defaults can be overridden from the command line.
     public var variables: [String: String]
+    /// The most memory one command may allocate (models, activations, loaded files, pictures);
+    /// `dvae --max-memory` sets it. Larger requests are refused with a located error.
+    public var budget: MemoryBudget = .default
 
     /// Options with the given fields (all defaulted).
     public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:]) {

@@ -21,12 +21,17 @@ enum Suggestions {
         return d[s.count][t.count]
     }
 
+    /// Words longer than this are not compared (the distance table is |a| × |b|: a 30,000-character
+    /// name against another would need gigabytes, and no typo is that long).
+    static let maximumLength = 64
+
     /// The candidate closest to `word`, if it is close enough to be a plausible typo:
     /// within one edit for short words, two for words of 5+ characters, three for 9+.
     static func nearest(_ word: String, in candidates: some Sequence<String>) -> String? {
+        guard word.utf8.count <= maximumLength * 4, word.count <= maximumLength else { return nil }
         let limit = word.count >= 9 ? 3 : word.count >= 5 ? 2 : 1
         var best: (name: String, d: Int)?
-        for c in candidates where c != word {
+        for c in candidates where c != word && c.utf8.count <= maximumLength * 4 && c.count <= maximumLength {
             let d = distance(word, c)
             if d <= limit, d < (best?.d ?? Int.max) { best = (c, d) }
         }

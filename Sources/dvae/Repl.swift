@@ -64,7 +64,14 @@ final class Repl {
     /// Ctrl-C keeps its default effect while the input is read, then stops the script cleanly.
     func runPiped() -> Int32 {
         let data = FileHandle.standardInput.readDataToEndOfFile()
-        let source = String(decoding: data, as: UTF8.self)
+        // The same decoding as `dvae run FILE`: BOM dropped, CRLF → LF, invalid UTF-8 located.
+        let source: String
+        do {
+            source = try SourceText.decode([UInt8](data), file: "<stdin>")
+        } catch {
+            printError("\(error)")
+            return 1
+        }
         InterruptHandling.install()
         return execute(source, file: "<stdin>") ? 0 : 1
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DVAE
 import DVAENotebook
 import DVAEScript
 import Foundation
@@ -47,8 +48,14 @@ struct RunCommand: ParsableCommand {
         let notebook: Notebook
         do {
             notebook = try Notebook.load(path: file)
+        } catch let error as SourceText.DecodingError {
+            printError(error.description)
+            throw ExitCode(2)
+        } catch DataError.unreadable(_, let reason) {
+            printError("dvae: cannot read \(file): \(reason)")
+            throw ExitCode(2)
         } catch {
-            printError("dvae: cannot read \(file): \(error.localizedDescription)")
+            printError("dvae: cannot read \(file): \(error)")
             throw ExitCode(2)
         }
         let runner = NotebookRunner(options: options,

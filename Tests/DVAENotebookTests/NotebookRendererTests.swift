@@ -33,7 +33,7 @@ final class NotebookRendererTests: XCTestCase {
 
     func testRenderedMarkdownAndFiles() throws {
         let notebook = Notebook.parse(text: source, path: "/x/demo.md")
-        let files = NotebookRenderer(notebook: notebook, outputDirectory: "/tmp/unused").render(outputs: outputs(), failure: nil)
+        let files = try NotebookRenderer(notebook: notebook, outputDirectory: "/tmp/unused").render(outputs: outputs(), failure: nil)
         XCTAssertEqual(files.map(\.name), ["demo.md", "demo-cell1-1.png", "demo-cell2-1.svg"])
         let markdown = String(decoding: files[0].bytes, as: UTF8.self)
         XCTAssertTrue(markdown.contains("````text\nbefore\nwith ``` inside\n````"))
@@ -50,7 +50,7 @@ final class NotebookRendererTests: XCTestCase {
     func testFailureStopsTheCopy() throws {
         let notebook = Notebook.parse(text: source, path: "demo.md")
         let failure = NotebookRenderer.Failure(cell: 2, message: "demo.md:10:1: error: unknown command 'plot'")
-        let files = NotebookRenderer(notebook: notebook, outputDirectory: "/tmp/unused")
+        let files = try NotebookRenderer(notebook: notebook, outputDirectory: "/tmp/unused")
             .render(outputs: outputs(), failure: failure)
         let markdown = String(decoding: files[0].bytes, as: UTF8.self)
         XCTAssertTrue(markdown.contains("```text\ndemo.md:10:1: error: unknown command 'plot'\n```"))

@@ -82,8 +82,8 @@ public enum Checkpoint {
     ///
     /// Plain safetensors files without `format` metadata are accepted; a `format_version` other
     /// than this build's raises `CheckpointError.unsupportedVersion`.
-    public static func load(from path: String) throws -> LoadedCheckpoint {
-        let file = try SafeTensors.read(from: path)
+    public static func load(from path: String, budget: MemoryBudget = .default) throws -> LoadedCheckpoint {
+        let file = try SafeTensors.read(from: path, budget: budget)
         if let version = file.metadata[MetadataKey.formatVersion], version != formatVersion {
             throw CheckpointError.unsupportedVersion(path: path, version: version)
         }

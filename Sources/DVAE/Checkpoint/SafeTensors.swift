@@ -22,11 +22,13 @@ public struct SafeTensors: Sendable {
         self.metadata = metadata
     }
 
-    /// Reads and strictly validates the safetensors file at `path`.
-    public static func read(from path: String) throws -> SafeTensors {
+    /// Reads and strictly validates the safetensors file at `path`; a file larger than `budget`
+    /// is refused (`ResourceError.tooLarge`) before it is read. The tensors it holds are never
+    /// larger than the file (sizes are checked against its length before allocation).
+    public static func read(from path: String, budget: MemoryBudget = .default) throws -> SafeTensors {
         let bytes: [UInt8]
         do {
-            bytes = try readFileBytes(path)
+            bytes = try readFileBytes(path, budget: budget)
         } catch let error as DataError {
             if case let .unreadable(_, reason) = error { throw CheckpointError.io(path: path, reason: reason) }
             throw CheckpointError.io(path: path, reason: "\(error)")

@@ -71,12 +71,11 @@ extension SafeTensors {
                 throw CheckpointError.truncated(path: source,
                                                 reason: "tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] beyond the end of the \(dataLength)-byte data section")
             }
-            let (count, overflow) = e.shape.reduce((1, false)) { acc, d in
-                let (m, o) = acc.0.multipliedReportingOverflow(by: d); return (m, acc.1 || o)
-            }
-            guard !overflow, count * size == e.end - e.begin else {
+            // Checked: a hostile shape such as [2147483648, 1073741824] overflows Int once multiplied by 4.
+            let needed = ByteCount.product(e.shape + [size])
+            guard let needed, needed == e.end - e.begin else {
                 throw CheckpointError.badTensor(path: source, tensor: e.name,
-                                                reason: "shape \(e.shape) of \(e.dtype) needs \(overflow ? "too many" : String(count * size)) bytes but data_offsets [\(e.begin), \(e.end)] span \(e.end - e.begin)")
+                                                reason: "shape \(e.shape) of \(e.dtype) needs \(needed.map(String.init) ?? "more than 2⁶³") bytes but data_offsets [\(e.begin), \(e.end)] span \(e.end - e.begin)")
             }
         }
         var position = 0

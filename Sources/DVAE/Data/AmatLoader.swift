@@ -6,23 +6,32 @@ extension DataLoader {
     /// other numeric tokens (e.g. `0.25`) are accepted when they lie in [0, 1]. Blank lines are
     /// skipped. The kind is `.binary` when every value is 0 or 1, `.continuous` otherwise.
     /// A wrong number of values or a bad token raises `DataError.malformed` with `path:line`.
-    public static func amat(path: String, name: String, height: Int = 28, width: Int = 28) throws -> Dataset {
-        let bytes = try readFileBytes(path)
+    ///
+    /// Memory: the file's bytes and the tensor are measured against `budget` before allocation; the
+    /// tensor is sized by the rows the file can hold (a row of D values takes at least 2D − 1
+    /// bytes), not by its line count, so a file of newlines allocates nothing.
+    public static func amat(path: String, name: String, height: Int = 28, width: Int = 28,
+                            budget: MemoryBudget = .default) throws -> Dataset {
+        let bytes = try readFileBytes(path, budget: budget)
         let (x, binary) = try bytes.withUnsafeBufferPointer {
-            try parseAmat($0, path: path, columns: height * width)
+            try parseAmat($0, path: path, columns: height * width, budget: budget)
         }
         return Dataset(name: name, x: x, height: height, width: width, kind: binary ? .binary : .continuous)
     }
 
     /// Parses `.amat` bytes into an `n × columns` tensor; also reports whether every value is 0 or 1.
-    static func parseAmat(_ bytes: UnsafeBufferPointer<UInt8>, path: String, columns: Int) throws -> (Tensor, Bool) {
+    static func parseAmat(_ bytes: UnsafeBufferPointer<UInt8>, path: String, columns: Int,
+                          budget: MemoryBudget = .default) throws -> (Tensor, Bool) {
         let n = bytes.count
         guard n > 0, let p = bytes.baseAddress else {
             throw DataError.malformed(path: path, line: nil, reason: "the file is empty; expected one image of \(columns) values per line")
         }
+        precondition(columns > 0, "an image has at least one pixel")
         var newlines = 0
         for i in 0..<n where p[i] == 0x0A { newlines += 1 }
-        let capacity = newlines + 1
+        // k rows of `columns` one-byte values and separators need at least 2·columns·k − 1 bytes.
+        let capacity = min(newlines + 1, (n + 1) / (2 * columns) + 1)
+        try budget.check(ByteCount.floats(ByteCount.product(capacity, columns)), for: "the images of \(path)")
         let t = Tensor(rows: capacity, cols: columns)
         let space: UInt8 = 0x20, tab: UInt8 = 0x09, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
         let zero: UInt8 = 0x30, one: UInt8 = 0x31
@@ -36,7 +45,7 @@ extension DataLoader {
                 if b == zero || b == one {
                     let next = i + 1 < n ? p[i + 1] : lf
                     if next == space || next == lf || next == tab || next == cr {
-                        if col < columns { out[col] = b == one ? 1 : 0 }
+                        if col < columns, row < capacity { out[col] = b == one ? 1 : 0 }
                         col += 1
                         i += 1
                         continue
@@ -54,10 +63,13 @@ extension DataLoader {
                                               reason: "value \(col + 1) is '\(shown)', expected a number in [0, 1]")
                 }
                 if v != 0 && v != 1 { allBinary = false }
-                if col < columns { out[col] = v }
+                if col < columns, row < capacity { out[col] = v }
                 col += 1
             }
             if col != 0 {
+                guard row < capacity else {   // unreachable by the byte count above; never write past t
+                    throw DataError.malformed(path: path, line: line, reason: "more rows than the file's size allows")
+                }
                 guard col == columns else {
                     throw DataError.malformed(path: path, line: line, reason: "expected \(columns) values, found \(col)")
                 }

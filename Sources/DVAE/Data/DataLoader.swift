@@ -11,11 +11,11 @@ public enum DataLoader {
                                                  "binarized_mnist_test.amat"]
 
     /// Binarised MNIST (Larochelle & Murray): 50 000 / 10 000 / 10 000 binary 28 × 28 images.
-    public static func binarizedMNIST(locator: DataLocator) throws -> DataSplits {
+    public static func binarizedMNIST(locator: DataLocator, budget: MemoryBudget = .default) throws -> DataSplits {
         // Locate all three first so a missing file is reported before any slow parsing.
         let paths = try binarizedMNISTFileNames.map { try locator.locate($0) }
         let sets = try zip(paths, DataSplits.splitNames).map { path, split in
-            try amat(path: path, name: "binarized_mnist.\(split)")
+            try amat(path: path, name: "binarized_mnist.\(split)", budget: budget)
         }
         return DataSplits(name: "binarized_mnist", train: sets[0], valid: sets[1], test: sets[2])
     }
@@ -31,34 +31,39 @@ public enum DataLoader {
     /// - a name ending in `-idx3-ubyte` (or `.idx3-ubyte`): that IDX file (pixels / 255, not
     ///   binarised) as the training set; valid / test are empty.
     ///
-    /// Relative paths are resolved by `locator`. Unknown names raise `DataError.unknownDataset`.
-    public static func load(name: String, locator: DataLocator = DataLocator()) throws -> DataSplits {
+    /// Extensions are matched in any case (`X.AMAT` is an `.amat` file). Relative paths are
+    /// resolved by `locator`. Unknown names raise `DataError.unknownDataset`; files are read within
+    /// `budget`.
+    public static func load(name: String, locator: DataLocator = DataLocator(),
+                            budget: MemoryBudget = .default) throws -> DataSplits {
+        let lower = name.lowercased()
         switch DatasetName(name: name) {
-        case .binarizedMNIST: return try binarizedMNIST(locator: locator)
+        case .binarizedMNIST: return try binarizedMNIST(locator: locator, budget: budget)
         case .frey: return try freyFace(locator: locator)
         case .synthetic: return synthetic(seed: 0)
         case nil: break
         }
-        if name.hasSuffix(".mat") {
+        if lower.hasSuffix(".mat") {
             let path = try locator.locate(name)
             return try freyFace(locator: DataLocator(directories: [dirname(path)]), fileName: basename(path))
         }
-        if name.hasSuffix(".amat") {
+        if lower.hasSuffix(".amat") {
             let path = try locator.locate(name)
             let base = basename(path)
-            for split in DataSplits.splitNames where base.hasSuffix("_\(split).amat") {
+            let ext = String(base.suffix(5))          // the file's own case: .amat or .AMAT
+            for split in DataSplits.splitNames where base.lowercased().hasSuffix("_\(split).amat") {
                 let stem = String(base.dropLast("_\(split).amat".count))
                 let dir = DataLocator(directories: [dirname(path)])
-                if let paths = try? DataSplits.splitNames.map({ try dir.locate("\(stem)_\($0).amat") }) {
-                    let sets = try zip(paths, DataSplits.splitNames).map { try amat(path: $0, name: "\(stem).\($1)") }
+                if let paths = try? DataSplits.splitNames.map({ try dir.locate("\(stem)_\($0)\(ext)") }) {
+                    let sets = try zip(paths, DataSplits.splitNames).map { try amat(path: $0, name: "\(stem).\($1)", budget: budget) }
                     return DataSplits(name: stem, train: sets[0], valid: sets[1], test: sets[2])
                 }
             }
-            return single(try amat(path: path, name: stem(of: base)))
+            return single(try amat(path: path, name: stem(of: base), budget: budget))
         }
-        if name.hasSuffix("-idx3-ubyte") || name.hasSuffix(".idx3-ubyte") {
+        if lower.hasSuffix("-idx3-ubyte") || lower.hasSuffix(".idx3-ubyte") {
             let path = try locator.locate(name)
-            return single(try idx(imagesPath: path, name: stem(of: basename(path)), binarize: false))
+            return single(try idx(imagesPath: path, name: stem(of: basename(path)), binarize: false, budget: budget))
         }
         throw DataError.unknownDataset(name: name, known: knownNames)
     }
@@ -87,7 +92,7 @@ public enum DataLoader {
     }
 
     private static func stem(of base: String) -> String {
-        for suffix in [".amat", ".mat", "-idx3-ubyte", ".idx3-ubyte"] where base.hasSuffix(suffix) {
+        for suffix in [".amat", ".mat", "-idx3-ubyte", ".idx3-ubyte"] where base.lowercased().hasSuffix(suffix) {
             return String(base.dropLast(suffix.count))
         }
         return base

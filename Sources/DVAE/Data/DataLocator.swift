@@ -32,24 +32,35 @@ public struct DataLocator: Sendable {
 
     /// The path of the first readable regular file called `fileName` in the search directories.
     /// An absolute path, or a path with a directory part that exists as given, is returned as is.
+    ///
+    /// When no regular file is found but something else has the name (a directory, a FIFO, a
+    /// device), the error says what it is (`DataError.unreadable`) instead of "not found".
     public func locate(_ fileName: String) throws -> String {
         let fm = FileManager.default
         var searched: [String] = []
+        var notRegular: (path: String, what: String)?
+        func consider(_ path: String) -> Bool {
+            guard let what = RegularFile.nonRegularKind(of: path) else { return fm.fileExists(atPath: path) }
+            if notRegular == nil { notRegular = (path, what) }
+            return false
+        }
         if fileName.contains("/") {
-            if Self.isFile(fileName) { return fileName }
+            if consider(fileName) { return fileName }
             searched.append(fileName)
-            if fileName.hasPrefix("/") { throw DataError.notFound(file: fileName, searched: searched) }
+            if fileName.hasPrefix("/") { throw notFound(fileName, searched, notRegular) }
         }
         for dir in searchDirectories {
             let candidate = URL(fileURLWithPath: dir, isDirectory: true).appendingPathComponent(fileName).path
             searched.append(candidate)
-            if Self.isFile(candidate), fm.isReadableFile(atPath: candidate) { return candidate }
+            if consider(candidate), fm.isReadableFile(atPath: candidate) { return candidate }
         }
-        throw DataError.notFound(file: fileName, searched: searched)
+        throw notFound(fileName, searched, notRegular)
     }
 
-    private static func isFile(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue
+    private func notFound(_ file: String, _ searched: [String], _ notRegular: (path: String, what: String)?) -> DataError {
+        if let (path, what) = notRegular {
+            return DataError.unreadable(path: path, reason: "it is \(what), not a regular file")
+        }
+        return DataError.notFound(file: file, searched: searched)
     }
 }

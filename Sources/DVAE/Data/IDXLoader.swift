@@ -6,13 +6,17 @@ extension DataLoader {
     /// divided by 255; with `binarize` a pixel becomes 1 when its intensity is > 0.5, else 0 (the
     /// kind is then `.binary`, otherwise `.continuous`). Gzipped files, label files and sizes that
     /// disagree with the file length are reported as errors.
-    public static func idx(imagesPath: String, name: String, binarize: Bool = false) throws -> Dataset {
-        let bytes = try readFileBytes(imagesPath)
-        return try parseIDX(bytes, path: imagesPath, name: name, binarize: binarize)
+    /// The header's sizes are multiplied with overflow checks and compared with the file's length
+    /// before anything is allocated; the tensor (4 bytes per pixel) is measured against `budget`.
+    public static func idx(imagesPath: String, name: String, binarize: Bool = false,
+                           budget: MemoryBudget = .default) throws -> Dataset {
+        let bytes = try readFileBytes(imagesPath, budget: budget)
+        return try parseIDX(bytes, path: imagesPath, name: name, binarize: binarize, budget: budget)
     }
 
     /// Parses IDX image bytes (see `idx(imagesPath:name:binarize:)`).
-    static func parseIDX(_ b: [UInt8], path: String, name: String, binarize: Bool) throws -> Dataset {
+    static func parseIDX(_ b: [UInt8], path: String, name: String, binarize: Bool,
+                         budget: MemoryBudget = .default) throws -> Dataset {
         if b.count >= 2 && b[0] == 0x1F && b[1] == 0x8B {
             throw DataError.unsupportedFormat(path: path, reason: "this is a gzip-compressed file; decompress it first (gunzip)")
         }
@@ -37,11 +41,13 @@ extension DataLoader {
         guard rows > 0, cols > 0 else {
             throw DataError.malformed(path: path, line: nil, reason: "IDX header says the images are \(rows)×\(cols) pixels; both must be positive")
         }
-        let expected = 16 + count * rows * cols
-        guard b.count == expected else {
+        // Checked: a header may claim 2³¹ × 2³¹ × 2³¹ pixels.
+        guard let pixels = ByteCount.product(count, rows, cols), pixels <= Int.max - 16, b.count == 16 + pixels else {
+            let claimed = ByteCount.product(count, rows, cols).map { "\($0 + 16) bytes in all" } ?? "more bytes than can be counted"
             throw DataError.malformed(path: path, line: nil,
-                                      reason: "header says \(count) images of \(rows)×\(cols) (\(expected) bytes in all) but the file has \(b.count) bytes")
+                                      reason: "header says \(count) images of \(rows)×\(cols) (\(claimed)) but the file has \(b.count) bytes")
         }
+        try budget.check(ByteCount.floats(pixels), for: "the images of \(path)")
         let x = Tensor(rows: count, cols: rows * cols)
         b.withUnsafeBufferPointer { src in
             let p = src.baseAddress! + 16

@@ -62,7 +62,7 @@ public final class NotebookRunner {
                 let beside = ((base as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
                 if FileManager.default.fileExists(atPath: beside) { resolved = beside }
             }
-            let notebook = try Notebook.load(path: resolved)
+            let notebook = try Notebook.load(path: resolved, budget: interpreter.options.budget)
             if let error = runBlocks(of: notebook, in: interpreter).error {
                 // The nested file's own location is the useful one: pass its ScriptError on.
                 if let scriptError = error.scriptError { throw scriptError }
@@ -79,7 +79,8 @@ public final class NotebookRunner {
         let (completed, error) = Self.runBlocks(of: notebook, in: interpreter, collector: collector)
         var written: [String] = []
         if let outputDirectory {
-            let renderer = NotebookRenderer(notebook: notebook, outputDirectory: outputDirectory, imageScale: imageScale)
+            let renderer = NotebookRenderer(notebook: notebook, outputDirectory: outputDirectory, imageScale: imageScale,
+                                            budget: interpreter.options.budget)
             let failure = error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
             written = try renderer.write(outputs: collector.items, failure: failure)
         }
@@ -94,6 +95,15 @@ public final class NotebookRunner {
     /// - Returns: the number of blocks completed and the first error.
     public static func runBlocks(of notebook: Notebook, in interpreter: Interpreter,
                                  collector: CellOutputCollector? = nil) -> (completed: Int, error: NotebookError?) {
+        if let open = notebook.unclosedCodeCell {
+            // Without its closing fence the block would swallow the rest of the file (prose) as code.
+            let indent = open.openingFence.prefix(while: { $0 == " " }).count
+            let fence = open.openingFence.dropFirst(indent).prefix(while: { $0 == "`" || $0 == "~" })
+            let error = ScriptError(file: notebook.path, line: open.fenceLine, column: indent + 1, length: fence.count,
+                                    message: "this ```dvae block is never closed", sourceLine: open.openingFence,
+                                    suggestion: "end the block with a line of \(fence) (nothing ran: the rest of the file would be read as code)")
+            return (0, NotebookError(cell: open.number, scriptError: error, description: error.description))
+        }
         var completed = 0
         for cell in notebook.codeCells {
             collector?.beginCell(cell.number)
