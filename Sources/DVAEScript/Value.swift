@@ -152,6 +152,8 @@ final class ModelHandle: CustomStringConvertible {
     var epochsTrained = 0
     /// The optimiser of the last `train` (kept so training can continue, and saved in checkpoints).
     var optimizer: Adam?
+    /// The settings of the last `train` (saved in checkpoints; defaults for the next `train`).
+    var training: TrainingSettings?
     /// A name for messages (the dataset it was made for, or the checkpoint it came from).
     var origin: String
 

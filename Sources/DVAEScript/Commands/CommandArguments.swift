@@ -65,29 +65,46 @@ struct CommandArguments {
         return (x, at)
     }
 
-    /// Keyword `name` as a whole number at least `minimum`, or `defaultValue` when absent.
-    func int(_ name: String, default defaultValue: Int, minimum: Int) throws -> Int {
+    /// The largest count any argument accepts unless it says otherwise (epochs, batch, K, M,
+    /// sizes, samples): far beyond any real use, and small enough that products of two counts
+    /// are checked rather than trapping.
+    static let maximumCount = 1_000_000_000
+
+    /// Keyword `name` as a whole number in `minimum...maximum`, or `defaultValue` when absent.
+    func int(_ name: String, default defaultValue: Int, minimum: Int, maximum: Int = CommandArguments.maximumCount) throws -> Int {
         guard let (v, at) = try value(name) else { return defaultValue }
-        return try CommandArguments.int(v, at: at, name: "`\(name)`", minimum: minimum)
+        return try CommandArguments.int(v, at: at, name: "`\(name)`", minimum: minimum, maximum: maximum)
     }
 
-    /// `v` as a whole number at least `minimum`.
-    static func int(_ v: Value, at: SourceLocation, name: String, minimum: Int) throws -> Int {
+    /// `v` as a whole number in `minimum...maximum` — the one place a script number becomes a
+    /// count, so every argument says the same thing about the same mistake: not a number, not
+    /// finite, too large (before "not whole": 1e12 is whole but absurd), not whole, too small.
+    static func int(_ v: Value, at: SourceLocation, name: String, minimum: Int,
+                    maximum: Int = CommandArguments.maximumCount) throws -> Int {
         guard let x = v.numeric else { throw LocatedError("\(name) must be a number, got \(v.typeWithArticle)", at: at) }
-        guard x == x.rounded(), abs(x) < 1e12 else {
-            throw LocatedError("\(name) must be a whole number, got \(formatNumber(x))", at: at)
+        guard !x.isNaN else { throw LocatedError("\(name) must be a number, got nan", at: at) }
+        guard x <= Double(maximum) else {
+            throw LocatedError("\(name) \(formatNumber(x)) is too large (at most \(Interpreter.grouped(maximum)))", at: at,
+                               suggestion: "use a whole number between \(minimum) and \(Interpreter.grouped(maximum))")
         }
-        guard Int(x) >= minimum else {
+        guard x >= Double(minimum) else {
             let bound = minimum == 0 ? "negative" : "less than \(minimum)"
             throw LocatedError("\(name) cannot be \(bound), got \(formatNumber(x))", at: at,
                                suggestion: "use a whole number ≥ \(minimum)")
         }
+        guard x == x.rounded() else {
+            throw LocatedError("\(name) must be a whole number, got \(formatNumber(x))", at: at,
+                               suggestion: "for example \(formatNumber(x.rounded(.down)))")
+        }
         return Int(x)
     }
 
+    /// The largest seed accepted: every whole number up to 2⁵³ is exact in a script's Double.
+    static let maximumSeed = 1 << 53
+
     /// Keyword `seed`, or a fresh seed derived from the global one.
     func seed() throws -> UInt64 {
-        if has("seed") { return UInt64(try int("seed", default: 0, minimum: 0)) }
+        if has("seed") { return UInt64(try int("seed", default: 0, minimum: 0, maximum: CommandArguments.maximumSeed)) }
         return interpreter.nextSeed()
     }
 

@@ -28,9 +28,18 @@ struct OptimisationArguments {
 extension Interpreter {
     /// Parses `objective`, `noise`, `K`, `M`, `batch`, `lr` and `clip`. `objective` is the word or
     /// string the caller read (with its location), or nil when absent.
-    func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?) throws -> OptimisationArguments {
-        let noise = try a.noiseWithLaw()
-        var kind: ObjectiveKind = (noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae
+    ///
+    /// `previous` — the settings of the model's last training, if any (also restored by `open`) —
+    /// supplies what is not given: the objective with its noise, K and M when neither `objective`
+    /// nor `noise` is given, and `batch`, `lr`, `clip`, `optimizer`, `schedule` and `nonfinite`
+    /// each when absent. So `train m on d epochs 1` continues a run exactly.
+    func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?,
+                               previous: TrainingSettings? = nil) throws -> OptimisationArguments {
+        var noise = try a.noiseWithLaw()
+        // With neither `objective` nor `noise`, a model trained before keeps its objective.
+        let inherited = objective == nil && noise == nil ? previous?.objective : nil
+        if let inherited, inherited.kind.usesCorruption { noise = inherited.corruption }
+        var kind: ObjectiveKind = inherited?.kind ?? ((noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae)
         if let (name, at) = objective {
             guard let k = ObjectiveKind(rawValue: name) else {
                 throw LocatedError("unknown objective `\(name)`", at: at,
@@ -47,26 +56,28 @@ extension Interpreter {
                                    suggestion: "for example: objective \(name) noise salt_pepper 0.05")
             }
         }
-        let K = try a.int("K", default: 1, minimum: 1)
-        let M = try a.int("M", default: 1, minimum: 1)
+        let K = try a.int("K", default: inherited?.K ?? 1, minimum: 1)
+        let M = try a.int("M", default: inherited.map { $0.kind.usesCorruption ? $0.M : 1 } ?? 1, minimum: 1)
         if a.has("M") && !kind.usesCorruption && M != 1 {
-            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"))
+            throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"),
+                               suggestion: inherited.map { "this model was last trained with objective \($0.kind.rawValue)" })
         }
-        let batch = try a.int("batch", default: 100, minimum: 1)
-        var lr = 1e-3
+        let batch = try a.int("batch", default: previous?.batch ?? 100, minimum: 1)
+        var lr = previous.map { Double($0.adam.lr) } ?? 1e-3
         if let (x, at) = try a.number("lr") {
             guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
             lr = x
         }
-        var clip: Float?
+        var clip: Float? = previous?.clip
         if let (x, at) = try a.number("clip") {
             guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
             clip = Float(x)
         }
         let optimizer = a.word("optimizer").map { $0.0 == "authors_adam" ? AdamVariant.authors : AdamVariant.standard }
-        let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip }
+            ?? previous?.adam.variant
+        let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip } ?? previous?.nonFinite
         return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip,
-                                     schedule: try a.schedule(), optimizer: optimizer, nonFinite: nonFinite)
+                                     schedule: try a.schedule() ?? previous?.schedule, optimizer: optimizer, nonFinite: nonFinite)
     }
 
     /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by
