@@ -16,3 +16,27 @@ public enum CacheLookup: Sendable {
         return nil
     }
 }
+
+/// A cache entry that could not be reused: where it was, why, and where it was moved so that
+/// nothing is lost (the cell is then recomputed and stored afresh).
+public struct CacheRejection: Sendable, Equatable, CustomStringConvertible {
+    /// The rejected file.
+    public var path: String
+    /// Why it could not be reused.
+    public var reason: String
+    /// Where it was moved (`<file>.rejected`, `<file>.rejected-2`, …); nil when the move failed.
+    public var movedTo: String?
+
+    /// A rejection record.
+    public init(path: String, reason: String, movedTo: String?) {
+        self.path = path
+        self.reason = reason
+        self.movedTo = movedTo
+    }
+
+    /// "rejected cached result X: reason; moved to Y; recomputing".
+    public var description: String {
+        "rejected cached result \(path): \(reason); "
+            + (movedTo.map { "moved to \($0)" } ?? "could not move it aside") + "; recomputing"
+    }
+}

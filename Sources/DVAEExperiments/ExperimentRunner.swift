@@ -9,6 +9,8 @@ public enum ExperimentRunner {
     /// The configuration is first checked against `data` (so a cell that does not fit its data
     /// fails the same way cached or not). Then, with a cache:
     /// - a hit is returned as is (`cached == true`) without training;
+    /// - an unusable result file (corrupt, edited, another version or configuration) is moved
+    ///   aside (`ResultCache.setAside`), reported through `onRejected`, and the cell recomputed;
     /// - when `config.extraIWAE` is set and the same cell *without* the extra bound is cached with
     ///   its model, that model is loaded and only the extra bound is computed (no retraining);
     /// - otherwise the model is built from `config.seed`, trained with `Trainer` (resuming from
@@ -31,9 +33,17 @@ public enum ExperimentRunner {
     /// cache cannot be written. Without a cache nothing is saved and `checkpointFile` is nil.
     public static func run(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
                            checkpointInterval: Double = 60,
-                           onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed }) throws -> ExperimentResult {
+                           onEvent: (TrainingEvent) -> TrainingControl = { _ in .proceed },
+                           onRejected: (CacheRejection) -> Void = { _ in }) throws -> ExperimentResult {
         let splits = try prepare(config, data: data)
-        if let cache, let hit = cache.lookup(config) { return hit }
+        if let cache {
+            switch cache.probe(config) {
+            case .hit(let result): return result
+            case .miss: break
+            case let .unusable(path, reason):
+                onRejected(CacheRejection(path: path, reason: reason, movedTo: cache.setAside(path)))
+            }
+        }
         let clock = ContinuousClock()
         let started = clock.now
         func elapsed() -> Double { (clock.now - started).inSeconds }

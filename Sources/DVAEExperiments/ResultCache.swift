@@ -67,6 +67,16 @@ public struct ResultCache: Sendable {
         }
     }
 
+    /// Moves an unusable file aside to `<file>.rejected` (or `.rejected-2`, `-3`, … when taken),
+    /// keeping it for inspection; returns the new path, or nil when the rename failed.
+    public func setAside(_ file: String) -> String? {
+        let fm = FileManager.default
+        var target = file + ".rejected"
+        var n = 2
+        while fm.fileExists(atPath: target) && n < 1000 { target = file + ".rejected-\(n)"; n += 1 }
+        return (try? fm.moveItem(atPath: file, toPath: target)) != nil ? target : nil
+    }
+
     /// Writes `result` to `<key>.json` atomically (replacing any previous file); `key` and
     /// `formatVersion` are set from the configuration and this build. Throws `ExperimentError.io`.
     public func store(_ result: ExperimentResult) throws {

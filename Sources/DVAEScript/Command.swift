@@ -1,3 +1,4 @@
+import DVAE
 /// One command of the language: its declaration and what it does.
 ///
 /// Parsing is declarative: the parser reads a command's arguments by its `spec` (positional
@@ -48,6 +49,11 @@ extension Interpreter {
             throw LocatedError("unknown command `\(call.name)`", at: call.location,
                                suggestion: Suggestions.didYouMean(call.name, in: Commands.names))
         }
-        return try command.run(CommandArguments(call: call, spec: command.spec, interpreter: self, env: env))
+        do {
+            return try command.run(CommandArguments(call: call, spec: command.spec, interpreter: self, env: env))
+        } catch let e as ResourceError {
+            // Any allocation refused deeper down is located at the command that asked for it.
+            throw Interpreter.locate(e, at: call.location)
+        }
     }
 }

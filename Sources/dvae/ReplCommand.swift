@@ -11,7 +11,7 @@ struct ReplCommand: ParsableCommand {
         abstract: "Interactive session (the default); runs standard input as a script when it is not a terminal."
     )
 
-    /// `--set`, `--test`, `--data` (shared with `dvae run`).
+    /// `--set`, `--test`, `--data`, `--max-memory` (shared with `dvae run`).
     @OptionGroup var script: ScriptOptions
 
     /// Keep no history file.

@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
                                             valueName: "FILE.html"))
     var html: String?
 
-    /// `--set`, `--test`, `--data` (shared with the REPL).
+    /// `--set`, `--test`, `--data`, `--max-memory` (shared with the REPL).
     @OptionGroup var script: ScriptOptions
 
     /// PNG upscale factor.
@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
         let options = try script.interpreterOptions()
         let notebook: Notebook
         do {
-            notebook = try Notebook.load(path: file)
+            notebook = try Notebook.load(path: file, budget: options.budget)
         } catch let error as SourceText.DecodingError {
             printError(error.description)
             throw ExitCode(2)
@@ -78,7 +78,7 @@ struct RunCommand: ParsableCommand {
         if let html {
             let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
             do {
-                try NotebookHTMLRenderer(notebook: notebook, imageScale: scale)
+                try NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget)
                     .write(to: html, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
                 printError("dvae: wrote \(html)")
             } catch {

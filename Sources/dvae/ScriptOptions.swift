@@ -1,4 +1,5 @@
 import ArgumentParser
+import DVAE
 import DVAEScript
 
 /// The options every way of running dvae code shares (`dvae`, `dvae repl`, `dvae run`): declared
@@ -19,9 +20,28 @@ struct ScriptOptions: ParsableArguments {
                                             valueName: "DIR"))
     var data: String?
 
+    /// The memory budget as given (`8G`, `512M`, bytes), or nil for the default.
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Most memory one command may allocate, e.g. 8G or 512M (default: half of the available memory).",
+        valueName: "size"))
+    var maxMemory: String?
+
+    func validate() throws {
+        if let maxMemory, MemoryBudget.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory expects a size such as 8G, 512M or 1000000 (bytes), got `\(maxMemory)`")
+        }
+    }
+
+    /// The budget: `--max-memory`, or `MemoryBudget.default`.
+    var budget: MemoryBudget {
+        maxMemory.flatMap(MemoryBudget.parse).map { MemoryBudget(limit: $0) } ?? .default
+    }
+
     /// The interpreter options these flags describe; throws a validation error for a malformed `--set`.
     func interpreterOptions() throws -> InterpreterOptions {
         let pairs = try ScriptSettings(settings)
-        return InterpreterOptions(dataDirectory: data, testMode: test, variables: pairs.dictionary)
+        var options = InterpreterOptions(dataDirectory: data, testMode: test, variables: pairs.dictionary)
+        options.budget = budget
+        return options
     }
 }

@@ -142,11 +142,26 @@ final class ExperimentCacheTests: XCTestCase {
         XCTAssertEqual(path, brokenPath)
         XCTAssertFalse(reason.isEmpty)
         XCTAssertNil(cache.lookup(broken))
-        // Running the corrupt cell recomputes it and replaces the file.
-        let (r, events) = try run(broken, cache: cache)
+        // Running the corrupt cell names it with its reason, moves it aside, recomputes it.
+        var rejections: [CacheRejection] = []
+        var events = 0
+        let r = try ExperimentRunner.run(broken, data: experimentTestData, cache: cache) { _ in
+            events += 1
+            return .proceed
+        } onRejected: { rejections.append($0) }
         XCTAssertGreaterThan(events, 0)
         XCTAssertFalse(r.cached)
         XCTAssertTrue(cache.lookup(broken)?.cached == true)
+        XCTAssertEqual(rejections.count, 1)
+        XCTAssertEqual(rejections.first?.path, brokenPath)
+        XCTAssertTrue(rejections.first?.reason.contains("JSON") ?? false, "\(rejections)")
+        XCTAssertEqual(rejections.first?.movedTo, brokenPath + ".rejected")
+        XCTAssertEqual(try String(contentsOfFile: brokenPath + ".rejected", encoding: .utf8), "{\"formatVersion\": 1, \"key\": \"trunc",
+                       "the rejected entry is kept as it was")
+        XCTAssertTrue("\(rejections[0])".hasPrefix("rejected cached result \(brokenPath): not valid JSON"), "\(rejections[0])")
+        // A second rejection of the same name does not overwrite the first one kept aside.
+        try Data("edited".utf8).write(to: URL(fileURLWithPath: brokenPath))
+        XCTAssertEqual(cache.setAside(brokenPath), brokenPath + ".rejected-2")
     }
 
     func testStoredConfigurationMustMatchExactly() throws {

@@ -74,3 +74,19 @@ final class ResumeTests: XCTestCase {
         }
     }
 }
+
+/// The exact linear-Gaussian computations take σ in Double, as written in the script.
+final class ExactSigmaTests: XCTestCase {
+    func testNoiseGaussianOnePointThreeStaysOnePointThree() throws {
+        let (interp, sink) = makeInterpreter()
+        try interp.run("""
+            let g = model linear_gaussian 3 2 seed 4
+            let xs = sample g 6 seed 1
+            let viaNoise = bound g on xs cvae noise gaussian 1.3
+            let g13 = model linear_gaussian 3 2 seed 4 noise_sigma 1.3
+            let viaModel = bound g13 on xs cvae
+            print g13.sigma == 1.3, viaNoise.value == viaModel.value
+            """, file: "s.dvae")
+        XCTAssertEqual(sink.output, "true true")
+    }
+}

@@ -5,6 +5,13 @@ import XCTest
 
 /// Inputs that once crashed the release binary (found in review) now give located errors.
 final class RobustnessTests: XCTestCase {
+    /// Options with a 1 GiB memory budget (the default depends on the machine).
+    private var tightBudget: InterpreterOptions {
+        var o = InterpreterOptions()
+        o.budget = MemoryBudget(limit: 1 << 30)
+        return o
+    }
+
     func testDeepNestingIsAnErrorNotAStackOverflow() {
         let parens = "print " + String(repeating: "(", count: 3000) + "1" + String(repeating: ")", count: 3000)
         assertError(parens, at: 1, 206, "nested too deeply")
@@ -14,7 +21,11 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testHugeModelsAreRefusedBeforeAllocating() {
-        assertError("model vae input 99999999999 hidden [8] latent 2", at: 1, 1, "input size is 99999999999")
+        assertError("model vae input 99999999999 hidden [8] latent 2", at: 1, 17, "`input` 99999999999 is too large")
+        assertError("model vae input 200000 hidden [8] latent 2", at: 1, 1, "input size is 200000")
+        // Within every per-layer limit, but ~12 GiB with gradients and Adam state.
+        assertError("model vae input 784 hidden [10000 10000 10000 10000 10000 10000 10000 10000] latent 50", at: 1, 1,
+                    "this model's 1,417,340,884 parameters", in: Interpreter(sink: CaptureSink(), options: tightBudget))
     }
 
     func testExactModelRejectsAnAbsurdSigma() {

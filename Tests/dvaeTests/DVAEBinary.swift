@@ -43,7 +43,7 @@ enum DVAEBinary {
 
     /// Runs `dvae ARGS` with `input` piped on standard input.
     static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-                    directory: String? = nil) throws -> Result {
+                    directory: String? = nil, inputBytes: [UInt8]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = try url()
         process.arguments = arguments
@@ -57,7 +57,7 @@ enum DVAEBinary {
         process.standardOutput = outPipe
         process.standardError = errPipe
         try process.run()
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
+        inPipe.fileHandleForWriting.write(Data(inputBytes ?? Array(input.utf8)))
         try inPipe.fileHandleForWriting.close()
         // Read both pipes concurrently so neither fills up.
         let group = DispatchGroup()

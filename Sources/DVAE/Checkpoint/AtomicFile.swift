@@ -23,7 +23,23 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
         CheckpointError.io(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
     }
     let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw failure("cannot create temporary file in \(dir)") }
+    guard fd >= 0 else {
+        if errno == ENOTDIR || errno == ENOENT {
+            // Name the part in the way instead of the bare "Not a directory".
+            var prefix = dir.hasPrefix("/") ? "" : "."
+            for part in dir.split(separator: "/") {
+                prefix += "/" + part
+                var st = stat()
+                if stat(prefix, &st) != 0 {
+                    throw CheckpointError.io(path: path, reason: "the directory \(prefix) does not exist; create it first")
+                }
+                if (st.st_mode & S_IFMT) != S_IFDIR {
+                    throw CheckpointError.io(path: path, reason: "\(prefix) is a file, not a directory")
+                }
+            }
+        }
+        throw failure("cannot create temporary file in \(dir)")
+    }
     var ok = false
     defer { if !ok { unlink(tmp) } }
     do {

@@ -117,12 +117,15 @@ extension Interpreter {
         if let c = try a.noise() {
             switch c {
             case .none: g = g.withSigma(0)
-            case .gaussian(let s):
+            case .gaussian:
+                // The closed forms take σ in Double, as written: Corruption holds a Float
+                // (σ 1.3 would become 1.29999995), so read the level again from the script.
+                let s = try a.noiseLevel() ?? 0
                 // Beyond this σ² swamps every other term and Cholesky factors lose positive definiteness.
-                guard s <= Interpreter.maximumExactSigma else {
-                    throw LocatedError("σ = \(formatNumber(Double(s))) is too large for the exact model (at most 1e6)", at: a.location(of: "noise"))
+                guard s <= Double(Interpreter.maximumExactSigma) else {
+                    throw LocatedError("σ = \(formatNumber(s)) is too large for the exact model (at most 1e6)", at: a.location(of: "noise"))
                 }
-                g = g.withSigma(Double(s))
+                g = g.withSigma(s)
             default:
                 throw LocatedError("the linear-Gaussian model has Gaussian corruption only", at: a.location(of: "noise"),
                                    suggestion: "write: noise gaussian 0.5")

@@ -195,6 +195,13 @@ struct CommandArguments {
         }
     }
 
+    /// The level given after keyword `name` (`noise gaussian 1.3` → 1.3) exactly as the script's
+    /// Double, for computations done in Double (the exact linear-Gaussian model); nil when absent.
+    func noiseLevel(_ name: String = "noise") throws -> Double? {
+        guard let k = keyword(name), k.values.count > 1, case .expr(let levelExpr) = k.values[1] else { return nil }
+        return try interpreter.evaluate(levelExpr, in: env).numeric
+    }
+
     /// A validated corruption from a kind name and a level value (the kind's rules: `NoiseKind`).
     static func corruption(_ name: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
         guard let kind = NoiseKind(name: name) else {

@@ -175,7 +175,7 @@ extension Interpreter {
                 switch event {
                 case let .step(epoch, step, perEpoch, examplesPerSecond, running):
                     if self.interrupt.isSet && !stopAtEpochEnd {
-                        let left = Double((perEpoch - step) * config.batchSize) / max(examplesPerSecond, 1)
+                        let left = Double(perEpoch - step) * Double(config.batchSize) / max(examplesPerSecond, 1)
                         if left > 5 { return .stop }
                         stopAtEpochEnd = true
                         self.sink.progress("\(label)  interrupted: finishing epoch \(epoch) to keep a resumable checkpoint…")
@@ -185,7 +185,7 @@ extension Interpreter {
                     if now - lastProgress >= .milliseconds(100) || step == perEpoch {
                         lastProgress = now
                         let remainingSteps = (perEpoch - step) + (config.epochs - epoch) * perEpoch
-                        let eta = examplesPerSecond > 0 ? Double(remainingSteps * config.batchSize) / examplesPerSecond : 0
+                        let eta = examplesPerSecond > 0 ? Double(remainingSteps) * Double(config.batchSize) / examplesPerSecond : 0
                         self.sink.progress("\(label)  epoch \(epoch)/\(config.epochs)  step \(step)/\(perEpoch)  "
                                            + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
                                            + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
@@ -199,6 +199,10 @@ extension Interpreter {
                     }
                 }
                 return .proceed
+            } onRejected: { rejection in
+                // Nothing is lost silently: say which file was set aside and why.
+                self.sink.progressDone()
+                self.say("\(rejection)")
             }
         } catch let error as ExperimentError {
             throw experimentError(error, config: config, cache: cache, a)

@@ -74,9 +74,11 @@ extension Interpreter {
                 sink.progress("loading \(name)…")
                 defer { sink.progressDone() }
                 do {
-                    splits = try DataLoader.load(name: name, locator: locator)
+                    splits = try DataLoader.load(name: name, locator: locator, budget: budget)
                 } catch let error as DataError {
                     throw Interpreter.dataError(error, at: nameLocation)
+                } catch let error as ResourceError {
+                    throw Interpreter.locate(error, at: nameLocation, fix: "use a smaller file")
                 } catch {
                     throw LocatedError("cannot load \"\(name)\": \(error)", at: nameLocation)
                 }
@@ -115,6 +117,11 @@ extension Interpreter {
         case let .unknownDataset(name, known):
             return LocatedError("unknown dataset \"\(name)\"", at: location,
                                 suggestion: Suggestions.didYouMean(name, in: known) ?? "known: \(known.joined(separator: ", "))")
+        case let .unreadable(path, reason):
+            return LocatedError("cannot read \(path): \(reason)", at: location,
+                                suggestion: reason.contains("not a regular file")
+                                    ? "name a data file (.amat, .mat or -idx3-ubyte); pipes, devices and directories are not read"
+                                    : "check that the file exists and is readable")
         default:
             let lines = error.description.split(separator: "\n", maxSplits: 1).map(String.init)
             return LocatedError(lines[0], at: location, suggestion: lines.count > 1 ? lines[1] : nil)

@@ -42,6 +42,14 @@ extension Interpreter {
     /// V + σ²AAᵀ; far beyond this the factorisation fails in Double).
     static let maximumExactSigma: Float = 1e6
 
+    /// Refuses a model whose parameters, gradients and Adam state (what training it needs)
+    /// exceed the memory budget — before any layer is allocated.
+    func checkModelSize(_ config: ModelConfig, at location: SourceLocation) throws {
+        let count = config.parameterCountIfValid.map { Interpreter.grouped($0) } ?? "more than 2⁶³"
+        try checkBudget(config.trainingStateBytes, for: "this model's \(count) parameters with their gradients and Adam state",
+                        at: location, fix: "use smaller `hidden` or `latent` sizes")
+    }
+
     /// `model [vae] [for DATA] [hidden LIST] [latent N] [encoder …] [decoder …]` or
     /// `model linear_gaussian D L [noise_sigma SIGMA]`.
     func makeModel(_ a: CommandArguments) throws -> Value {
@@ -98,6 +106,7 @@ extension Interpreter {
             }
         }
         try applyArchitecture(a, to: &config)
+        try checkModelSize(config, at: a.call.location)
         let model = VAEModel(config: config, seed: seed)
         return .model(ModelHandle(model: model, origin: origin))
     }

@@ -23,6 +23,8 @@ extension Interpreter {
             metadata[Checkpoint.MetadataKey.architecture] = s
         }
         metadata[Checkpoint.MetadataKey.epoch] = String(handle.epochsTrained)
+        // What `open` + `train` need to continue the run exactly (see docs/checkpoint.md).
+        if let training = handle.training { metadata.merge(training.metadata) { _, new in new } }
         var state: [String: Tensor] = [:]
         if let adam = handle.optimizer {
             for (i, p) in adam.parameters.enumerated() {

@@ -32,6 +32,9 @@ enum TrainCommand: Command {
 
 /// `train M on DATA …`: minibatch training with live progress and clean Ctrl-C.
 extension Interpreter {
+    /// The most epochs one `train` or `experiment` accepts.
+    static let maximumEpochs = 1_000_000
+
     /// Trains in place and returns a report with the learning curve.
     func train(_ a: CommandArguments) throws -> Value {
         let (handle, _) = try a.model(0)
@@ -43,12 +46,22 @@ extension Interpreter {
         let validation = try a.dataset(keyword: "validate")
         if let (v, at) = validation { try CommandArguments.checkShape(v, fits: handle.model, at: at) }
 
-        let o = try optimisationArguments(a, objective: a.word("objective"))
+        let o = try optimisationArguments(a, objective: a.word("objective"), previous: handle.training)
         let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
-        let epochs = try a.int("epochs", default: 10, minimum: 0)
-        let seed = try a.seed()
+        let epochs = try a.int("epochs", default: 10, minimum: 0, maximum: Interpreter.maximumEpochs)
+        // Without its own `seed`, a model trained before continues with the seed of that run.
+        let seed = try handle.training.map { a.has("seed") ? try a.seed() : $0.seed } ?? a.seed()
         let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none)
         try a.checkSampleBudget(objective, batch: min(batch, data.count))
+        let rows = objective.samplesPerStep(batch: min(batch, data.count))
+        let argument = a.has("K") ? "K" : a.has("M") ? "M" : "batch"
+        try checkBudget(handle.model.config.activationBytes(rows: rows),
+                        for: "one training step with K × M × batch = \(Interpreter.grouped(rows)) samples",
+                        at: a.location(of: argument), fix: "lower K, M or batch")
+        if handle.optimizer == nil {
+            try checkBudget(handle.model.config.trainingStateBytes, for: "this model's parameters, gradients and Adam state",
+                            at: a.call.location, fix: "train a smaller model")
+        }
         let start = handle.epochsTrained
         let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
                                  adam: AdamConfig(lr: Float(lr), variant: o.optimizer ?? .standard), clipNorm: clip, seed: seed,
@@ -73,7 +86,7 @@ extension Interpreter {
                 if now - lastProgress >= .milliseconds(100) || step == perEpoch {
                     lastProgress = now
                     let remainingSteps = (perEpoch - step) + (start + epochs - epoch) * perEpoch
-                    let eta = examplesPerSecond > 0 ? Double(remainingSteps * batch) / examplesPerSecond : 0
+                    let eta = examplesPerSecond > 0 ? Double(remainingSteps) * Double(batch) / examplesPerSecond : 0
                     self.sink.progress("epoch \(epoch - start)/\(epochs)  step \(step)/\(perEpoch)  "
                                        + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
                                        + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
@@ -89,6 +102,7 @@ extension Interpreter {
         }
         handle.optimizer = trainer.optimizer
         handle.epochsTrained = trainer.epochsCompleted
+        handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed)
         if let (e, s) = interruptedAt {
             sink.progressDone()
             interrupt.reset()

@@ -62,7 +62,15 @@ public final class NotebookRunner {
                 let beside = ((base as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
                 if FileManager.default.fileExists(atPath: beside) { resolved = beside }
             }
-            let notebook = try Notebook.load(path: resolved, budget: interpreter.options.budget)
+            let notebook: Notebook
+            do {
+                notebook = try Notebook.load(path: resolved, budget: interpreter.options.budget)
+            } catch let e as SourceText.DecodingError {
+                // Located in the nested file, like its syntax errors.
+                throw ScriptError(file: e.file, line: e.line, column: e.column, message: "invalid UTF-8: byte 0x"
+                                  + String(e.byte, radix: 16, uppercase: true) + " is not part of a UTF-8 character",
+                                  sourceLine: e.sourceLine, suggestion: "save the file as UTF-8")
+            }
             if let error = runBlocks(of: notebook, in: interpreter).error {
                 // The nested file's own location is the useful one: pass its ScriptError on.
                 if let scriptError = error.scriptError { throw scriptError }
