@@ -1,3 +1,4 @@
+import DVAE
 import Foundation
 import Plot
 
@@ -16,12 +17,16 @@ public struct NotebookHTMLRenderer: Sendable {
     public var imageScale: Int
     /// Text outputs longer than this many lines are folded (the last line stays visible).
     public var foldLines: Int
+    /// The most memory one picture may take while it is encoded and inlined; a larger one is
+    /// replaced by a line saying so.
+    public var budget: MemoryBudget
 
     /// Creates a renderer.
-    public init(notebook: Notebook, imageScale: Int = 2, foldLines: Int = 25) {
+    public init(notebook: Notebook, imageScale: Int = 2, foldLines: Int = 25, budget: MemoryBudget = .default) {
         self.notebook = notebook
         self.imageScale = max(1, imageScale)
         self.foldLines = max(1, foldLines)
+        self.budget = budget
     }
 
     /// The page for `outputs` (items per code cell), `seconds` (wall time per code cell) and the
@@ -118,13 +123,21 @@ public struct NotebookHTMLRenderer: Sendable {
             case .text(let text):
                 pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
             case .image(let grid):
+                // Raster, filtered rows, deflate output and base64: about five bytes per pixel.
+                let size = grid.rasterSize(scale: imageScale)
+                let bytes = ByteCount.product(size.width, size.height, 5)
+                guard budget.allows(bytes) else {
+                    pendingText.append("(picture of \(size.width)×\(size.height) pixels not inlined: it would need "
+                                       + "\(bytes.map(MemoryBudget.format) ?? "more than 8 EiB"), more than the memory limit of "
+                                       + "\(budget); lower --scale or show fewer images)")
+                    continue
+                }
                 guard let png = try? PNGEncoder.encode(grid, scale: imageScale) else {
                     pendingText.append("(empty picture)")
                     continue
                 }
                 flushText()
                 pictures += 1
-                let size = grid.rasterSize(scale: imageScale)
                 let caption = grid.title ?? "cell \(code.number) picture \(pictures)"
                 html += figure(mime: "image/png", bytes: png, caption: caption,
                                size: (size.width, size.height), pixelated: true)

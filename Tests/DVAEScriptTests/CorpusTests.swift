@@ -22,8 +22,10 @@ final class CorpusTests: XCTestCase {
         var recorded: [String] = []
         for entry in entries {
             let source = entry.input.replacingOccurrences(of: "$DIR", with: dir)
-            let interpreter = Interpreter(sink: CaptureSink(),
-                                          options: InterpreterOptions(dataLocator: DataLocator(directories: [dir]), testMode: true))
+            // A fixed 1 GiB budget, so the messages do not depend on the machine's memory.
+            var options = InterpreterOptions(dataLocator: DataLocator(directories: [dir]), testMode: true)
+            options.budget = MemoryBudget(limit: 1 << 30)
+            let interpreter = Interpreter(sink: CaptureSink(), options: options)
             NotebookRunner.attachNotebookHook(to: interpreter)
             let label = "corpus entry \(entry.number) (bad-inputs.txt:\(entry.fileLine))"
             var outcome: String

@@ -78,7 +78,7 @@ final class ReliabilityCLITests: XCTestCase {
     func testAPictureTooLargeForTheBudgetIsRefusedAtItsBlock() throws {
         let dir = try cliTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let nb = "# P\n\n```dvae\nlet d = load synthetic\nshow d.train[0:2000]\n```\n"
+        let nb = "# P\n\n```dvae\nlet d = load synthetic\nlet m = model vae for d.train hidden [4] latent 2\nshow sample m 2000\n```\n"
         try nb.write(toFile: dir + "/nb.md", atomically: true, encoding: .utf8)
         let r = try DVAEBinary.run(["run", dir + "/nb.md", "--out", dir + "/out", "--scale", "16", "--max-memory", "100M"])
         XCTAssertEqual(r.status, 2)

@@ -102,7 +102,8 @@ extension Interpreter {
         }
         handle.optimizer = trainer.optimizer
         handle.epochsTrained = trainer.epochsCompleted
-        handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed)
+        handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed,
+                                           schedule: config.schedule, nonFinite: config.nonFinite)
         if let (e, s) = interruptedAt {
             sink.progressDone()
             interrupt.reset()
