@@ -92,7 +92,7 @@ extension Interpreter {
         let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
-        let seed = UInt64(try a.int("seed", default: 1, minimum: 0))
+        let seed = UInt64(try a.int("seed", default: 1, minimum: 0, maximum: CommandArguments.maximumSeed))
         var extra: Int?
         if a.has("iwae_extra") {
             let k = try a.int("iwae_extra", default: 1, minimum: 0)

@@ -50,7 +50,7 @@ extension Interpreter {
             }
         }
         let subset = a.has("subset") ? try a.int("subset", default: 0, minimum: 1) : nil
-        let seed = UInt64(try a.int("seed", default: 0, minimum: 0))
+        let seed = UInt64(try a.int("seed", default: 0, minimum: 0, maximum: CommandArguments.maximumSeed))
         let lower = name.lowercased()
         let known = DatasetName(name: name)
         let isFile = lower.contains("/") || lower.contains(".")

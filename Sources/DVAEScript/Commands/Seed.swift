@@ -17,7 +17,7 @@ extension Interpreter {
     /// `seed N`: resets the global seed.
     func setSeed(_ a: CommandArguments) throws -> Value {
         let (v, at) = try a.required(0, "a seed")
-        globalSeed = UInt64(try CommandArguments.int(v, at: at, name: "the seed", minimum: 0))
+        globalSeed = UInt64(try CommandArguments.int(v, at: at, name: "the seed", minimum: 0, maximum: CommandArguments.maximumSeed))
         seedCounter = 0
         return .nothing
     }
