@@ -10,7 +10,8 @@ import Foundation
 /// (temporary file + rename), so a reader never sees half a file and a killed process leaves no
 /// corrupt result. Two processes computing the *same* cell both train and the last write wins.
 /// Bad files are never fatal: `probe` reports them as `unusable` and `scan` lists them with a
-/// reason. A run interrupted between epochs may leave `<key>.partial.safetensors`, which
+/// reason; `ExperimentRunner` moves an unusable entry aside (`setAside`: `<key>.json.rejected`),
+/// reports it with its reason and recomputes the cell, so nothing is lost or replaced silently. A run interrupted between epochs may leave `<key>.partial.safetensors`, which
 /// `ExperimentRunner` resumes from and deletes once the cell is finished.
 public struct ResultCache: Sendable {
     /// The cache directory (created by `init` when missing).
@@ -26,10 +27,24 @@ public struct ResultCache: Sendable {
             guard isDir.boolValue else { throw ExperimentError.io(path: trimmed, reason: "not a directory") }
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: trimmed, withIntermediateDirectories: true)
-        } catch {
-            throw ExperimentError.io(path: trimmed, reason: "cannot create the cache directory: \(error.localizedDescription)")
+        // Name the part in the way (a file where a directory is needed) instead of Foundation's
+        // NSCocoaErrorDomain text.
+        var prefix = trimmed.hasPrefix("/") ? "" : "."
+        for part in trimmed.split(separator: "/") {
+            prefix += "/" + part
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw ExperimentError.io(path: trimmed, reason: "cannot create the cache directory: \(prefix) is a file, not a directory")
+                }
+                continue
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: prefix, withIntermediateDirectories: false)
+            } catch {
+                throw ExperimentError.io(path: trimmed, reason: "cannot create the cache directory \(prefix): "
+                                         + ((error as NSError).localizedFailureReason ?? "permission denied or read-only file system"))
+            }
         }
     }
 

@@ -65,6 +65,9 @@ public enum DataLoader {
             let path = try locator.locate(name)
             return single(try idx(imagesPath: path, name: stem(of: basename(path)), binarize: false, budget: budget))
         }
+        if lower.hasSuffix("-idx1-ubyte") || lower.hasSuffix(".idx1-ubyte") {
+            throw DataError.unsupportedFormat(path: name, reason: "this is an IDX label file; load the images file (…-idx3-ubyte) instead")
+        }
         throw DataError.unknownDataset(name: name, known: knownNames)
     }
 

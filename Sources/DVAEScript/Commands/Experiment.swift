@@ -117,6 +117,12 @@ extension Interpreter {
         let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
         let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
         try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
+        // The cell builds and trains this model: measure it (and one step's activations) first.
+        try checkModelSize(model, at: a.call.location)
+        let rows = ObjectiveConfig(kind: kind, K: K, M: M).samplesPerStep(batch: min(batch, trainCount))
+        try checkBudget(model.activationBytes(rows: rows),
+                        for: "one training step with K × M × batch = \(Interpreter.grouped(rows)) samples",
+                        at: a.location(of: a.has("K") ? "K" : a.has("M") ? "M" : "batch"), fix: "lower K, M or batch")
 
         var cache: ResultCache?
         if let (v, at) = try a.value("cache") {

@@ -115,8 +115,10 @@ extension Interpreter {
             return LocatedError("data file '\(file)' not found; looked in: \(searched.joined(separator: ", "))", at: location,
                                 suggestion: "pass --data DIR, set DVAE_DATA to the directory holding it, or put it in ./data")
         case let .unknownDataset(name, known):
-            return LocatedError("unknown dataset \"\(name)\"", at: location,
-                                suggestion: Suggestions.didYouMean(name, in: known) ?? "known: \(known.joined(separator: ", "))")
+            let isPath = name.contains("/") || name.contains(".")
+            return LocatedError(isPath ? "\"\(name)\" is not a data file dvae reads" : "unknown dataset \"\(name)\"", at: location,
+                                suggestion: isPath ? "data files end in .amat, .mat or -idx3-ubyte (any case)"
+                                    : Suggestions.didYouMean(name, in: known) ?? "known: \(known.joined(separator: ", "))")
         case let .unreadable(path, reason):
             return LocatedError("cannot read \(path): \(reason)", at: location,
                                 suggestion: reason.contains("not a regular file")

@@ -39,6 +39,9 @@ extension Interpreter {
             throw e
         } catch let e as LocatedError {
             throw e
+        } catch DataError.unreadable(_, let reason) {
+            throw LocatedError("cannot run \(path): \(reason)", at: at,
+                               suggestion: "give the path of a notebook (.md) or a script (.dvae)")
         } catch {
             throw LocatedError("cannot run \(path): \(error)", at: at)
         }
