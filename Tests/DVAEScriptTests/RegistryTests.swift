@@ -51,7 +51,10 @@ final class RegistryTests: XCTestCase {
         let prelude = "let d = load \"synthetic\"\nlet m = model vae for d.train\n"
         assertError(prelude + "train m on d.train K 100000 batch 100", at: 3, 20, "samples per step is too many")
         assertError(prelude + "experiment on d K 100000 batch 100", at: 3, 17, "samples per step is too many")
-        assertError(prelude + "train m on d.train K 999999999999 objective iwae", at: 3, 20, "samples per step is too many")
+        // A count beyond 10⁹ is refused by the one count conversion first; one within it whose
+        // product overflows the step still reaches the (overflow-safe) sample budget.
+        assertError(prelude + "train m on d.train K 999999999999 objective iwae", at: 3, 22, "`K` 999999999999 is too large")
+        assertError(prelude + "train m on d.train K 1000000000 objective iwae", at: 3, 20, "samples per step is too many")
     }
 
     func testMembersComeFromEachTypesTable() {
