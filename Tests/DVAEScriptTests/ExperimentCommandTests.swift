@@ -193,7 +193,7 @@ final class TableNotebookTests: XCTestCase {
         let (first, text1) = try run("09-table3-gru.md", cache: cache)
         XCTAssertTrue(first.succeeded, first.error?.description ?? "")
         XCTAssertTrue(text1.contains("8 cells computed now"), text1)
-        XCTAssertTrue(text1.contains("Table 3 (quick protocol)"), text1)
+        XCTAssertTrue(text1.contains("Table 3 (quick protocol, textbook salt-and-pepper law"), text1)
         XCTAssertTrue(text1.contains("Some noise beats no noise in "), text1)
         XCTAssertFalse(text1.contains("(cached)\n"), text1)
 
