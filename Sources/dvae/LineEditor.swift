@@ -49,6 +49,10 @@ final class LineEditor {
         Readline.variable("rl_completer_quote_characters", UnsafePointer<CChar>?.self)?.pointee =
             UnsafePointer(strdup("\""))
         Readline.variable("rl_attempted_completion_function", CompletionFunction?.self)?.pointee = attemptCompletion
+        // A statement typed over several lines is one history entry. In the file, entries are
+        // separated by timestamp lines, so an entry with newlines reads back whole.
+        Readline.variable("history_write_timestamps", Int32.self)?.pointee = 1
+        Readline.variable("history_multiline_entries", Int32.self)?.pointee = 1
         using_history()
         if let historyPath {
             _ = read_history(historyPath)
@@ -85,7 +89,8 @@ final class LineEditor {
         return .line(line)
     }
 
-    /// Adds `line` to the history and appends it to the history file.
+    /// Adds `line` (one input, possibly of several lines) to the history and appends it to the
+    /// history file.
     func remember(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty, line != lastHistoryLine else { return }
         lastHistoryLine = line

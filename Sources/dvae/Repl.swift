@@ -48,12 +48,12 @@ final class Repl {
             case .interrupted:
                 pending = []
             case .line(let line):
-                editor.remember(line)
                 pending.append(line)
                 let source = pending.joined(separator: "\n")
                 if interpreter.needsMoreInput(source) { continue }
                 pending = []
                 guard !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                editor.remember(source)          // a multi-line statement is one history entry
                 execute(source, file: "<repl>")
             }
         }

@@ -111,4 +111,33 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
         XCTAssertTrue(t.output.contains("\u{1B}[38;5;"))
     }
+
+    func testMultiLineInputIsOneHistoryEntry() throws {
+        let home = try cliTemporaryDirectory()
+        let first = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("print [31\n"),
+            .expect("  \\.\\.\\.> "),
+            .send("32]\n"),
+            .expect("\\[31,? 32\\]"),
+            .expect("dvae> "),
+            .send("\u{1B}[A"),          // one up arrow recalls both lines
+            .send("\r"),
+            .expect("\\[31,? 32\\]"),     // the echo of the recalled input is `[31` and `32]` on two lines
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(first.ok, "no match for \(first.failedPattern ?? "") in:\n\(first.output)")
+        // A new session reads the entry back whole from ~/.dvae_history.
+        let second = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("\u{1B}[A"),
+            .send("\r"),
+            .expect("\\[31,? 32\\]"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(second.ok, "no match for \(second.failedPattern ?? "") in:\n\(second.output)")
+        XCTAssertFalse(second.output.contains("error"), second.output)
+    }
 }
