@@ -52,8 +52,15 @@ public struct AxisScale: Sendable, Equatable {
             ticks.append(power)
             if decades <= 2 && e < last { ticks += [2 * power, 5 * power] }
         }
-        self.lower = pow(10, Double(first))
-        self.upper = pow(10, Double(last))
+        if decades <= 2 {
+            // Over a short range the ends are the 1-2-5 ticks just around the data, not whole decades.
+            let tolerance = 1 + 1e-9
+            let low = ticks.last(where: { $0 <= lo * tolerance }) ?? ticks[0]
+            let high = ticks.first(where: { $0 * tolerance >= hi }) ?? ticks[ticks.count - 1]
+            if low < high { ticks = ticks.filter { $0 >= low && $0 <= high } }
+        }
+        self.lower = ticks[0]
+        self.upper = ticks[ticks.count - 1]
         self.step = 0
         self.ticks = ticks
         self.isLogarithmic = true

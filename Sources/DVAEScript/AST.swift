@@ -117,8 +117,12 @@ struct Stmt {
         case `for`(String, SourceLocation, Expr, [Stmt])
         /// `if c { … } else { … }`.
         case `if`(Expr, [Stmt], [Stmt]?)
-        /// `help` or `help topic`.
+        /// `help` or `help topic` (also written `?topic`).
         case help(String?, SourceLocation?)
+        /// `time STATEMENT`: run the statement, then print its wall time.
+        case time(Stmt)
+        /// `exit` or `quit`: end the session (or the script or notebook) here, without error.
+        case exit
     }
     /// The node.
     var kind: Kind

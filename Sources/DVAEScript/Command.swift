@@ -24,7 +24,8 @@ enum Commands {
     static let all: [any Command.Type] = [
         LoadCommand.self, CorruptCommand.self, ModelCommand.self, TrainCommand.self, ExperimentCommand.self,
         BoundCommand.self, SampleCommand.self, MarginalCommand.self, ReconstructCommand.self,
-        SaveCommand.self, OpenCommand.self, TableCommand.self, SeedCommand.self, RunCommand.self, VarsCommand.self,
+        SaveCommand.self, OpenCommand.self, TableCommand.self, PlotCommand.self, SeedCommand.self, RunCommand.self,
+        VarsCommand.self, ExportCommand.self,
     ]
 
     /// Every command's declaration, in the order of `all`.

@@ -64,6 +64,8 @@ struct CommandSpec {
 
     /// The schedule words accepted after `schedule`.
     static let scheduleKinds = ["constant", "authors", "decay"]
+    /// The salt-and-pepper laws accepted after `law`.
+    static let saltPepperLaws = ["textbook", "authors"]
 
     /// The keywords of the authors' training protocol, shared by `train` and `experiment`.
     static let protocolKeywords: [Keyword] = [

@@ -12,6 +12,7 @@ extension Interpreter {
         case .nothing: return
         case .images(let g): sink.emit(.image(g))
         case .curve(let c): sink.emit(.plot(c.plot))
+        case .plot(let p): sink.emit(.plot(p))
         default: say(v.text)
         }
     }
@@ -41,6 +42,8 @@ extension Interpreter {
             // Several runs on one chart, with a legend: the picture that compares noise levels.
             let curves = items.compactMap { Interpreter.curve(of: $0) }
             sink.emit(.plot(CurveValue.overlay(curves)))
+        case .plot(let p):
+            sink.emit(.plot(p))
         case .statistics(let st) where !st.firstUnit.isEmpty:
             sink.emit(.plot(st.histogram))
         case .nothing:

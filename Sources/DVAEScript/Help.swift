@@ -10,19 +10,24 @@ enum Help {
          "assert b.value > -110, \"the bound is too low\""),
         ("for", "for NAME in LIST|RANGE { … }", "repeat a block", "for p in [0 0.05 0.1] { print p }"),
         ("if", "if COND { … } else { … }   or   if COND then A else B", "choose", "print if b > c then \"holds\" else \"fails\""),
-        ("help", "help [TOPIC]", "this help; topics: commands, statements, expressions, functions, exact", "help train"),
+        ("time", "time STATEMENT", "run the statement, then print its wall time", "time train m on d.train epochs 1"),
+        ("exit", "exit   or   quit", "end the session (Ctrl-D too); in a script or notebook, stop there", "exit"),
+        ("help", "help [TOPIC]   or   ?TOPIC", "this help; topics: commands, statements, expressions, functions, objectives, noise, exact",
+         "?train"),
     ]
 
     /// Every topic `help` knows.
     static var topics: [String] {
-        Commands.names + statements.map(\.name) + ["commands", "statements", "expressions", "functions", "exact", "values", "protocol", "members"]
+        Commands.names + statements.map(\.name) + ["quit", "commands", "statements", "expressions", "functions", "exact",
+                                                   "values", "protocol", "members"] + kindTopics
     }
 
     /// The help text for `topic` (nil: the overview).
     static func text(for topic: String?, at location: SourceLocation?) throws -> String {
         guard let topic else { return overview }
         if let spec = Commands.spec(named: topic) { return command(spec) }
-        if let s = statements.first(where: { $0.name == topic }) {
+        if let text = kindTopic(topic) { return text }
+        if let s = statements.first(where: { $0.name == topic || (topic == "quit" && $0.name == "exit") }) {
             return "\(s.usage)\n  \(s.summary)\n\nexample:\n  \(s.example)"
         }
         switch topic {
@@ -30,8 +35,11 @@ enum Help {
             return Commands.specs.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }
                 .joined(separator: "\n")
         case "statements":
-            return statements.map { "  " + $0.usage.padding(toLength: 34, withPad: " ", startingAt: 0) + $0.summary }
-                .joined(separator: "\n")
+            // `padding(toLength:)` also cuts: a usage longer than the column gets its own line.
+            return statements.map { s in
+                s.usage.count < 34 ? "  " + s.usage.padding(toLength: 34, withPad: " ", startingAt: 0) + s.summary
+                    : "  " + s.usage + "\n  " + String(repeating: " ", count: 34) + s.summary
+            }.joined(separator: "\n")
         case "functions":
             return Builtins.entries.map { "  " + $0.1.usage.padding(toLength: 28, withPad: " ", startingAt: 0) + $0.1.summary }
                 .joined(separator: "\n")
@@ -75,7 +83,8 @@ enum Help {
         }
         lines.append("Statements: " + statements.map(\.name).joined(separator: ", ")
                      + ".  Comments start with #.")
-        lines.append("More: help COMMAND, help statements, help expressions, help functions, help exact.")
+        lines.append("More: help COMMAND (or ?COMMAND), help statements, help expressions, help functions,")
+        lines.append("      help objectives, help noise, help exact.")
         lines.append("example:")
         lines.append("  let data = load \"synthetic\"")
         lines.append("  let m = model vae for data.train hidden [64] latent 8")

@@ -33,6 +33,14 @@ public final class Interpreter {
     /// Names given with `--set`, which top-level `let` does not overwrite.
     private let overridden: Set<String>
 
+    /// Whether top-level statements that ran are kept in ``sessionLog`` (the REPL sets it, for
+    /// `export`).
+    public var recordsSession = false
+    /// The statements of this session that ran without error (when ``recordsSession`` is set).
+    var sessionLog = SessionLog()
+    /// How many top-level inputs (`run` calls that are not nested) the session has had.
+    private var inputCount = 0
+
     /// The file and lines being run (a stack: `run "nb.md"` nests).
     private var sources: [(file: String, lines: [Substring], firstLine: Int)] = []
 
@@ -60,19 +68,42 @@ public final class Interpreter {
     ///
     /// Throws a `ScriptError` (located, with the source line) on the first runtime error;
     /// statements before it have run and their bindings are kept. When the source does not parse
-    /// nothing runs, and the error lists every syntax error (`ScriptError.more`).
+    /// nothing runs, and the error lists every syntax error (`ScriptError.more`). A top-level
+    /// statement that fails leaves the seed derivation where it was before it, so the statements
+    /// that did run are a script that replays to the same numbers (`export`). `exit` throws
+    /// ``SessionExit``.
     public func run(_ source: String, file: String, firstLine: Int = 1) throws {
         sources.append((file, source.split(separator: "\n", omittingEmptySubsequences: false), firstLine))
         defer { sources.removeLast() }
-        if sources.count == 1 { interrupt.reset() }
+        let outermost = sources.count == 1
+        if outermost {
+            interrupt.reset()
+            inputCount += 1
+        }
         do {
             let program = try Parser.parse(source, firstLine: firstLine)
-            for statement in program {
-                try execute(statement, in: globals, topLevel: true)
+            let texts = outermost && recordsSession ? SessionLog.statementTexts(source, program, firstLine: firstLine) : []
+            for (i, statement) in program.enumerated() {
+                let seeds = (globalSeed, seedCounter)
+                do {
+                    try execute(statement, in: globals, topLevel: true)
+                } catch is SessionExit {
+                    throw SessionExit()
+                } catch {
+                    (globalSeed, seedCounter) = seeds
+                    throw error
+                }
+                if i < texts.count && SessionLog.isReplayed(texts[i]) { sessionLog.record(texts[i], input: inputCount) }
             }
         } catch let error as LocatedError {
             throw scriptError(error)
         }
+    }
+
+    /// The session so far as a notebook (see ``SessionLog``), with the `--set` variables and
+    /// test mode it started with.
+    public func sessionNotebook(date: Date = Date()) -> String {
+        sessionLog.notebook(variables: options.variables, testMode: options.testMode, date: date)
     }
 
     /// True when `source` is an unfinished statement (open bracket, brace or string, or a
@@ -146,6 +177,8 @@ public final class Interpreter {
                 value = try evaluate(expr, in: env)
             }
             display(value)
+            // `_` is the last value shown at the top level, as in IPython (Julia's `ans`).
+            if topLevel && env === globals && !value.isNothing { globals.define("_", value) }
         case .print(let items):
             let values = try items.map { try evaluate($0, in: env) }
             say(values.map(\.text).joined(separator: " "))
@@ -183,6 +216,12 @@ public final class Interpreter {
             for s in (b ? thenBody : elseBody ?? []) { try execute(s, in: scope) }
         case .help(let topic, let location):
             say(try Help.text(for: topic, at: location))
+        case .time(let timed):
+            let start = DispatchTime.now().uptimeNanoseconds
+            try execute(timed, in: env, topLevel: topLevel)
+            say("time: " + Interpreter.wallTime(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        case .exit:
+            throw SessionExit()
         }
     }
 
@@ -212,5 +251,23 @@ public final class Interpreter {
         if case .number(let x) = v { return formatNumber(x) }
         if case .string(let s) = v { return "\"\(s)\"" }
         return v.description
+    }
+}
+
+/// Thrown by `exit` and `quit`: the REPL ends the session, `dvae run` and piped scripts stop
+/// there with success.
+public struct SessionExit: Error, Equatable {
+    /// Creates the signal.
+    public init() {}
+}
+
+extension Interpreter {
+    /// A wall time for `time`: `0.42 ms`, `12.3 ms`, `1.23 s`, `2 min 05 s`.
+    static func wallTime(_ seconds: Double) -> String {
+        if seconds < 1e-2 { return formatFixed(seconds * 1e3, 2) + " ms" }
+        if seconds < 1 { return formatFixed(seconds * 1e3, 1) + " ms" }
+        if seconds < 60 { return formatFixed(seconds, 2) + " s" }
+        let whole = Int(seconds.rounded())
+        return "\(whole / 60) min " + (whole % 60 < 10 ? "0" : "") + "\(whole % 60) s"
     }
 }

@@ -235,7 +235,7 @@ struct Lexer {
                 throw LocatedError("unmatched `\(c)`", at: start, suggestion: "remove it or add the opening `\(expected)`")
             }
             return make(String(c), consumed: 1)
-        case "+", "-", "*", "/", "%", "^", "<", ">", "=", ",", ".", ":":
+        case "+", "-", "*", "/", "%", "^", "<", ">", "=", ",", ".", ":", "?":
             return make(String(c), consumed: 1)
         case "!":
             throw LocatedError("unexpected `!`", at: start, suggestion: "write `not` for negation, `!=` for inequality")

@@ -176,7 +176,7 @@ extension Value {
         case .range(let lo, let hi): return (RangeMembers.memberNames, RangeMembers(start: lo, end: hi).member)
         case .statistics(let s): return (StatisticsValue.memberNames, s.member)
         case .experiment(let e): return (ExperimentValue.memberNames, e.member)
-        case .nothing, .number, .string, .bool, .list: return nil
+        case .nothing, .number, .string, .bool, .list, .plot: return nil
         }
     }
 }

@@ -69,11 +69,12 @@ struct Parser {
 
     /// Words that begin statements or belong to expressions; they cannot name variables.
     static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
-                                     "true", "false", "print", "show", "assert", "help"]
+                                     "true", "false", "print", "show", "assert", "help", "time", "exit", "quit"]
     /// Keywords and command names.
     static let reserved: Set<String> = Set(keywords).union(Commands.names)
     /// Words that may start a statement (for suggestions).
-    static let statementWords: [String] = ["let", "set", "for", "if", "print", "show", "assert", "help"] + Commands.names
+    static let statementWords: [String] = ["let", "set", "for", "if", "print", "show", "assert", "help", "time", "exit", "quit"]
+        + Commands.names
 
     /// A parser over `tokens` (as produced by `Lexer.tokenize`).
     init(tokens: [Token]) { self.tokens = tokens }
@@ -197,6 +198,11 @@ struct Parser {
         defer { operators = outerOperators }
         try enterNesting(at: start.location)
         defer { depth -= 1 }
+        if start.isSymbol("?") {
+            // `?train` (as in IPython and Julia) is `help train`.
+            advance()
+            return try helpStatement(start: start)
+        }
         switch start.identifier {
         case "let", "set":
             advance()
@@ -273,15 +279,19 @@ struct Parser {
             return Stmt(kind: .assert(condition, message), location: start.location)
         case "help":
             advance()
-            var topic: String?
-            var topicLocation: SourceLocation?
-            if case .identifier(let w) = peek.kind {
-                topic = w; topicLocation = peek.location; advance()
-            } else if case .string(let s) = peek.kind {
-                topic = s; topicLocation = peek.location; advance()
+            return try helpStatement(start: start)
+        case "time":
+            advance()
+            if atStatementEnd {
+                throw LocatedError("`time` needs a statement to time", at: start.location,
+                                   suggestion: "for example: time train m on data.train epochs 1")
             }
+            let timed = try statement()
+            return Stmt(kind: .time(timed), location: start.location)
+        case "exit", "quit":
+            advance()
             try endStatement(after: nil)
-            return Stmt(kind: .help(topic, topicLocation), location: start.location)
+            return Stmt(kind: .exit, location: start.location)
         case "else":
             throw LocatedError("`else` without `if`", at: start.location,
                                suggestion: "put `else` right after the `}` of an `if` block")
@@ -292,6 +302,19 @@ struct Parser {
             try endStatement(after: e)
             return Stmt(kind: .expression(e), location: start.location)
         }
+    }
+
+    /// The rest of `help [TOPIC]` or `?[TOPIC]`, after the first token.
+    private mutating func helpStatement(start: Token) throws -> Stmt {
+        var topic: String?
+        var topicLocation: SourceLocation?
+        if case .identifier(let w) = peek.kind {
+            topic = w; topicLocation = peek.location; advance()
+        } else if case .string(let s) = peek.kind {
+            topic = s; topicLocation = peek.location; advance()
+        }
+        try endStatement(after: nil)
+        return Stmt(kind: .help(topic, topicLocation), location: start.location)
     }
 
     private mutating func bindingName(after keyword: String) throws -> (String, SourceLocation) {

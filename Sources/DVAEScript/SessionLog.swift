@@ -25,6 +25,29 @@ struct SessionLog {
         entries.append(Entry(input: input, source: trimmed))
     }
 
+    /// The source text of each statement of `program` (parsed from `source`, whose first line is
+    /// `firstLine`): from its first token to the next statement's, without the separating `;`.
+    static func statementTexts(_ source: String, _ program: [Stmt], firstLine: Int) -> [String] {
+        let characters = Array(source)
+        var lineStarts = [0]
+        for (i, ch) in characters.enumerated() where ch == "\n" { lineStarts.append(i + 1) }
+        func offset(_ l: SourceLocation) -> Int {
+            let line = l.line - firstLine
+            guard line >= 0, line < lineStarts.count else { return characters.count }
+            return min(characters.count, lineStarts[line] + max(0, l.column - 1))
+        }
+        let starts = program.map { offset($0.location) } + [characters.count]
+        return program.indices.map { i in
+            var text = String(characters[starts[i]..<max(starts[i], starts[i + 1])])
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            while text.hasSuffix(";") {
+                text.removeLast()
+                text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return text
+        }
+    }
+
     /// Statements that do not change the session's state are not worth replaying.
     static func isReplayed(_ source: String) -> Bool {
         let first = source.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "(" }).first ?? ""

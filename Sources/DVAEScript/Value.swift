@@ -41,6 +41,14 @@ enum Value {
     case statistics(StatisticsValue)
     /// One finished table cell (what `experiment` gives).
     case experiment(ExperimentValue)
+    /// A chart (what `plot` gives).
+    case plot(LinePlot)
+
+    /// True for `.nothing` (what statements such as `print` and `save` give).
+    var isNothing: Bool {
+        if case .nothing = self { return true }
+        return false
+    }
 
     /// The type's name as used in error messages.
     var typeName: String {
@@ -62,6 +70,7 @@ enum Value {
         case .curve: return "curve"
         case .statistics: return "statistics"
         case .experiment: return "experiment result"
+        case .plot: return "plot"
         }
     }
 
@@ -121,6 +130,9 @@ extension Value: CustomStringConvertible {
         case .curve(let c): return c.description
         case .statistics(let s): return s.description
         case .experiment(let e): return e.description
+        case .plot(let p):
+            let points = p.series.reduce(0) { $0 + $1.finitePoints.count }
+            return "plot" + (p.title.isEmpty ? "" : " “\(p.title)”") + ": \(p.series.count) series, \(points) point\(points == 1 ? "" : "s")"
         }
     }
 }

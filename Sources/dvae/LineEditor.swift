@@ -36,7 +36,7 @@ final class LineEditor {
     private var lastHistoryLine: String? = nil
 
     /// Words that take a file path after them.
-    static let pathCommands: Set<String> = ["load", "open", "run", "save"]
+    static let pathCommands: Set<String> = ["load", "open", "run", "save", "export"]
 
     /// Sets readline up: history from `historyPath`, completion through `complete(prefix, line)`.
     init(historyPath: String?, complete: @escaping (String, String) -> [String]) {

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Interactive: readline prompts `dvae> ` and `  ...> ` (while the input is incomplete), errors
 /// are printed and the session keeps its bindings, Ctrl-C clears the line or stops the running
-/// command, Ctrl-D quits. Piped: all of standard input runs as one script, no prompts.
+/// command, `exit`, `quit` or Ctrl-D quits. Piped: all of standard input runs as one script, no
+/// prompts; `exit` stops it with status 0.
 final class Repl {
     /// The session's interpreter.
     let interpreter: Interpreter
@@ -38,7 +39,7 @@ final class Repl {
         let editor = LineEditor(historyPath: historyPath) { [interpreter] prefix, line in
             interpreter.completions(prefix: prefix, line: line)
         }
-        print("dvae — denoising variational auto-encoders. Type `help` for commands, Ctrl-D to quit.")
+        print("dvae — denoising variational auto-encoders. Type `help` (or `?train`) for help, `exit` or Ctrl-D to quit.")
         var pending: [String] = []
         while true {
             let prompt = pending.isEmpty ? Self.prompt : Self.continuationPrompt
@@ -54,7 +55,7 @@ final class Repl {
                 pending = []
                 guard !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
                 editor.remember(source)          // a multi-line statement is one history entry
-                execute(source, file: "<repl>")
+                if execute(source, file: "<repl>") == .exit { return }
             }
         }
     }
@@ -73,13 +74,22 @@ final class Repl {
             return 1
         }
         InterruptHandling.install()
-        return execute(source, file: "<stdin>") ? 0 : 1
+        return execute(source, file: "<stdin>") == .failed ? 1 : 0
+    }
+
+    /// How running one input ended.
+    enum Outcome: Equatable {
+        /// It ran.
+        case ok
+        /// It stopped with an error (printed on standard error).
+        case failed
+        /// It ran `exit` or `quit`.
+        case exit
     }
 
     /// Runs `source` with Ctrl-C routed to the interpreter; prints an error to stderr.
-    /// - Returns: whether it ran without error.
     @discardableResult
-    func execute(_ source: String, file: String) -> Bool {
+    func execute(_ source: String, file: String) -> Outcome {
         let echo = ControlEcho()
         InterruptHandling.beginCommand(interpreter.interrupt)
         defer {
@@ -89,11 +99,13 @@ final class Repl {
         }
         do {
             try interpreter.run(source, file: file, firstLine: 1)
-            return true
+            return .ok
+        } catch is SessionExit {
+            return .exit
         } catch {
             sink.progressDone()
             printError("\(error)")
-            return false
+            return .failed
         }
     }
 }

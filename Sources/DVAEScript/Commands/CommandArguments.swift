@@ -184,7 +184,7 @@ struct CommandArguments {
     /// authors' law (other kinds are unchanged; `law` with another kind is an error).
     func noiseWithLaw() throws -> Corruption? {
         let noise = try self.noise()
-        guard let (law, at) = try choice("law", from: ["textbook", "authors"]), law == "authors" else { return noise }
+        guard let (law, at) = try choice("law", from: CommandSpec.saltPepperLaws), law == "authors" else { return noise }
         switch noise {
         case .saltPepper(let p)?: return .saltPepperAuthors(p)
         case .saltPepperAuthors?, .none?, nil: return noise

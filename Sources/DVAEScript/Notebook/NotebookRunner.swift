@@ -120,6 +120,8 @@ public final class NotebookRunner {
             do {
                 try interpreter.run(cell.source, file: notebook.path, firstLine: cell.firstLine)
                 completed += 1
+            } catch is SessionExit {
+                return (completed + 1, nil)        // `exit`: the notebook stops here, successfully
             } catch let error as ScriptError {
                 return (completed, NotebookError(cell: cell.number, scriptError: error, description: error.description))
             } catch {
