@@ -45,7 +45,7 @@ final class LineEditor {
         Readline.variable("rl_readline_name", UnsafePointer<CChar>?.self)?.pointee = UnsafePointer(strdup("dvae"))
         Readline.variable("rl_catch_signals", Int32.self)?.pointee = 0
         Readline.variable("rl_completer_word_break_characters", UnsafeMutablePointer<CChar>?.self)?.pointee =
-            strdup(" \t\n\"'=;(){}[],+*<>:!")
+            strdup(" \t\n\"'=;(){}[],+*<>:!?")
         Readline.variable("rl_completer_quote_characters", UnsafePointer<CChar>?.self)?.pointee =
             UnsafePointer(strdup("\""))
         Readline.variable("rl_attempted_completion_function", CompletionFunction?.self)?.pointee = attemptCompletion

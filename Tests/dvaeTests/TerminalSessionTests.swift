@@ -140,4 +140,80 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertTrue(second.ok, "no match for \(second.failedPattern ?? "") in:\n\(second.output)")
         XCTAssertFalse(second.output.contains("error"), second.output)
     }
+
+    func testCompletionAfterObjectiveAndHelpOffersOnlyTheAllowedWords() throws {
+        let home = try cliTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("let data_set = 1\n"),
+            .expect("dvae> "),
+            .send("train m on data_set objective d\t\t"),
+            .expect("diwae\\s+dvae"),
+            .send("\u{03}"),
+            .expect("dvae> "),
+            .send("help obj\t"),
+            .expect("objectives"),
+            .send("\n"),
+            .expect("Objectives —"),
+            .expect("dvae> "),
+            .send("?nois\t\n"),
+            .expect("Noise kinds"),
+            .expect("dvae> "),
+            .send("quit\n"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertEqual(t.status, 0, "`quit` ends the session cleanly")
+        let listed = t.output.components(separatedBy: "objective d").dropFirst().first ?? ""
+        XCTAssertFalse(listed.prefix(200).contains("data_set"), "variables are not objectives:\n\(listed.prefix(200))")
+    }
+
+    /// A session with seeds drawn from the global seed (and a failed statement that drew one),
+    /// exported, then replayed by `dvae run`: the same numbers come out.
+    func testExportedSessionReplaysToTheSameNumbers() throws {
+        let home = try cliTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("let d = load \"synthetic\"\n"),
+            .expect("dvae> "),
+            .send("let m = model vae for d.train hidden [16] latent 2\n"),
+            .expect("dvae> "),
+            .send("let r = train m on d.train[0:300] epochs 2\n"),
+            .expect("epoch 2/2"),
+            .expect("dvae> "),
+            .send("let bad = (sample m 4) + 1\n"),      // draws a seed, then fails
+            .expect("error"),
+            .expect("dvae> "),
+            .send("bound m on d.test[0:100] iwae 10\n"),
+            .expect("IWAE-10, 100 examples\\)"),
+            .expect("dvae> "),
+            .send("print \"value:\", _.value\n"),
+            .expect("value: -[0-9.]+"),
+            .expect("dvae> "),
+            .send("export \"\(home)/session.md\"\n"),
+            .expect("exported 5 statements"),
+            .expect("dvae> "),
+            .send("exit\n"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertEqual(t.status, 0)
+        let exported = try String(contentsOfFile: home + "/session.md", encoding: .utf8)
+        XCTAssertFalse(exported.contains("bad"), "the failed statement is left out:\n\(exported)")
+        XCTAssertFalse(exported.contains("export"), exported)
+
+        let replay = try DVAEBinary.run(["run", home + "/session.md"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        /// The lines that carry numbers, without wall times.
+        func numbers(_ text: String) -> [String] {
+            // What stays on screen of each line: the text after its last carriage return, without escapes.
+            text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map { line in
+                String(line.split(separator: "\r", omittingEmptySubsequences: false).last(where: { !$0.isEmpty }) ?? "")
+                    .replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+            }
+                .filter { $0.hasPrefix("epoch ") || $0.contains("IWAE-10") || $0.hasPrefix("value:") }
+                .map { $0.replacingOccurrences(of: "\\s*\\([0-9.]+ s\\)$", with: "", options: .regularExpression) }
+        }
+        let session = numbers(t.output)
+        XCTAssertEqual(session.count, 4, "two epochs, the bound, the value:\n\(t.output)")
+        XCTAssertEqual(numbers(replay.stdout), session, "the replay prints the session's numbers")
+    }
 }
