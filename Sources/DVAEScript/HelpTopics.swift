@@ -81,7 +81,7 @@ extension Help {
         }
         lines += ["P must be a probability in [0, 1]; SIGMA a standard deviation ≥ 0 (x̃ = x + σε, not clipped).",
                   "salt_pepper has two laws: `law textbook` (the default: 0 or 1 with equal chance) and",
-                  "`law authors` (the authors' code: the replacement is 1 with probability P) — help train.",
+                  "`law authors` (the authors' code: the replacement is 1 with probability P) — help protocol.",
                   "Only the encoder sees x̃; the decoder scores the clean x.",
                   "",
                   "example:",
