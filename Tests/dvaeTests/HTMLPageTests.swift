@@ -104,8 +104,9 @@ final class HTMLPageTests: XCTestCase {
         return (dir, dir + "/html/page.html", result)
     }
 
-    /// A copy of the page with a script that records, after `load`, how many images decoded.
-    func probeCopy(of page: String, in dir: String) throws -> String {
+    /// A copy of the page with a script that records, after `load`, how many images decoded
+    /// (`data-images-decoded="N/M"` on the body).
+    static func probeCopy(of page: String, in dir: String) throws -> String {
         let html = try String(contentsOfFile: page, encoding: .utf8)
         let probe = """
         <script>
@@ -117,7 +118,7 @@ final class HTMLPageTests: XCTestCase {
         </script>
         """
         XCTAssertTrue(html.contains("</body>"))
-        let probed = dir + "/probe.html"
+        let probed = dir + "/" + ((page as NSString).lastPathComponent as NSString).deletingPathExtension + "-probe.html"
         try html.replacingOccurrences(of: "</body>", with: probe + "</body>")
             .write(toFile: probed, atomically: true, encoding: .utf8)
         return probed
@@ -131,7 +132,7 @@ final class HTMLPageTests: XCTestCase {
         XCTAssertFalse(html.contains("src=\"http"), "the page must not fetch anything")
         XCTAssertEqual(html.components(separatedBy: "<img").count - 1, 2, "one picture, one plot")
 
-        let probed = try probeCopy(of: page, in: dir)
+        let probed = try Self.probeCopy(of: page, in: dir)
         let dom = try Self.runChromium(["--virtual-time-budget=5000", "--dump-dom", "file://" + probed], in: dir)
         XCTAssertTrue(dom.contains("data-images-decoded=\"2/2\""), "images did not all decode:\n\(dom.prefix(2000))")
         XCTAssertTrue(dom.contains("<h1 id=\"a-page-of-σ-and-x̃\">A page of σ and x̃</h1>"), String(dom.prefix(3000)))

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 
 /// Runs every notebook in `notebooks/` through the real binary with `--test` (smaller sample
-/// counts and epochs, the same code path) and `--out`, and requires exit status 0: every block
-/// ran and every assert held.
+/// counts and epochs, the same code path), `--out` and `--html`, and requires exit status 0:
+/// every block ran and every assert held. Each HTML page is then opened in headless Chromium
+/// (when installed): it loads, has its contents and cell times, and every picture decodes.
 final class NotebookSuiteTests: XCTestCase {
     /// The repository root, found from this file's path.
     private static let root = URL(fileURLWithPath: #filePath)
@@ -33,13 +34,35 @@ final class NotebookSuiteTests: XCTestCase {
                 continue
             }
             let started = Date()
-            let r = try DVAEBinary.run(["run", "notebooks/\(name)", "--test", "--out", out.path,
+            let page = out.appendingPathComponent((name as NSString).deletingPathExtension + ".html").path
+            let r = try DVAEBinary.run(["run", "notebooks/\(name)", "--test", "--out", out.path, "--html", page,
                                         "--set", "cache=\"\(out.path)/results\""],
                                        directory: Self.root.path)
             print("notebook \(name): exit \(r.status) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             XCTAssertEqual(r.status, 0, "\(name) failed:\n\(r.stderr)\n\(r.stdout.suffix(2000))")
             let rendered = out.appendingPathComponent(name).path
             XCTAssertTrue(FileManager.default.fileExists(atPath: rendered), "no rendered copy of \(name)")
+            try checkPageInBrowser(page, name: name, in: out.path)
         }
+    }
+
+    /// Opens the page in headless Chromium: headings with ids, the contents, a time per cell, and
+    /// every picture decoded. Without Chromium it says so and checks the page's text only.
+    private func checkPageInBrowser(_ page: String, name: String, in dir: String) throws {
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        XCTAssertTrue(html.contains("<nav id=\"contents\">"), "\(name): no contents")
+        XCTAssertNotNil(html.range(of: "<span class=\"time\">[0-9]", options: .regularExpression), "\(name): no cell times")
+        let images = html.components(separatedBy: "<img").count - 1
+        guard HTMLPageTests.chromium() != nil else {
+            print("\(name): chromium is not installed; its HTML page was not opened in a browser")
+            return
+        }
+        let probed = try HTMLPageTests.probeCopy(of: page, in: dir)
+        let dom = try HTMLPageTests.runChromium(["--virtual-time-budget=10000", "--dump-dom", "file://" + probed], in: dir)
+        XCTAssertTrue(dom.contains("data-images-decoded=\"\(images)/\(images)\""),
+                      "\(name): not every one of its \(images) pictures decoded in Chromium")
+        XCTAssertNotNil(dom.range(of: "<h1 id=\"[^\"]+\">", options: .regularExpression), "\(name): no title heading")
+        XCTAssertTrue(dom.contains("<a href=\"#"), "\(name): the contents link nowhere")
+        print("\(name): HTML page opened in Chromium, \(images) pictures decoded")
     }
 }
