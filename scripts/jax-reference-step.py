@@ -9,7 +9,9 @@ random binary images of density 0.13 cycled in order. The whole step (corruption
 backward, Adam) is one jitted function.
 
     pip install jax && python3 scripts/jax-reference-step.py [--steps 200] [--repeats 3]
-Prints examples/second of each repeat and the best, and `step GFLOP/s` with dvae's flop count.
+Prints examples/second of each repeat and the best, `step GFLOP/s` with dvae's flop count, and the
+CPU time per step (all threads; a steadier measure than wall time on a shared machine). For one
+thread: XLA_FLAGS="--xla_cpu_multi_thread_eigen=false" taskset -c 0.
 """
 import argparse
 import time
@@ -98,15 +100,17 @@ def main():
     jax.block_until_ready(p)
     best = 0.0
     for r in range(args.repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for s in range(args.steps):
             key, sub = jax.random.split(key)
             p, m, v, t = step(p, m, v, t, batches[s % 10], sub)
         jax.block_until_ready(p)
         seconds = time.perf_counter() - start
+        cpu_ms = (time.process_time() - cpu) * 1e3 / args.steps
         eps = args.steps * 100 / seconds
         best = max(best, eps)
-        print(f"repeat {r + 1}: {eps:.0f} examples/s, step {STEP_FLOPS * args.steps / seconds / 1e9:.2f} GFLOP/s")
+        print(f"repeat {r + 1}: {eps:.0f} examples/s, step {STEP_FLOPS * args.steps / seconds / 1e9:.2f} GFLOP/s, "
+              f"{cpu_ms:.2f} CPU-ms per step (all threads)")
     print(f"jax {jax.__version__} best: {best:.0f} examples/s")
 
 

@@ -1,5 +1,7 @@
 // CKernels: the engine's C kernels — CPU feature detection and the element-wise loops of the
 // training step, compiled once per vector width and dispatched at run time (see Kernels.c).
+// C rather than Swift because Swift has no function multi-versioning: one portable binary would
+// otherwise run SSE2 code on an AVX-512 machine.
 #ifndef DVAE_CKERNELS_H
 #define DVAE_CKERNELS_H
 
@@ -17,5 +19,51 @@ typedef struct {
 
 /// Reads the processor's features (cheap; no caching needed).
 dvae_cpu_features dvae_cpu_detect(void);
+
+// ---- Element-wise kernels of the training step (Kernels.c) --------------------------------------
+// Each is compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and baseline x86-64, and runs
+// the widest level the CPU supports. Arrays must not overlap. Shapes in the comments: E encoder
+// rows, K samples each, R = E·K sample rows.
+
+/// The level in use: "x86-64-v4", "x86-64-v3", "x86-64", or "generic" (not x86).
+const char *dvae_kernels_variant(void);
+
+/// Uses the level `name` (one of the above) from now on, or the widest supported when NULL.
+/// Returns 0 (and changes nothing) for an unknown level or one this CPU cannot run.
+int dvae_kernels_select(const char *name);
+
+/// e^x and ln x element-wise (the engine's polynomials; for tests and callers with whole arrays).
+void dvae_exp(const float *x, float *y, long n);
+/// ln x for positive normal x.
+void dvae_log(const float *x, float *y, long n);
+
+/// Softplus layer forward: y = ln(1 + eˣ), d = softplus′(x) = sigmoid(x), sharing one exponential.
+void dvae_softplus_forward(const float *x, float *y, float *d, long n);
+/// out = a ⊙ b (an activation's backward: dx = dy ⊙ f′(x)).
+void dvae_multiply(const float *a, const float *b, float *out, long n);
+
+/// Bernoulli log-likelihood from logits l (rows × cols) and targets x: out[r] = Σ_j x l − softplus(l)
+/// summed in double, and p = sigmoid(l) kept for the backward pass.
+void dvae_bernoulli_loglik(const float *logits, const float *x, float *p, double *out, long rows, long cols);
+/// Its backward: g[r, j] = a[r] (x[r, j] − p[r, j]), a = dL/d log p(x_r).
+void dvae_bernoulli_backward(const float *x, const float *p, const float *a, float *g, long rows, long cols);
+
+/// Reparameterised sample and its log-density ratio, fused: z[r] = μ[e] + exp(½ logVar[e]) ⊙ ε[r]
+/// for r = e·K + k, and logw[r] = ½ Σ_j (logVar + ε² − z²) (= log p(z) − log q(z|x̃) with ε fixed).
+/// μ, logVar: E × L; ε, z: R × L; logw: R.
+void dvae_reparam_sample(const float *mu, const float *logVar, const float *eps, float *z, double *logw,
+                         long E, long K, long L);
+/// Its backward given dz = ∂ log p(x|z)/∂z (R × L) and a = dL/d log w (R):
+/// g = dz − a z; dμ[e] = Σ_k g; dlogVar[e] = Σ_k ½ (g ⊙ (z − μ[e]) + a)  (dμ, dlogVar overwritten).
+void dvae_reparam_backward(const float *mu, const float *z, const float *dz, const float *a,
+                           float *dMu, float *dLogVar, long E, long K, long L);
+
+/// Adam, fused: m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; w ← w − α m / (√v + ε)
+/// (bias corrections folded into α and ε by the caller).
+void dvae_adam_update(float *w, const float *g, float *m, float *v, long n,
+                      float beta1, float beta2, float alpha, float eps);
+
+/// Σ x² accumulated in double (the gradient norm's square; NaN/∞ propagate).
+double dvae_sum_squares(const float *x, long n);
 
 #endif

@@ -3,7 +3,10 @@
 // Why not Foundation's `exp`/`log`: those are opaque library calls, so a loop calling them is not
 // vectorised. These are Cephes-style polynomials written with only +, ×, min/max, selects and
 // integer bit operations, so loops over contiguous buffers that call them (after inlining)
-// vectorise to AVX2. Accuracy: a few ulp (relative error < 1e-6) on the documented domain.
+// vectorise (at the baseline SSE2 width: Swift cannot compile one function for several widths).
+// Accuracy: a few ulp (relative error < 1e-6) on the documented domain. The training step's
+// whole-array loops use the same polynomials in C (Sources/CKernels), compiled for AVX-512,
+// AVX2+FMA and SSE2 and dispatched by CPU; these serve scalar uses and the remaining loops.
 
 /// e^x for Float, clamped to the normal range: inputs below −87 give e^−87 (≈ 1.6e−38) and
 /// inputs above 88 give e^88 (≈ 1.65e38) instead of 0 / +∞. NaN propagates.

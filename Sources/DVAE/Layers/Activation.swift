@@ -1,3 +1,5 @@
+import CKernels
+
 /// The element-wise non-linearities available to networks.
 public enum ActivationKind: String, Codable, Sendable, CaseIterable {
     /// softplus(x) = ln(1 + eˣ), the paper's hidden unit.
@@ -31,10 +33,7 @@ public final class Activation {
         let xp = x.data, yp = y.data, dp = d.data
         switch kind {
         case .softplus:
-            for i in 0..<n {
-                let (sp, sg) = fastSoftplusAndSigmoid(xp[i])
-                yp[i] = sp; dp[i] = sg                       // softplus′ = sigmoid
-            }
+            dvae_softplus_forward(xp, yp, dp, n)             // y = softplus(x), d = softplus′ = sigmoid
         case .tanh:
             for i in 0..<n {
                 let t = fastTanh(xp[i])
@@ -56,8 +55,7 @@ public final class Activation {
         precondition(dy.rows == d.rows && dy.cols == d.cols, "Activation.backward: bad gradient shape")
         let dx = reuse(&inputGradientBuffer, rows: d.rows, cols: d.cols)
         let n = d.count
-        let gp = dy.data, dp = d.data, xp = dx.data
-        for i in 0..<n { xp[i] = gp[i] * dp[i] }
+        dvae_multiply(dy.data, d.data, dx.data, n)         // dx = dy ⊙ f′(x)
         return dx
     }
 }

@@ -1,10 +1,11 @@
+import CKernels
+
 /// The factorised Bernoulli log-likelihood from logits: for each row r,
 /// log p(x_r | l_r) = Σ_d [x_rd · l_rd − softplus(l_rd)]  (numerically stable for any logit).
 ///
 /// Shapes: logits and x are `n × D`. Works for x ∈ [0, 1] too (the cross-entropy form).
 /// Backward: ∂ log p_r / ∂ l_rd = x_rd − sigmoid(l_rd); the sigmoid is cached by `logLikelihood`.
 public final class BernoulliLikelihood {
-    private var termBuffer: Tensor?
     private var probabilityBuffer: Tensor?
     private var logitGradientBuffer: Tensor?
 
@@ -14,17 +15,9 @@ public final class BernoulliLikelihood {
     /// Writes log p(x_r | l_r) for each row into `out[0..<n]`, summing each row in Double.
     public func logLikelihood(logits l: Tensor, x: Tensor, into out: UnsafeMutablePointer<Double>) {
         precondition(l.rows == x.rows && l.cols == x.cols, "Bernoulli: logits \(l.rows)×\(l.cols) vs x \(x.rows)×\(x.cols)")
-        let term = reuse(&termBuffer, rows: l.rows, cols: l.cols)
         let prob = reuse(&probabilityBuffer, rows: l.rows, cols: l.cols)
-        let lp = l.data, xp = x.data, tp = term.data, pp = prob.data
-        for i in 0..<l.count {
-            let v = lp[i]
-            let (sp, sg) = fastSoftplusAndSigmoid(v)
-            tp[i] = xp[i] * v - sp
-            pp[i] = sg
-        }
-        let d = l.cols
-        for r in 0..<l.rows { out[r] = sumAsDouble(tp + r * d, d) }
+        // Σ_d x l − softplus(l) per row (in Double), and p = sigmoid(l) for backward: one pass.
+        dvae_bernoulli_loglik(l.data, x.data, prob.data, out, l.rows, l.cols)
     }
 
     /// Given dL/d log p_r for each row (`dLogLik`, n × 1), returns dL/dl (n × D, own buffer).
@@ -33,12 +26,7 @@ public final class BernoulliLikelihood {
         guard let prob = probabilityBuffer else { preconditionFailure("Bernoulli.backward before logLikelihood") }
         precondition(x.rows == prob.rows && x.cols == prob.cols && dLogLik.count == x.rows, "Bernoulli.backward: bad shapes")
         let g = reuse(&logitGradientBuffer, rows: x.rows, cols: x.cols)
-        let d = x.cols
-        for r in 0..<x.rows {
-            let a = dLogLik.data[r]
-            let xp = x.data + r * d, pp = prob.data + r * d, gp = g.data + r * d
-            for j in 0..<d { gp[j] = a * (xp[j] - pp[j]) }
-        }
+        dvae_bernoulli_backward(x.data, prob.data, dLogLik.data, g.data, x.rows, x.cols)   // g = a_r (x − p)
         return g
     }
 

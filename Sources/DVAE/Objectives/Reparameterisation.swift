@@ -1,3 +1,5 @@
+import CKernels
+
 // The shared core of every objective and bound: given the encoder's output for E encoder rows,
 // draw K reparameterised samples per row, score them with the decoder against the clean data,
 // and (for training) push dL/d log w back through z to the decoder and the encoder.
@@ -16,19 +18,9 @@ func sampleAndScore(_ model: VAEModel, mu: Tensor, logVar: Tensor, targets: Tens
     rng.fillStandardNormal(eps)
     reuse(&ws.logWeights, count: R)
     reuse(&ws.logLik, count: R)
-    for e in 0..<E {
-        let mp = mu.data + e * L, lp = logVar.data + e * L
-        for k in 0..<K {
-            let r = e * K + k
-            let ep = eps.data + r * L, zp = z.data + r * L
-            var s: Float = 0
-            for j in 0..<L {
-                let zj = mp[j] + fastExp(0.5 * lp[j]) * ep[j]
-                zp[j] = zj
-                s += lp[j] + ep[j] * ep[j] - zj * zj
-            }
-            ws.logWeights[r] = 0.5 * Double(s)
-        }
+    // z_r = μ_e + exp(½ logVar_e) ⊙ ε_r and log w_r = ½ Σ_j (logVar + ε² − z²), in one pass.
+    ws.logWeights.withUnsafeMutableBufferPointer { lw in
+        dvae_reparam_sample(mu.data, logVar.data, eps.data, z.data, lw.baseAddress!, E, K, L)
     }
     let decoderTargets: Tensor
     if K == 1 {
@@ -57,19 +49,7 @@ func backpropagate(_ model: VAEModel, mu: Tensor, K: Int, workspace ws: Objectiv
     let dz = model.decoder.backward(x: targets, dLogLik: a)
     let dMu = reuse(&ws.dMu, rows: E, cols: L)
     let dLogVar = reuse(&ws.dLogVar, rows: E, cols: L)
-    dMu.zero(); dLogVar.zero()
-    for e in 0..<E {
-        let mp = mu.data + e * L, gm = dMu.data + e * L, gv = dLogVar.data + e * L
-        for k in 0..<K {
-            let r = e * K + k
-            let ar = a.data[r]
-            let zp = z.data + r * L, dp = dz.data + r * L
-            for j in 0..<L {
-                let g = dp[j] - ar * zp[j]
-                gm[j] += g
-                gv[j] += 0.5 * (g * (zp[j] - mp[j]) + ar)
-            }
-        }
-    }
+    // g = dz − a z;  dμ_e = Σ_k g;  dlogVar_e = Σ_k ½ (g ⊙ (z − μ_e) + a)   (both overwritten)
+    dvae_reparam_backward(mu.data, z.data, dz.data, a.data, dMu.data, dLogVar.data, E, K, L)
     model.encoder.backward(dMu: dMu, dLogVar: dLogVar)
 }

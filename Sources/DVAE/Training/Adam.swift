@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Which Adam update rule.
@@ -107,25 +108,9 @@ public final class Adam {
         let epsHat = eps * Float(c2.squareRoot())
         for i in parameters.indices {
             let p = parameters[i]
-            adamKernel(p.value.data, p.grad.data, m[i].data, v[i].data, p.value.count,
-                       b1, b2, alpha, epsHat)
+            // m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  w ← w − α m / (√v + ε̂), one pass.
+            dvae_adam_update(p.value.data, p.grad.data, m[i].data, v[i].data, p.value.count,
+                             b1, b2, alpha, epsHat)
         }
-    }
-}
-
-/// The element-wise Adam update over n contiguous floats (a separate function with plain pointer
-/// arguments so the loop is vectorised).
-@inline(never)
-func adamKernel(_ w: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ n: Int,
-                _ b1: Float, _ b2: Float, _ alpha: Float, _ eps: Float) {
-    let c1 = 1 - b1, c2 = 1 - b2
-    for j in 0..<n {
-        let gj = g[j]
-        let mj = b1 * m[j] + c1 * gj
-        let vj = b2 * v[j] + c2 * gj * gj
-        m[j] = mj
-        v[j] = vj
-        w[j] -= alpha * mj / (fastSqrt(vj) + eps)
     }
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// Minibatch training of a `VAEModel` with Adam.
 ///
@@ -109,12 +110,10 @@ public final class Trainer {
         let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
                                           accumulateGradients: true)
         guard objective.isFinite else { return nonFiniteStep() }
-        // Squares summed in Double (BLAS dsdot): a large but finite gradient must not overflow
-        // the norm; a NaN or ∞ anywhere still makes the sum non-finite.
+        // Squares summed in Double: a large but finite gradient must not overflow the norm; a NaN
+        // or ∞ anywhere still makes the sum non-finite.
         var sumSquares = 0.0
-        for p in optimizer.parameters {
-            sumSquares += cblas_dsdot(Int32(p.grad.count), p.grad.data, 1, p.grad.data, 1)
-        }
+        for p in optimizer.parameters { sumSquares += dvae_sum_squares(p.grad.data, p.grad.count) }
         guard sumSquares.isFinite else { return nonFiniteStep() }
         if let clip = config.clipNorm, clip > 0 {
             let norm = sumSquares.squareRoot()
