@@ -18,6 +18,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Number of untimed warm-up steps.")
     var warmup: Int = 20
 
+    /// Worker threads.
+    @OptionGroup var threadsOption: ThreadsOption
+
     /// Machine-readable output.
     @Flag(name: .long, help: "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops, blas_core, …")
     var json = false
@@ -28,6 +31,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadsOption.apply()
         let result = runBenchmark(steps: steps, warmup: warmup)
         if json {
             print(try Self.json(result))

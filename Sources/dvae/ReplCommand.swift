@@ -14,11 +14,15 @@ struct ReplCommand: ParsableCommand {
     /// `--set`, `--test`, `--data`, `--max-memory` (shared with `dvae run`).
     @OptionGroup var script: ScriptOptions
 
+    /// Worker threads.
+    @OptionGroup var threadsOption: ThreadsOption
+
     /// Keep no history file.
     @Flag(name: .customLong("no-history"), help: "Do not read or write ~/.dvae_history.")
     var noHistory = false
 
     func run() throws {
+        threadsOption.apply()
         let options = try script.interpreterOptions()
         let sink = TerminalSink.standardOutput()
         let interpreter = makeInterpreter(sink: sink, options: options)

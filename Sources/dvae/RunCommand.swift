@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
     /// `--set`, `--test`, `--data`, `--max-memory` (shared with the REPL).
     @OptionGroup var script: ScriptOptions
 
+    /// Worker threads.
+    @OptionGroup var threadsOption: ThreadsOption
+
     /// PNG upscale factor.
     @Option(name: .long, help: "Integer upscale of PNG pictures in the rendered copy.")
     var scale: Int = 2
@@ -44,6 +47,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadsOption.apply()
         let options = try script.interpreterOptions()
         let notebook: Notebook
         do {

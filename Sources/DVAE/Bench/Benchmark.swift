@@ -122,7 +122,7 @@ public func measureSgemm(m: Int, n: Int, k: Int, minimumSeconds: Double = 0.05) 
 /// (pixel density 0.13, like MNIST). `blasThreads`, when given, sets the OpenBLAS thread count for
 /// the run (restored afterwards).
 public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil, seed: UInt64 = 0,
-                         blasThreads: Int? = nil) -> BenchmarkResult {
+                         blasThreads: Int? = nil, threads: Int? = nil) -> BenchmarkResult {
     let batchSize = 100
     let previousThreads = blasThreadCount
     if let t = blasThreads { setBLASThreadCount(t) }
@@ -139,7 +139,8 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
     let model = VAEModel(config: benchmarkModelConfig, seed: seed)
     let objective = ObjectiveConfig(kind: .dvae, K: 1, M: 1, corruption: .saltPepper(0.05))
     let trainer = Trainer(model: model, config: TrainConfig(objective: objective, epochs: 1, batchSize: batchSize,
-                                                            adam: AdamConfig(lr: 1e-3), seed: seed))
+                                                            adam: AdamConfig(lr: 1e-3), seed: seed),
+                          threads: threads)
     let batches = x.rows / batchSize
     let batchTensors = (0..<batches).map { x.rows($0 * batchSize ..< ($0 + 1) * batchSize) }
     var rng = RNG(seed: seed)

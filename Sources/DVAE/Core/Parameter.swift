@@ -5,8 +5,9 @@
 public final class Parameter: @unchecked Sendable {
     /// Stable dotted name, used in checkpoints.
     public let name: String
-    /// Current value.
-    public let value: Tensor
+    /// Current value. Worker replicas of a model share their master's value tensors (the engine
+    /// rebinds it only when building a replica; code outside the engine updates it in place).
+    public internal(set) var value: Tensor
     /// Gradient of the *loss* (negative objective) with respect to `value`, accumulated by backward passes.
     public let grad: Tensor
 

@@ -20,6 +20,17 @@ public struct RNG: RandomNumberGenerator, Sendable {
         s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
     }
 
+    /// Generator number `stream` of the family `seed`: independent streams for the examples of one
+    /// call (the objectives and bounds draw example i's noise from stream i, so the noise does not
+    /// depend on how a batch is split across threads). The stream index is hashed (SplitMix64
+    /// finaliser) before it is mixed into the seed, so neighbouring indices give unrelated streams.
+    public init(seed: UInt64, stream: UInt64) {
+        var z = stream &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        self.init(seed: seed ^ (z ^ (z >> 31)))
+    }
+
     /// The next 64 random bits.
     @inlinable public mutating func next() -> UInt64 { nextBits() }
 

@@ -5,10 +5,18 @@ extension Corruption {
     /// allocates nothing. Pixels are visited in row-major order and each draws from `rng` in turn,
     /// so a seed reproduces the same corruption. The level is assumed valid (see `validate()`).
     public func apply(_ x: Tensor, into out: Tensor, rng: inout RNG) {
+        apply(x, rows: 0..<x.rows, into: out, rng: &rng)
+    }
+
+    /// Draws x̃ ~ p(x̃ | x) for the rows `rows` of `x` only, into the same rows of `out` (the
+    /// objectives corrupt each example from its own random stream). Applying to consecutive row
+    /// ranges with one `rng` gives the same result as one call on the whole tensor.
+    public func apply(_ x: Tensor, rows: Range<Int>, into out: Tensor, rng: inout RNG) {
         precondition(out.rows == x.rows && out.cols == x.cols,
                      "Corruption.apply: output is \(out.rows)×\(out.cols), input is \(x.rows)×\(x.cols)")
-        let n = x.count
-        let src = x.data, dst = out.data
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= x.rows, "Corruption.apply: rows \(rows) out of 0..<\(x.rows)")
+        let n = rows.count * x.cols
+        let src = x.data + rows.lowerBound * x.cols, dst = out.data + rows.lowerBound * x.cols
         switch self {
         case .none:
             if src != dst { dst.update(from: src, count: n) }

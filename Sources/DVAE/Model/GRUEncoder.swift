@@ -33,8 +33,10 @@ import CBLAS
 /// X (T·n × W, row t·n + i = row t of image i), then P = X [W_z; W_r; W_c]ᵀ + b is (T·n × 3H) and the
 /// rows t·n ..< (t+1)·n are step t's pre-activations for the whole batch. Each step then adds its
 /// recurrent products with two gemms (n × H by H × 2H, and n × H by H × H) written straight into
-/// the block of P (leading dimension 3H). Backward mirrors this: two gemms per step for δh_{t−1}, two
-/// for the recurrent weight gradients, and one big gemm at the end for the input weights.
+/// the block of P (leading dimension 3H); the candidate's product needs r_t first, so two is the
+/// least this variant allows. Backward mirrors this: two gemms per step for δh_{t−1}, and at the
+/// end three big gemms over all T·n rows at once for the recurrent and the input weight gradients
+/// (the per-step pieces they sum are all kept: δa in dP, h_{t−1} in the states, r ⊙ h_{t−1}).
 ///
 /// # Parameters (shapes follow the engine's y = x Wᵀ + b convention)
 ///
@@ -183,7 +185,6 @@ public final class GRUEncoder: EncoderNetwork {
             let p = P.data + t * n * 3 * H                                  // [z, r, c] of step t
             let dp = dP.data + t * n * 3 * H                                // [δa^z, δa^r, δa^c]
             let hPrev = S.data + t * n * H
-            let rh = RH.data + t * n * H
             // Gate and candidate pre-activation gradients; δh_{t−1} starts as δh_t ⊙ z.
             for i in 0..<n {
                 let row = p + i * 3 * H, drow = dp + i * 3 * H, hp = hPrev + i * H, d = dh.data + i * H
@@ -197,9 +198,6 @@ public final class GRUEncoder: EncoderNetwork {
             // δ(rh) = δa^c U_c  (n × H · H × H)
             rawGemm(transA: false, transB: false, m: n, n: H, k: H,
                     a: dp + 2 * H, lda: 3 * H, b: candidateWeight.value.data, ldb: H, beta: 0, c: dRH.data, ldc: H)
-            // ∂L/∂U_c += δa^cᵀ (r ⊙ h_{t−1})
-            rawGemm(transA: true, transB: false, m: H, n: H, k: n,
-                    a: dp + 2 * H, lda: 3 * H, b: rh, ldb: H, beta: 1, c: candidateWeight.grad.data, ldc: H)
             // δa^r = δ(rh) ⊙ h_{t−1} ⊙ r(1 − r);  δh_{t−1} += δ(rh) ⊙ r
             for i in 0..<n {
                 let row = p + i * 3 * H, drow = dp + i * 3 * H, hp = hPrev + i * H
@@ -210,13 +208,17 @@ public final class GRUEncoder: EncoderNetwork {
                     d[j] += drh[j] * r
                 }
             }
-            // ∂L/∂[U_z; U_r] += [δa^z, δa^r]ᵀ h_{t−1}   (2H × n · n × H)
-            rawGemm(transA: true, transB: false, m: 2 * H, n: H, k: n,
-                    a: dp, lda: 3 * H, b: hPrev, ldb: H, beta: 1, c: gateWeight.grad.data, ldc: H)
             // δh_{t−1} += [δa^z, δa^r] [U_z; U_r]   (n × 2H · 2H × H)
             rawGemm(transA: false, transB: false, m: n, n: H, k: 2 * H,
                     a: dp, lda: 3 * H, b: gateWeight.value.data, ldb: H, beta: 1, c: dh.data, ldc: H)
         }
+        // Recurrent weights, all steps at once (one gemm each, inner dimension T·n):
+        // ∂L/∂[U_z; U_r] += Σ_t [δa^z, δa^r]_tᵀ h_{t−1}   (2H × T·n · T·n × H; h_0 … h_{T−1} are S's first T·n rows)
+        rawGemm(transA: true, transB: false, m: 2 * H, n: H, k: T * n,
+                a: dP.data, lda: 3 * H, b: S.data, ldb: H, beta: 1, c: gateWeight.grad.data, ldc: H)
+        // ∂L/∂U_c += Σ_t δa^c_tᵀ (r_t ⊙ h_{t−1})            (H × T·n · T·n × H)
+        rawGemm(transA: true, transB: false, m: H, n: H, k: T * n,
+                a: dP.data + 2 * H, lda: 3 * H, b: RH.data, ldb: H, beta: 1, c: candidateWeight.grad.data, ldc: H)
         // Input weights and bias, all steps at once: ∂L/∂W_in += dPᵀ X, ∂L/∂b += Σ_rows dP.
         gemm(dP, transA: true, X, into: inputWeight.grad, alpha: 1, beta: 1)
         let db = inputBias.grad.data

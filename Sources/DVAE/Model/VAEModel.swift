@@ -27,6 +27,8 @@ public final class VAEModel {
     public let decoder: DecoderNetwork
     /// Reused buffers of the objective and bound computations (internal scratch space).
     let workspace = ObjectiveWorkspace()
+    /// Worker replicas sharing this model's parameter values (built on demand, see `replicas(_:)`).
+    var replicaCache: [VAEModel] = []
 
     /// A freshly initialised model; the same `seed` gives the same weights.
     public convenience init(config: ModelConfig, seed: UInt64) {

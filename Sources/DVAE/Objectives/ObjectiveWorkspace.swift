@@ -4,6 +4,7 @@
 /// Row layout: an "encoder row" e is one (example i, corruption m) pair, e = i·M + m; a "sample
 /// row" r is one latent draw, r = e·K + k. All examples' rows are contiguous.
 final class ObjectiveWorkspace {
+    var shardInput: Tensor?        // n_s × D: a worker's rows of the batch
     var cleanReplicated: Tensor?   // (n·M) × D: x_i repeated M times
     var corrupted: Tensor?         // (n·M) × D: x̃
     var targets: Tensor?           // R × D: clean x for each sample row (when K > 1)

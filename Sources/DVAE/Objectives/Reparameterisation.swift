@@ -1,33 +1,27 @@
 import CKernels
 
 // The shared core of every objective and bound: given the encoder's output for E encoder rows,
-// draw K reparameterised samples per row, score them with the decoder against the clean data,
-// and (for training) push dL/d log w back through z to the decoder and the encoder.
+// turn K standard normal draws per row into reparameterised samples, score them with the decoder
+// against the clean data, and (for training) push dL/d log w back through z to the decoder and
+// the encoder.
 
-/// Draws z_r = μ_e + exp(½ logVar_e) ⊙ ε_r for r = e·K + k and fills `ws.logWeights[r]` with
-/// log w_r = log p(x_e | z_r) + log p(z_r) − log q(z_r | x̃_e).
+/// Forms z_r = μ_e + exp(½ logVar_e) ⊙ ε_r for r = e·K + k and fills `ws.logWeights[r]` with
+/// log w_r = log p(x_r | z_r) + log p(z_r) − log q(z_r | x̃_e).
 ///
-/// `targets` is E × D: the clean x for each encoder row. With ε fixed,
+/// `eps` is R × L (R = E·K) standard normal noise drawn by the caller; `decoderTargets` is R × D:
+/// the clean x for each sample row. With ε fixed,
 /// log p(z) − log q(z|x̃) = Σ_j ½ (logVar_j + ε_j² − z_j²) (the ½ ln 2π terms cancel).
-func sampleAndScore(_ model: VAEModel, mu: Tensor, logVar: Tensor, targets: Tensor, K: Int,
-                    rng: inout RNG, workspace ws: ObjectiveWorkspace) {
-    let E = mu.rows, L = mu.cols, R = E * K
-    precondition(targets.rows == E, "sampleAndScore: \(targets.rows) targets for \(E) encoder rows")
-    let eps = reuse(&ws.eps, rows: R, cols: L)
+func scoreSamples(_ model: VAEModel, mu: Tensor, logVar: Tensor, eps: Tensor, decoderTargets: Tensor,
+                  workspace ws: ObjectiveWorkspace) {
+    let E = mu.rows, L = mu.cols, R = eps.rows, K = R / max(E, 1)
+    precondition(R == E * K && eps.cols == L, "scoreSamples: ε is \(eps.rows)×\(eps.cols) for \(E) encoder rows")
+    precondition(decoderTargets.rows == R, "scoreSamples: \(decoderTargets.rows) targets for \(R) samples")
     let z = reuse(&ws.z, rows: R, cols: L)
-    rng.fillStandardNormal(eps)
     reuse(&ws.logWeights, count: R)
     reuse(&ws.logLik, count: R)
     // z_r = μ_e + exp(½ logVar_e) ⊙ ε_r and log w_r = ½ Σ_j (logVar + ε² − z²), in one pass.
     ws.logWeights.withUnsafeMutableBufferPointer { lw in
         dvae_reparam_sample(mu.data, logVar.data, eps.data, z.data, lw.baseAddress!, E, K, L)
-    }
-    let decoderTargets: Tensor
-    if K == 1 {
-        decoderTargets = targets
-    } else {
-        decoderTargets = reuse(&ws.targets, rows: R, cols: targets.cols)
-        replicateRows(targets, times: K, into: decoderTargets)
     }
     ws.lastTargets = decoderTargets
     model.decoder.forward(z)
@@ -35,7 +29,7 @@ func sampleAndScore(_ model: VAEModel, mu: Tensor, logVar: Tensor, targets: Tens
     for r in 0..<R { ws.logWeights[r] += ws.logLik[r] }
 }
 
-/// Backward pass of the last `sampleAndScore`, given dL/d log w_r in `ws.rowGradient` (R × 1).
+/// Backward pass of the last `scoreSamples`, given dL/d log w_r in `ws.rowGradient` (R × 1).
 ///
 /// Pathwise (reparameterised) gradients with ε held fixed:
 /// dL/dz_r = a_r (∂ log p(x|z)/∂z − z), dL/dμ_e = Σ_k dL/dz_r,
@@ -43,7 +37,7 @@ func sampleAndScore(_ model: VAEModel, mu: Tensor, logVar: Tensor, targets: Tens
 /// where a_r = dL/d log w_r. Accumulates into the decoder's and encoder's parameter gradients.
 func backpropagate(_ model: VAEModel, mu: Tensor, K: Int, workspace ws: ObjectiveWorkspace) {
     guard let z = ws.z, let a = ws.rowGradient, let targets = ws.lastTargets else {
-        preconditionFailure("backpropagate before sampleAndScore")
+        preconditionFailure("backpropagate before scoreSamples")
     }
     let E = mu.rows, L = mu.cols
     let dz = model.decoder.backward(x: targets, dLogLik: a)

@@ -93,7 +93,8 @@ public final class Adam {
     public static let authorsDecayBase: Double = 1e-8
 
     /// Applies one update θ ← θ − α m̂ / (√v̂ + ε) using the current gradients (which it leaves as is).
-    public func update() {
+    /// With `threads` > 1 the (element-wise, so split-independent) update runs on that many workers.
+    public func update(threads: Int = 1) {
         step += 1
         let b2 = config.beta2, eps = config.eps
         // The authors' variant decays β1 itself: β1_t = β1 λ^(t−1) (0.9, 9e-9, then 0 in Float).
@@ -106,10 +107,11 @@ public final class Adam {
         let c2 = 1 - pow(Double(b2), Double(step))
         let alpha = Float(Double(config.lr) * c2.squareRoot() / c1)
         let epsHat = eps * Float(c2.squareRoot())
-        for i in parameters.indices {
-            let p = parameters[i]
+        let parameters = self.parameters, m = self.m, v = self.v
+        forEachElementRange(of: parameters.map(\.value), threads: threads) { i, range in
+            let p = parameters[i], o = range.lowerBound
             // m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  w ← w − α m / (√v + ε̂), one pass.
-            dvae_adam_update(p.value.data, p.grad.data, m[i].data, v[i].data, p.value.count,
+            dvae_adam_update(p.value.data + o, p.grad.data + o, m[i].data + o, v[i].data + o, range.count,
                              b1, b2, alpha, epsHat)
         }
     }

@@ -21,15 +21,21 @@ public final class Trainer {
     public var epochsCompleted: Int
     /// Every completed epoch's record, across runs.
     public private(set) var history: [EpochRecord] = []
+    /// Worker threads per step (see `evaluateObjective`): results are deterministic for a given
+    /// seed and thread count, and agree across thread counts up to floating-point rounding.
+    public let threads: Int
     private var batchBuffer: Tensor?
 
     /// A trainer for `model`. Pass an `optimizer` and `epochsCompleted` to resume from a checkpoint;
-    /// by default a fresh Adam over `model.parameters` with `config.adam`.
-    public init(model: VAEModel, config: TrainConfig, optimizer: Adam? = nil, epochsCompleted: Int = 0) {
+    /// by default a fresh Adam over `model.parameters` with `config.adam`. `threads` defaults to
+    /// `ComputeThreads.count`.
+    public init(model: VAEModel, config: TrainConfig, optimizer: Adam? = nil, epochsCompleted: Int = 0,
+                threads: Int? = nil) {
         self.model = model
         self.config = config
         self.optimizer = optimizer ?? Adam(parameters: model.parameters, config: config.adam)
         self.epochsCompleted = epochsCompleted
+        self.threads = max(1, threads ?? ComputeThreads.count)
     }
 
     /// The random stream of epoch `epoch` (1-based) for this run's seed.
@@ -85,7 +91,7 @@ public final class Trainer {
             }
             var valid: Double? = nil
             if let v = validation, config.validateEveryEpoch, v.count > 0 {
-                valid = estimateBound(model, on: v.x, kind: .elbo, seed: config.seed ^ 0x5EED_0F_FA11D).mean
+                valid = estimateBound(model, on: v.x, kind: .elbo, seed: config.seed ^ 0x5EED_0F_FA11D, threads: threads).mean
             }
             let record = EpochRecord(epoch: epoch, trainBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan,
                                      validBound: valid, seconds: (clock.now - started).inSeconds)
@@ -108,7 +114,7 @@ public final class Trainer {
     public func step(batch: Tensor, rng: inout RNG) -> Double? {
         model.zeroGradients()
         let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
-                                          accumulateGradients: true)
+                                          accumulateGradients: true, threads: threads)
         guard objective.isFinite else { return nonFiniteStep() }
         // Squares summed in Double: a large but finite gradient must not overflow the norm; a NaN
         // or ∞ anywhere still makes the sum non-finite.
@@ -122,7 +128,7 @@ public final class Trainer {
                 for p in optimizer.parameters { cblas_sscal(Int32(p.grad.count), scale, p.grad.data, 1) }
             }
         }
-        optimizer.update()
+        optimizer.update(threads: threads)
         return objective
     }
 
@@ -135,7 +141,7 @@ public final class Trainer {
             p.grad.data.update(from: p.value.data, count: n)
             cblas_sscal(Int32(n), 0.1, p.grad.data, 1)
         }
-        optimizer.update()
+        optimizer.update(threads: threads)
         return nil
     }
 }

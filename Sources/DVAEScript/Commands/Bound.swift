@@ -58,30 +58,24 @@ extension Interpreter {
         let corruption = try a.noise() ?? Corruption.none
         let seed = try a.seed()
         let label = Interpreter.boundLabel(kind) + (corruption.isIdentity ? "" : ", noise \(corruption)")
-        // Score in chunks: live progress, and Ctrl-C stops between chunks.
-        let chunk = max(1, min(data.count, 200_000 / max(1, kind.samples)))
-        var values: [Double] = []
-        values.reserveCapacity(data.count)
-        var start = 0, index: UInt64 = 0
+        // The engine's one evaluation path: live progress, and Ctrl-C stops between blocks.
         let clock = ContinuousClock()
         let began = clock.now
+        var finished = 0
         defer { sink.progressDone() }
-        while start < data.count {
-            if interrupt.isSet {
-                interrupt.reset()
-                throw LocatedError("bound interrupted after \(start) of \(data.count) examples", at: a.call.location)
+        let result = estimateBound(handle.model, on: data.x, kind: kind, seed: seed, corruption: corruption) { done, total in
+            finished = done
+            if interrupt.isSet { return .stop }
+            if done < total {
+                let eta = (clock.now - began).inSeconds / Double(done) * Double(total - done)
+                sink.progress("bound \(label)  \(done)/\(total) examples  ETA \(Interpreter.clockTime(eta))")
             }
-            let end = min(data.count, start + chunk)
-            values += perExampleBounds(handle.model, on: data.x.rows(start..<end), kind: kind,
-                                       seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15, corruption: corruption)
-            start = end; index += 1
-            if start < data.count {
-                let elapsed = (clock.now - began).inSeconds
-                let eta = elapsed / Double(start) * Double(data.count - start)
-                sink.progress("bound \(label)  \(start)/\(data.count) examples  ETA \(Interpreter.clockTime(eta))")
-            }
+            return .proceed
         }
-        let estimate = BoundEstimate(kind: kind, values: values)
+        guard let estimate = result else {
+            interrupt.reset()
+            throw LocatedError("bound interrupted after \(finished) of \(data.count) examples", at: a.call.location)
+        }
         guard estimate.mean.isFinite else {
             throw LocatedError("the bound is not finite (\(formatNumber(estimate.mean)))", at: a.call.location,
                                suggestion: "the model may have diverged; train with a smaller `lr` or with `clip 5`")

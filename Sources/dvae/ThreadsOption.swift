@@ -1,0 +1,28 @@
+import ArgumentParser
+import DVAE
+import Foundation
+
+/// `--threads N`: the engine's worker threads for training steps and bounds (shared by `run`,
+/// `repl` and `bench`).
+struct ThreadsOption: ParsableArguments {
+    /// Worker threads; nil keeps the default.
+    @Option(name: .long, help: ArgumentHelp(
+        "Worker threads for training and bounds (default: $\(ComputeThreads.environmentVariable), else the number of cores).",
+        valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, ComputeThreads.parse(String(t)) == nil {
+            throw ValidationError("--threads must be between 1 and 256, got \(t)")
+        }
+        if threads == nil, let text = ProcessInfo.processInfo.environment[ComputeThreads.environmentVariable],
+           ComputeThreads.parse(text) == nil {
+            throw ValidationError("\(ComputeThreads.environmentVariable) must be a whole number between 1 and 256, got `\(text)`")
+        }
+    }
+
+    /// Sets `ComputeThreads.count` when `--threads` was given.
+    func apply() {
+        if let t = threads { ComputeThreads.count = t }
+    }
+}
