@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     /// Help text.
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark the reference DVAE training step (784-200-200-50, batch 100) and sgemm."
+        abstract: "Benchmark the reference DVAE training step (784-200-200-50, batch 100), sgemm, the Table 3 GRU step and IWAE-5000."
     )
 
     /// Timed steps.
@@ -17,6 +17,14 @@ struct BenchCommand: ParsableCommand {
     /// Untimed warm-up steps.
     @Option(name: .long, help: "Number of untimed warm-up steps.")
     var warmup: Int = 20
+
+    /// Timed GRU steps.
+    @Option(name: .customLong("gru-steps"), help: "Number of timed steps of the GRU (Table 3) benchmark.")
+    var gruSteps: Int = 30
+
+    /// Examples of the IWAE-5000 benchmark.
+    @Option(name: .customLong("iwae-examples"), help: "Number of examples scored by the IWAE-5000 benchmark.")
+    var iwaeExamples: Int = 40
 
     /// Worker threads.
     @OptionGroup var threadsOption: ThreadsOption
@@ -28,25 +36,40 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        guard gruSteps >= 1 else { throw ValidationError("--gru-steps must be at least 1") }
+        guard iwaeExamples >= 1, iwaeExamples <= 1000 else { throw ValidationError("--iwae-examples must be between 1 and 1000") }
     }
 
     func run() throws {
         threadsOption.apply()
-        let result = runBenchmark(steps: steps, warmup: warmup)
+        let result = runBenchmark(steps: steps, warmup: warmup, threads: ComputeThreads.count)
+        let workloads = WorkloadBenchmarks(threads: ComputeThreads.count, gruSteps: gruSteps, iwaeExamples: iwaeExamples)
         if json {
-            print(try Self.json(result))
+            print(try Self.json(result, workloads))
         } else {
             if let warning = BLASCoreSelection.current.warning { printError(warning) }
             print(Self.report(result))
+            print(Self.report(workloads))
         }
     }
 
-    /// The result as one JSON object (keys in snake case, sorted), e.g. `examples_per_second`,
-    /// `step_gflops`, `sgemm_gflops`, `sgemm_roofline_share`, `blas_core`.
-    static func json(_ r: BenchmarkResult) throws -> String {
+    /// The results as one JSON object (keys in snake case, sorted), e.g. `examples_per_second`,
+    /// `step_gflops`, `sgemm_gflops`, `sgemm_roofline_share`, `blas_core`, `threads`,
+    /// `gru_examples_per_second`, `gru_step_gflops`, `iwae_samples_per_second`.
+    static func json(_ r: BenchmarkResult, _ w: WorkloadBenchmarks) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(r), as: UTF8.self)
+        return String(decoding: try encoder.encode(Both(step: r, workloads: w)), as: UTF8.self)
+    }
+
+    /// Both results' fields in one object (each encodes its keys into the same container).
+    private struct Both: Encodable {
+        let step: BenchmarkResult
+        let workloads: WorkloadBenchmarks
+        func encode(to encoder: Swift.Encoder) throws {
+            try step.encode(to: encoder)
+            try workloads.encode(to: encoder)
+        }
     }
 
     /// A short human-readable report.
@@ -71,5 +94,18 @@ struct BenchCommand: ParsableCommand {
             lines.append(row("  sgemm \(shape.m)×\(shape.n)×\(shape.k)", String(format: "%.2f", shape.gflops)))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The GRU step and IWAE lines of the report.
+    static func report(_ w: WorkloadBenchmarks) -> String {
+        [
+            "GRU step (Table 3): GRU 200 over 28 rows of 28, reference decoder, batch 100, K=1; "
+                + "\(w.threads) worker thread\(w.threads == 1 ? "" : "s")",
+            String(format: "  examples/second     %10.1f", w.gru.examplesPerSecond),
+            String(format: "  step GFLOP/s        %10.2f  (%.3f GFLOP per step)", w.gru.achievedGFLOPs, w.gru.stepGFLOPs),
+            "IWAE-\(w.iwae.samplesPerExample) of the reference model over \(w.iwae.examples) examples",
+            String(format: "  samples/second      %10.0f", w.iwae.samplesPerSecond),
+            String(format: "  decoder GFLOP/s     %10.2f", w.iwae.decoderGFLOPs),
+        ].joined(separator: "\n")
     }
 }

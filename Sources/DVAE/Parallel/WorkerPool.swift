@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Synchronization
 
 /// Runs `body(w)` for w = 0 ..< `count` at once — w = 0 on the calling thread, the others on the
 /// persistent threads of `WorkerPool.shared` — and returns when all are done. BLAS is switched to
@@ -16,15 +17,33 @@ func runWorkers(_ count: Int, _ body: (Int) -> Void) {
     WorkerPool.shared.run(count, body)
 }
 
-/// Persistent worker threads woken by semaphores (created on first use, never torn down).
+/// Persistent worker threads (created on first use, never torn down).
+///
+/// A training step opens three parallel regions (objective, gradient sum, optimiser) of well under
+/// a millisecond each, so waking a sleeping thread (a futex wake, then the scheduler) would cost
+/// as much as the work. Workers therefore spin briefly on a job counter after each job and only
+/// then sleep on a semaphore; the caller likewise spins briefly before sleeping while it waits for
+/// the others. The sleep/wake hand-over is the usual "announce sleep, re-check, cancel or consume"
+/// protocol on sequentially consistent atomics, so no wake-up is lost.
 final class WorkerPool: @unchecked Sendable {
     /// The process's pool.
     static let shared = WorkerPool()
+    /// Spin iterations before sleeping (tens of microseconds).
+    private static let spinLimit = 20_000
+
+    /// One worker thread's sleep flag and semaphore.
+    private final class Slot: @unchecked Sendable {
+        let sleeping = Atomic<Bool>(false)
+        let wake = DispatchSemaphore(value: 0)
+    }
 
     private let busy = NSLock()
-    private let done = DispatchSemaphore(value: 0)
-    private var wake: [DispatchSemaphore] = []
+    private let generation = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private let caller = Slot()
+    private var slots: [Slot] = []
     private var job: ((Int) -> Void)?
+    private var participants = 0
 
     /// See `runWorkers`.
     func run(_ count: Int, _ body: (Int) -> Void) {
@@ -34,24 +53,56 @@ final class WorkerPool: @unchecked Sendable {
         }
         defer { busy.unlock() }
         if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
-        while wake.count < count - 1 { spawn(index: wake.count + 1) }
+        while slots.count < count - 1 { spawn(index: slots.count + 1) }
         withoutActuallyEscaping(body) { body in
             job = body
-            for w in 1..<count { wake[w - 1].signal() }
+            participants = count
+            pending.store(count - 1, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            for slot in slots.prefix(count - 1) where slot.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                slot.wake.signal()
+            }
             body(0)
-            for _ in 1..<count { done.wait() }
+            Self.wait(until: { pending.load(ordering: .sequentiallyConsistent) == 0 }, slot: caller)
             job = nil
         }
     }
 
+    /// Spins, then sleeps on `slot`, until `ready()`; whoever makes it ready must then take
+    /// `slot.sleeping` (exchange to false) and signal when it was set.
+    private static func wait(until ready: () -> Bool, slot: Slot) {
+        var spins = 0
+        while !ready() {
+            spins += 1
+            if spins < spinLimit { continue }
+            slot.sleeping.store(true, ordering: .sequentiallyConsistent)
+            if ready() {
+                // Cancel the announced sleep; if the waker already took it, consume its signal.
+                if !slot.sleeping.exchange(false, ordering: .sequentiallyConsistent) { slot.wake.wait() }
+                return
+            }
+            slot.wake.wait()
+            spins = 0
+        }
+    }
+
     private func spawn(index: Int) {
-        let semaphore = DispatchSemaphore(value: 0)
-        wake.append(semaphore)
+        let slot = Slot()
+        slots.append(slot)
+        // The generation is read here, before the job that needs this thread is announced: read in
+        // the new thread it could already include that job, which would then never run.
+        let initial = generation.load(ordering: .sequentiallyConsistent)
         let thread = Thread { [unowned self] in
+            var seen = initial
             while true {
-                semaphore.wait()
+                Self.wait(until: { self.generation.load(ordering: .sequentiallyConsistent) != seen }, slot: slot)
+                seen = self.generation.load(ordering: .sequentiallyConsistent)
+                guard index < self.participants else { continue }
                 self.job!(index)
-                self.done.signal()
+                if self.pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+                   self.caller.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    self.caller.wake.signal()
+                }
             }
         }
         thread.stackSize = 8 << 20
