@@ -25,7 +25,7 @@ public func runIWAEBenchmark(examples: Int = 40, k: Int = 5000, seed: UInt64 = 0
     let clock = ContinuousClock()
     let start = clock.now
     _ = estimateBound(model, on: x, kind: .iwae(k), seed: seed, threads: workers)
-    let seconds = benchSeconds(clock.now - start)
+    let seconds = (clock.now - start).inSeconds
     let samples = Double(x.rows * k)
     return IWAEBenchmarkResult(examples: x.rows, samplesPerExample: k, seconds: seconds,
                                samplesPerSecond: samples / seconds,
