@@ -122,11 +122,12 @@ public func evaluateObjective(_ model: VAEModel, batch x: Tensor, config: Object
         return shardObjective(model, batch: x, rows: 0..<n, config: config, noiseSeed: noiseSeed,
                               batchSize: n, accumulateGradients: accumulateGradients) / Double(n * M)
     }
-    if accumulateGradients { for w in workers.dropFirst() { w.zeroGradients() } }
     var totals = [Double](repeating: 0, count: shards.count)
     totals.withUnsafeMutableBufferPointer { out in
         let slots = UncheckedSendable(out)
         runWorkers(shards.count) { w in
+            // A replica's gradients hold only this step's shard (the caller zeroed the model's own).
+            if accumulateGradients && w > 0 { workers[w].zeroGradients() }
             slots.value[w] = shardObjective(workers[w], batch: x, rows: shards[w], config: config, noiseSeed: noiseSeed,
                                             batchSize: n, accumulateGradients: accumulateGradients)
         }
