@@ -4,16 +4,19 @@ import XCTest
 /// `dvae bench --json`.
 final class BenchCommandTests: XCTestCase {
     func testJSONHasTheHeadlineNumbersAndTheBLASCore() throws {
-        let result = try DVAEBinary.run(["bench", "--steps", "3", "--warmup", "1", "--json"])
+        let result = try DVAEBinary.run(["bench", "--steps", "3", "--warmup", "1", "--gru-steps", "2",
+                                         "--iwae-examples", "2", "--threads", "2", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        for key in ["examples_per_second", "step_gflops", "sgemm_gflops", "sgemm_roofline_share", "gflop_per_step"] {
+        for key in ["examples_per_second", "step_gflops", "sgemm_gflops", "sgemm_roofline_share", "gflop_per_step",
+                    "gru_examples_per_second", "gru_step_gflops", "iwae_samples_per_second"] {
             let value = object?[key] as? Double
             XCTAssertNotNil(value, key)
             XCTAssertGreaterThan(value ?? 0, 0, key)
         }
         XCTAssertEqual(object?["steps"] as? Int, 3)
         XCTAssertEqual(object?["batch_size"] as? Int, 100)
+        XCTAssertEqual(object?["threads"] as? Int, 2)
         XCTAssertFalse((object?["blas_core"] as? String ?? "").isEmpty)
         XCTAssertNotNil(object?["blas_core_overridden"] as? Bool)
         // The roofline share is the ratio of the two rates it is computed from.
@@ -21,5 +24,11 @@ final class BenchCommandTests: XCTestCase {
            let share = object?["sgemm_roofline_share"] as? Double {
             XCTAssertEqual(share, step / sgemm, accuracy: 1e-9)
         }
+    }
+
+    func testThreadCountIsChecked() throws {
+        let result = try DVAEBinary.run(["bench", "--threads", "0"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("--threads must be between 1 and 256"), result.stderr)
     }
 }
