@@ -1,6 +1,6 @@
 /// The paper's two heavier workloads, measured beside the reference step by `dvae bench`: the
 /// Table 3 GRU training step and IWAE-5000 evaluation, and the worker threads they ran on.
-public struct WorkloadBenchmarks: Codable, Equatable, Sendable {
+public struct WorkloadBenchmarks: Encodable, Equatable, Sendable {
     /// Worker threads (see `ComputeThreads`).
     public var threads: Int
     /// The GRU step (`runGRUBenchmark`).
@@ -23,25 +23,14 @@ public struct WorkloadBenchmarks: Codable, Equatable, Sendable {
         case gruExamplesPerSecond = "gru_examples_per_second"
         case gruStepGFLOPs = "gru_step_gflops"
         case iwaeSamplesPerSecond = "iwae_samples_per_second"
-        case gru, iwae
     }
 
-    /// Encodes the flat fields (and the full results under `gru` and `iwae`).
+    /// Encodes the flat fields (merged into `dvae bench --json`'s one object).
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(threads, forKey: .threads)
         try c.encode(gru.examplesPerSecond, forKey: .gruExamplesPerSecond)
         try c.encode(gru.achievedGFLOPs, forKey: .gruStepGFLOPs)
         try c.encode(iwae.samplesPerSecond, forKey: .iwaeSamplesPerSecond)
-        try c.encode(gru, forKey: .gru)
-        try c.encode(iwae, forKey: .iwae)
-    }
-
-    /// Decodes what `encode(to:)` wrote.
-    public init(from decoder: Swift.Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        threads = try c.decode(Int.self, forKey: .threads)
-        gru = try c.decode(GRUBenchmarkResult.self, forKey: .gru)
-        iwae = try c.decode(IWAEBenchmarkResult.self, forKey: .iwae)
     }
 }
