@@ -31,7 +31,12 @@ enum ExperimentCheckpoint {
         }
         let encoder = ExperimentJSON.canonicalEncoder()
         func json<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data(), as: UTF8.self) }
-        let metadata: [String: String] = [
+        // Everything `open` + `train` needs to continue (the same keys `save` writes), so a cell's
+        // checkpoint opens in the language like any other.
+        var metadata: [String: String] = [
+            Checkpoint.MetadataKey.batch: String(config.batchSize),
+            Checkpoint.MetadataKey.schedule: (config.schedule ?? .constant).description,
+            Checkpoint.MetadataKey.nonFinite: (config.nonFinite ?? .skip).rawValue,
             Checkpoint.MetadataKey.architecture: json(config.model),
             Checkpoint.MetadataKey.objective: json(config.objectiveConfig),
             Checkpoint.MetadataKey.corruption: config.corruption.description,
@@ -44,6 +49,7 @@ enum ExperimentCheckpoint {
             curveKey: json(curve),
             wallSecondsKey: String(wallSeconds),
         ]
+        if let clip = config.clipNorm { metadata[Checkpoint.MetadataKey.clip] = "\(clip)" }
         try Checkpoint.save(parameters: trainer.model.parameters, optimizerState: state, metadata: metadata, to: path)
     }
 

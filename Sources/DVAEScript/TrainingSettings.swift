@@ -23,13 +23,13 @@ struct TrainingSettings: Equatable {
     var nonFinite: NonFiniteRule = .skip
 
     /// Metadata key of the minibatch size (`docs/checkpoint.md`).
-    static let batchKey = "batch"
+    static let batchKey = Checkpoint.MetadataKey.batch
     /// Metadata key of the clipping threshold.
-    static let clipKey = "clip"
+    static let clipKey = Checkpoint.MetadataKey.clip
     /// Metadata key of the learning-rate schedule: `constant`, `authors` or `decay T`.
-    static let scheduleKey = "schedule"
+    static let scheduleKey = Checkpoint.MetadataKey.schedule
     /// Metadata key of the non-finite-step rule: `skip` or `shrink`.
-    static let nonFiniteKey = "nonfinite"
+    static let nonFiniteKey = Checkpoint.MetadataKey.nonFinite
 
     /// A schedule as text (`constant`, `authors`, `decay 3000`).
     static func text(_ s: LearningRateSchedule) -> String {

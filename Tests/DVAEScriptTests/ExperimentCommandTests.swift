@@ -42,6 +42,21 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertTrue(sink.progressLines[0].hasPrefix("dvae K1 salt_pepper 0.1 mlp[16] seed 3  epoch 1/2  step "), sink.progressLines[0])
     }
 
+    /// A cell's checkpoint carries every training setting `open` validates and `train` continues
+    /// with (batch, schedule, non-finite rule, clipping): notebook 08 opens one. Before, `open` of a
+    /// cell's checkpoint failed with "metadata 'batch' is ''".
+    func testCellCheckpointOpensAndTrains() throws {
+        let dir = try temporaryDirectory()
+        let out = output(of: """
+        let d = load synthetic
+        let r = experiment on d \(cell) clip 5 cache "\(dir)"
+        let m = open r.checkpoint
+        let t = train m on d.train[0:100] epochs 1
+        print t.epochs
+        """)
+        XCTAssertEqual(out.split(separator: "\n").last, "1", out)
+    }
+
     func testAnotherSeedOrLevelIsAnotherCell() throws {
         let dir = try temporaryDirectory()
         let out = output(of: """

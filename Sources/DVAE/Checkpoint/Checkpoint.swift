@@ -37,6 +37,14 @@ public enum Checkpoint {
         public static let adamStep = "adam.step"
         /// Adam's hyper-parameters: a JSON-encoded `AdamConfig`.
         public static let adamConfig = "adam.config"
+        /// The minibatch size of training, a decimal integer.
+        public static let batch = "batch"
+        /// The gradient-norm clipping threshold, a decimal number (absent: no clipping).
+        public static let clip = "clip"
+        /// The learning-rate schedule, as `LearningRateSchedule.description` (`constant`, `authors`, `decay T`).
+        public static let schedule = "schedule"
+        /// What a non-finite step does: a `NonFiniteRule` raw value (`skip` or `shrink`).
+        public static let nonFinite = "nonfinite"
     }
 
     /// The tensor name of Adam's first moment for parameter `name`.
