@@ -21,6 +21,25 @@ final class DatasetSampleTests: XCTestCase {
         XCTAssertGreaterThan(rows.filter { $0 < 500 }.count, 25)
         XCTAssertEqual(d.sample(5000).count, 1000, "asking for more than there is gives everything")
     }
+
+    /// `load "binarized_mnist" subset 10000` once returned the sorted test split unshuffled,
+    /// because a sample as large as the split was the split itself: its first 16 were all 0s.
+    func testSampleOfTheWholeSplitIsAShuffledPermutation() {
+        let d = numbered(1000)
+        for n in [1000, 5000] {
+            let all = d.sample(n, seed: 3)
+            let rows = (0..<all.count).map { Int(all.x[$0, 0]) }
+            XCTAssertEqual(all.count, 1000)
+            XCTAssertEqual(Set(rows), Set(0..<1000), "every row exactly once")
+            XCTAssertNotEqual(rows, Array(0..<1000), "a permutation, not the file order")
+            // The first rows are spread over the split, as in any smaller sample.
+            XCTAssertGreaterThan(rows[0..<100].filter { $0 >= 500 }.count, 25)
+            XCTAssertGreaterThan(rows[0..<100].filter { $0 < 500 }.count, 25)
+            // The same seed gives the same order, and a smaller sample is its prefix.
+            XCTAssertEqual(rows, (0..<1000).map { Int(d.sample(n, seed: 3).x[$0, 0]) })
+            XCTAssertEqual((0..<100).map { Int(d.sample(100, seed: 3).x[$0, 0]) }, Array(rows[0..<100]))
+        }
+    }
 }
 
 final class IDXShapeTests: XCTestCase {

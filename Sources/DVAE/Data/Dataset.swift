@@ -52,9 +52,11 @@ public struct Dataset: Sendable {
     ///
     /// Prefer this to `subset(first:)` for experiments: some public files are sorted (the
     /// binarised MNIST test split runs 0s, then 1s, …), so "the first 1000" is a single class.
+    /// Asking for the whole split (or more) still shuffles it: `sample(count)` is a permutation,
+    /// so its first rows are as mixed as those of any smaller sample.
     public func sample(_ n: Int, seed: UInt64 = 0) -> Dataset {
         precondition(n >= 0, "sample(\(n)) needs n ≥ 0")
-        if n >= count { return self }
+        let n = Swift.min(n, count)
         var order = Array(0..<count)
         var rng = RNG(seed: seed ^ 0x5EED_DA7A)
         rng.shuffle(&order)
