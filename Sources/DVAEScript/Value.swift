@@ -168,11 +168,21 @@ final class ModelHandle: CustomStringConvertible {
     var training: TrainingSettings?
     /// A name for messages (the dataset it was made for, or the checkpoint it came from).
     var origin: String
+    /// The objective (and noise) of the last `train`, e.g. `dvae salt_pepper 0.1`; nil if never trained here.
+    var trainedWith: String?
 
     /// A handle on `model`.
     init(model: VAEModel, origin: String) {
         self.model = model
         self.origin = origin
+    }
+
+    /// What the model has been trained with, for picture captions: `dvae salt_pepper 0.1, 10 epochs`,
+    /// `10 epochs` (trained elsewhere, e.g. opened from a checkpoint) or `untrained`.
+    var trainingCaption: String {
+        if epochsTrained == 0 { return "untrained" }
+        let epochs = "\(epochsTrained) epoch\(epochsTrained == 1 ? "" : "s")"
+        return trainedWith.map { "\($0), \(epochs)" } ?? epochs
     }
 
     /// E.g. `vae 784-[200 200]-50 mlp/bernoulli, 12345 parameters, trained 5 epochs`.
@@ -255,7 +265,13 @@ extension CurveValue {
                 series.append(LinePlot.Series(name: "\(run) \(s.name)", x: s.x, y: s.y))
             }
         }
-        return LinePlot(title: "\(curves.count) runs", xLabel: "epoch", yLabel: "bound (nats)", series: series)
+        // A title that says what is compared: the shared data, and what the two kinds of series are.
+        let data = Set(curves.map { $0.title.components(separatedBy: " on ").dropFirst().joined(separator: " on ") })
+        var title = "\(curves.count) runs"
+        if data.count == 1, let d = data.first, !d.isEmpty { title += " on \(d)" }
+        let hasValid = curves.contains { $0.points.contains { $0.valid != nil } }
+        title += hasValid ? ": training bound (train) and validation ELBO (valid)" : ": training bound"
+        return LinePlot(title: title, xLabel: "epoch", yLabel: "bound (nats)", series: series)
     }
 }
 

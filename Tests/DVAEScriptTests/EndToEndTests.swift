@@ -174,4 +174,33 @@ final class EndToEndTests: XCTestCase {
         """, file: "e2e")
         XCTAssertEqual(sink.texts.last, "16")
     }
+
+    /// Two pictures or charts side by side must not carry the same caption: sample and
+    /// reconstruction captions name what the model was trained with, and an overlay of runs
+    /// names the data and the two kinds of series.
+    func testCaptionsTellModelsAndRunsApart() throws {
+        let (interp, sink) = makeInterpreter()
+        try interp.run("""
+        let d = load "synthetic" subset 50
+        let a = model vae for d.train hidden [8] latent 2 seed 1
+        let b = model vae for d.train hidden [8] latent 2 seed 1
+        show sample a 4
+        let ra = train a on d.train epochs 1
+        let rb = train b on d.train objective dvae noise salt_pepper 0.1 epochs 2 validate d.valid
+        show sample a 4
+        show sample b 4
+        show reconstruct a d.test[0:4] noise salt_pepper 0.1
+        show reconstruct b d.test[0:4] noise salt_pepper 0.1
+        show [ra rb]
+        """, file: "e2e")
+        XCTAssertEqual(sink.images.map(\.title), [
+            "4 samples from p(z) (model: untrained)",
+            "4 samples from p(z) (model: vae, 1 epoch)",
+            "4 samples from p(z) (model: dvae salt_pepper 0.1, 2 epochs)",
+            "inputs / corrupted (salt_pepper 0.1) / reconstructions (model: vae, 1 epoch)",
+            "inputs / corrupted (salt_pepper 0.1) / reconstructions (model: dvae salt_pepper 0.1, 2 epochs)",
+        ])
+        XCTAssertEqual(sink.plots.map(\.title),
+                       ["2 runs on synthetic.train: training bound (train) and validation ELBO (valid)"])
+    }
 }

@@ -18,7 +18,8 @@ enum MarginalCommand: Command {
         usage: "marginal ENC at X noise KIND LEVEL [samples N] [enumerate] [seed S]",
         details: [
             "ENC is a model (its encoder), a linear-Gaussian model, or `example2`: the scalar",
-            "non-linear encoder μ = tanh(2x̃), σ² = 0.1 + x̃² of the paper's Example 2.",
+            "non-linear encoder μ = tanh(2x̃), σ² = 0.1 + x̃²: our instance of the paper's",
+            "Example 2, which names no particular function.",
             "The result has .mean .variance .skewness .kurtosis (lists, one entry per latent unit),",
             ".jb_p (Jarque–Bera p-values), .mardia_skew_p, .mardia_kurt_p, .normal_p (the smallest",
             "p-value: small means \"not Gaussian\"), .count, and .components with `enumerate`.",

@@ -46,7 +46,9 @@ extension Interpreter {
             row(output)
             start = end
         }
-        let title = corruption.isIdentity ? "inputs / reconstructions" : "inputs / corrupted (\(corruption)) / reconstructions"
+        // The model in the caption: two reconstructions side by side must not read the same.
+        let title = (corruption.isIdentity ? "inputs / reconstructions" : "inputs / corrupted (\(corruption)) / reconstructions")
+            + " (model: \(handle.trainingCaption))"
         return .images(ImageGrid(images: images, height: data.height, width: data.width, columns: group, title: title))
     }
 }

@@ -42,7 +42,7 @@ extension Interpreter {
             let x = handle.model.sample(count: count, rng: &rng)
             let c = handle.model.config
             return .images(ImageGrid(images: (0..<count).map { x.row($0) }, height: c.height, width: c.width,
-                                     columns: columns, title: "\(count) samples from p(z)"))
+                                     columns: columns, title: "\(count) samples from p(z) (model: \(handle.trainingCaption))"))
         default:
             throw LocatedError("`sample` needs a model, got \(v.typeWithArticle)", at: at)
         }

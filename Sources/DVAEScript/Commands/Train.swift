@@ -104,6 +104,7 @@ extension Interpreter {
         handle.epochsTrained = trainer.epochsCompleted
         handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed,
                                            schedule: config.schedule, nonFinite: config.nonFinite)
+        handle.trainedWith = label
         if let (e, s) = interruptedAt {
             sink.progressDone()
             interrupt.reset()
