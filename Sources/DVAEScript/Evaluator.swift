@@ -267,6 +267,10 @@ extension Interpreter {
 
     /// `value.name`.
     func member(_ v: Value, _ name: String, at location: SourceLocation) throws -> Value {
+        if case .dataset(let d) = v, name == "values", d.count * d.dimension > Dataset.maximumListedValues {
+            throw LocatedError("`.values` would list \(d.count * d.dimension) numbers (at most \(Dataset.maximumListedValues))",
+                               at: location, suggestion: "slice the dataset first, e.g. data[0].values")
+        }
         if let result = v.members?.read(name) { return result }
         let names = Interpreter.memberNames(of: v)
         if names.isEmpty {

@@ -63,7 +63,14 @@ extension Dataset: HasMembers {
         Member("name", "the dataset's name") { .string($0.name) },
         Member("kind", "\"binary\" or \"continuous\"") { .string($0.kind.rawValue) },
         Member("mean", "mean pixel value") { .number($0.pixelMean) },
+        // The examples as numbers, so a notebook can compute with them (e.g. a·x + c).
+        Member("values", "one list of numbers per example (small datasets only)") { d in
+            .list((0..<d.count).map { i in .list(d.image(i).map { .number(Double($0)) }) })
+        },
     ]
+
+    /// The most numbers `data.values` lists (a 128-image MNIST slice).
+    static let maximumListedValues = 100_352
 }
 
 extension ModelHandle: HasMembers {

@@ -203,4 +203,16 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(sink.plots.map(\.title),
                        ["2 runs on synthetic.train: training bound (train) and validation ELBO (valid)"])
     }
+
+    func testDatasetValuesListsEachExample() throws {
+        XCTAssertEqual(output(of: """
+        let g = model linear_gaussian 3 1 seed 2
+        let xs = sample g 2 seed 1
+        let v = xs.values
+        print len(v), len(v[0])
+        print abs(v[1][2] - xs[1].values[0][2]) < 1e-12
+        """), "2 3\ntrue")
+        assertError("let d = load \"synthetic\"\nprint d.train.values", at: 2, 15, "`.values` would list",
+                    suggestion: "slice the dataset first")
+    }
 }
