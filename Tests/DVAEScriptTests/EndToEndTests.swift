@@ -212,7 +212,7 @@ final class EndToEndTests: XCTestCase {
         print len(v), len(v[0])
         print abs(v[1][2] - xs[1].values[0][2]) < 1e-12
         """), "2 3\ntrue")
-        assertError("let d = load \"synthetic\"\nprint d.train.values", at: 2, 15, "`.values` would list",
+        assertError("let d = load \"synthetic\"\nprint d.train.values", at: 2, 7, "`.values` would list",
                     suggestion: "slice the dataset first")
     }
 }
