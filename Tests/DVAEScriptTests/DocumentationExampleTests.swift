@@ -11,7 +11,7 @@ import XCTest
 ///   `# → TEXT` promises that the block prints a line TEXT; an ```` ```output ```` block after a
 ///   code block promises those lines, consecutively. Promised lines must appear in the block's
 ///   output in the order written.
-/// - `README.md`: the REPL transcript under "A REPL session" is replayed line by line through
+/// - `README.md`: its ```` ```dvae ```` blocks, if any, the same way; and the REPL transcript under "A REPL session" is replayed line by line through
 ///   one interpreter, as the REPL runs it (an error is printed and the session goes on); the
 ///   lines under each `dvae>` input must be exactly what that input prints.
 ///
@@ -36,14 +36,30 @@ final class DocumentationExampleTests: XCTestCase {
     // MARK: docs/language.md
 
     func testEveryLanguageReferenceExampleRunsAndPrintsWhatItsCommentsSay() throws {
-        let path = Self.root.appendingPathComponent("docs/language.md").path
+        let promises = try checkExamples(of: "docs/language.md")
+        XCTAssertGreaterThanOrEqual(promises, 5, "the reference should promise some outputs")
+    }
+
+    /// README.md has no ```` ```dvae ```` block today (its session is a transcript, checked
+    /// below); any it gains runs here.
+    func testEveryReadmeExampleRunsAndPrintsWhatItsCommentsSay() throws {
+        _ = try checkExamples(of: "README.md")
+    }
+
+    /// Runs every ```` ```dvae ```` block of the Markdown file at `relative` (from the repository
+    /// root) in one session and checks its promised output; returns the number of promises.
+    private func checkExamples(of relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let path = Self.root.appendingPathComponent(relative).path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let promises = DocPromises.parse(markdown: text)
-        XCTAssertGreaterThanOrEqual(promises.count, 5, "the reference should promise some outputs")
-        guard let data = Self.realDataDirectory else {
-            throw XCTSkip("docs/language.md loads binarised MNIST; the data files are not available (set DVAE_DATA)")
+        let notebook = Notebook.parse(text: text, path: path)
+        if notebook.codeCells.isEmpty { return 0 }
+        let needsData = notebook.codeCells.contains { $0.source.contains("\"binarized_mnist\"") || $0.source.contains("\"frey\"") }
+        let data = Self.realDataDirectory
+        if needsData && data == nil {
+            throw XCTSkip("\(relative) loads real data; the data files are not available (set DVAE_DATA)")
         }
-        // The examples write a result cache under ./results: run them in a fresh directory.
+        // The examples may write a result cache under ./results: run them in a fresh directory.
         let fm = FileManager.default
         let previous = fm.currentDirectoryPath
         let scratch = NSTemporaryDirectory() + "dvae-doc-examples-" + UUID().uuidString
@@ -54,20 +70,20 @@ final class DocumentationExampleTests: XCTestCase {
             try? fm.removeItem(atPath: scratch)
         }
         let runner = NotebookRunner(options: InterpreterOptions(dataDirectory: data), forward: nil)
-        let notebook = Notebook.parse(text: text, path: path)
         let outcome = try runner.run(notebook)
-        XCTAssertNil(outcome.error, "docs/language.md failed: \(outcome.error?.description ?? "")")
-        XCTAssertEqual(outcome.blocksCompleted, notebook.codeCells.count)
+        XCTAssertNil(outcome.error, "\(relative) failed: \(outcome.error?.description ?? "")", file: file, line: line)
+        XCTAssertEqual(outcome.blocksCompleted, notebook.codeCells.count, file: file, line: line)
         for promise in promises {
             let printed = (outcome.outputs[promise.cell] ?? []).flatMap { item -> [String] in
                 if case .text(let s) = item { return s.components(separatedBy: "\n") }
                 return []
             }
             if let problem = DocPromises.check(promise, against: printed) {
-                XCTFail("docs/language.md, code block \(promise.cell): \(problem)\nthe block printed:\n"
-                        + printed.joined(separator: "\n"))
+                XCTFail("\(relative), code block \(promise.cell): \(problem)\nthe block printed:\n"
+                        + printed.joined(separator: "\n"), file: file, line: line)
             }
         }
+        return promises.count
     }
 
     // MARK: README.md
