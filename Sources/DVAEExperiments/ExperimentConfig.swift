@@ -12,10 +12,14 @@ import DVAE
 /// when that is set (5000 in the paper).
 public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// The dataset's name as `DataSplits.name` reports it, e.g. `"binarized_mnist"`, `"frey"`,
-    /// `"synthetic"`. `ExperimentRunner` refuses data whose name differs. The name is all the key
-    /// knows of the data: keep one cache directory per version of a dataset (e.g. the synthetic
-    /// set generated with another seed or size is still called `"synthetic"`).
+    /// `"synthetic"`. `ExperimentRunner` refuses data whose name differs.
     public var dataset: String
+    /// What the key knows of the data beyond its name: `ExperimentConfig.dataDigest(of:validCount:)`
+    /// of the splits the cell draws its examples from, so two different datasets of the same name
+    /// (another file version, another subset, the synthetic set with another seed) never share a
+    /// cell. `ExperimentRunner` refuses data with another digest. Nil: not recorded (the name is
+    /// then all the key knows; the language always sets it).
+    public var dataDigest: String?
     /// Training examples used: `trainCount` examples of the training split, a fixed-seed random subset (`Dataset.sample`) (nil: all of it).
     public var trainCount: Int?
     /// Validation examples scored (ELBO) after every epoch for the learning curve:
@@ -70,8 +74,9 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 epochs: Int = 10, batchSize: Int = 100, learningRate: Float = 1e-3, clipNorm: Float? = nil,
                 seed: UInt64 = 0, extraIWAE: Int? = nil, schedule: LearningRateSchedule? = nil,
                 optimizer: AdamVariant? = nil, nonFinite: NonFiniteRule? = nil, analyticKL: Bool? = nil,
-                curveOnTest: Bool? = nil) {
+                curveOnTest: Bool? = nil, dataDigest: String? = nil) {
         self.dataset = dataset
+        self.dataDigest = dataDigest
         self.trainCount = trainCount
         self.validCount = validCount
         self.testCount = testCount
@@ -91,6 +96,17 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.nonFinite = nonFinite
         self.analyticKL = analyticKL
         self.curveOnTest = curveOnTest
+    }
+
+    /// The digest of the data a cell on `data` uses: the training and test splits' `contentDigest`
+    /// (the cell takes its seeded subsets from them), and the validation split's when
+    /// `validCount` is not 0. 16 lowercase hex digits; each split's digest is computed once per
+    /// loaded split and reused.
+    public static func dataDigest(of data: DataSplits, validCount: Int?) -> String {
+        var parts = [data.train.contentDigest, data.test.contentDigest]
+        if validCount != 0 { parts.append(data.valid.contentDigest) }
+        let hex = String(ExperimentKey.fnv1a64(parts.joined(separator: "|").utf8), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The cache key of this configuration (`ExperimentKey.key(for:)`): 16 lowercase hex digits.
@@ -136,6 +152,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// Hashes every field (consistent with the synthesised `==`).
     public func hash(into h: inout Hasher) {
         h.combine(dataset)
+        h.combine(dataDigest)
         h.combine(trainCount)
         h.combine(validCount)
         h.combine(testCount)

@@ -24,12 +24,16 @@ public enum ExperimentRunner {
     /// and whenever `onEvent` answers `.stop` to an `.epochEnd` event. A resumed run gives the same
     /// numbers as an uninterrupted one (the trainer's epoch streams are seeded per epoch).
     ///
+    /// Claim: with a cache, the cell is computed only while holding its `CellClaim` (`<key>.lock`),
+    /// so it never runs in two places at once; when another process holds it, nothing is
+    /// computed and `ExperimentError.busy` is thrown. A finished cell clears its sweep records.
+    ///
     /// Interruption: when `onEvent` returns `.stop`, nothing is stored as a result and
     /// `ExperimentError.interrupted` is thrown (resumable when a partial checkpoint exists; the
     /// updates after its epoch boundary are discarded on resume).
     ///
     /// Also throws `ExperimentError` for a configuration that does not fit the data
-    /// (`datasetMismatch`, `notEnoughData`, `shapeMismatch`, `invalidConfig`) and `.io` when the
+    /// (`datasetMismatch`, `dataDigestMismatch`, `notEnoughData`, `shapeMismatch`, `invalidConfig`) and `.io` when the
     /// cache cannot be written. Without a cache nothing is saved and `checkpointFile` is nil.
     public static func run(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
                            checkpointInterval: Double = 60,
@@ -43,6 +47,17 @@ public enum ExperimentRunner {
             case let .unusable(path, reason):
                 onRejected(CacheRejection(path: path, reason: reason, movedTo: cache.setAside(path)))
             }
+        }
+        // One process per cell: the claim is held until the result is stored (or we fail).
+        var claim: CellClaim?
+        defer { claim?.release() }
+        if let cache {
+            let lock = cache.lockPath(for: config)
+            guard let c = try CellClaim.acquire(lock) else {
+                throw ExperimentError.busy(key: config.key, holder: CellClaim.holder(of: lock)?.description ?? "another process")
+            }
+            claim = c
+            if let hit = cache.lookup(config) { return hit }   // finished while we were getting here
         }
         let clock = ContinuousClock()
         let started = clock.now
@@ -102,6 +117,7 @@ public enum ExperimentRunner {
             }
             result.checkpointPath = path
             try cache.store(result)
+            cache.clearSweepRecords(config)
             if let partial { try? FileManager.default.removeItem(atPath: partial) }
         } else {
             result.wallSeconds = previousWall + elapsed()
@@ -140,6 +156,12 @@ public enum ExperimentRunner {
         }
 
         guard data.name == config.dataset else { throw ExperimentError.datasetMismatch(expected: config.dataset, found: data.name) }
+        if let expected = config.dataDigest {
+            let found = ExperimentConfig.dataDigest(of: data, validCount: config.validCount)
+            guard found == expected else {
+                throw ExperimentError.dataDigestMismatch(dataset: data.name, expected: expected, found: found)
+            }
+        }
         let m = config.model
         guard data.train.dimension == m.inputSize else {
             throw ExperimentError.shapeMismatch(reason: "the data has \(data.train.dimension) pixels, the model expects \(m.inputSize)")
@@ -185,6 +207,7 @@ public enum ExperimentRunner {
                                       wallSeconds: baseResult.wallSeconds + elapsed())
         result.checkpointPath = path
         try cache.store(result)
+        cache.clearSweepRecords(config)
         return result
     }
 }

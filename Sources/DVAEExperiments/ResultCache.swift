@@ -8,7 +8,9 @@ import Foundation
 /// Re-running a notebook reuses finished cells; separate processes (or machines sharing the
 /// directory) can compute different cells and `all()` gathers them afterwards. Writes are atomic
 /// (temporary file + rename), so a reader never sees half a file and a killed process leaves no
-/// corrupt result. Two processes computing the *same* cell both train and the last write wins.
+/// corrupt result. A cell is computed only under its `CellClaim` (`<key>.lock`, an `flock`), so
+/// two processes never compute the *same* cell at once; sweeps add `<key>.sweep` (handed to a
+/// task) and `<key>.failed` (a task failed on it) records, see `status(of:)`.
 /// Bad files are never fatal: `probe` reports them as `unusable` and `scan` lists them with a
 /// reason; `ExperimentRunner` moves an unusable entry aside (`setAside`: `<key>.json.rejected`),
 /// reports it with its reason and recomputes the cell, so nothing is lost or replaced silently. A run interrupted between epochs may leave `<key>.partial.safetensors`, which

@@ -14,16 +14,23 @@ public struct InterpreterOptions {
     /// The most memory one command may allocate (models, activations, loaded files, pictures);
     /// `dvae --max-memory` sets it. Larger requests are refused with a located error.
     public var budget: MemoryBudget = .default
+    /// What `experiment` does with a cell missing from its cache: compute it (the default),
+    /// only record it (`dvae sweep`), or compute only the given cells (`dvae sweep-task`).
+    public var cellMode: CellMode
 
     /// Options with the given fields (all defaulted).
-    public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:]) {
+    public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:],
+                cellMode: CellMode = .compute) {
         self.dataLocator = dataLocator
         self.testMode = testMode
         self.variables = variables
+        self.cellMode = cellMode
     }
 
     /// Options whose data locator searches `dataDirectory` first.
-    public init(dataDirectory: String?, testMode: Bool = false, variables: [String: String] = [:]) {
-        self.init(dataLocator: DataLocator(explicit: dataDirectory), testMode: testMode, variables: variables)
+    public init(dataDirectory: String?, testMode: Bool = false, variables: [String: String] = [:],
+                cellMode: CellMode = .compute) {
+        self.init(dataLocator: DataLocator(explicit: dataDirectory), testMode: testMode, variables: variables,
+                  cellMode: cellMode)
     }
 }

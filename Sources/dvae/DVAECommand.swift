@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `dvae` program: the REPL (default), `dvae run FILE`, and `dvae bench`.
+/// The `dvae` program: the REPL (default), `dvae run FILE`, `dvae sweep FILE`, and `dvae bench`.
 @main
 struct DVAECommand: ParsableCommand {
     /// Subcommands and help text.
@@ -11,7 +11,7 @@ struct DVAECommand: ParsableCommand {
         With no arguments, starts the REPL (line editing and history on a terminal; a script \
         read from standard input otherwise, e.g. `echo 'print 1+1' | dvae`).
         """,
-        subcommands: [ReplCommand.self, RunCommand.self, BenchCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, SweepCommand.self, SweepTaskCommand.self, BenchCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 

@@ -94,5 +94,14 @@ struct RunCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        // Cells a sweep has not finished (running, failed, not started): gathered, not computed.
+        let report = runner.interpreter.cells.gatherReport()
+        if !report.isEmpty {
+            printError("dvae: " + report[0])
+            for line in report.dropFirst() { printError(line) }
+            printError("dvae: the tables above lack these cells; asserts were not checked. Run this again when the "
+                       + "sweep is done, or resubmit what is missing with `dvae sweep \(file) --slurm` (or `--local N`)")
+            throw ExitCode(1)
+        }
     }
 }

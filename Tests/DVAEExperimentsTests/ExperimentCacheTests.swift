@@ -249,6 +249,34 @@ final class ExperimentCacheTests: XCTestCase {
         XCTAssertEqual(v.testBound.kind, .elbo)
     }
 
+    func testTheKeyKnowsTheDataNotOnlyItsName() throws {
+        let cache = try ResultCache(directory: directory)
+        let other = DataLoader.synthetic(seed: 1, trainCount: 200, validCount: 50, testCount: 50)
+        XCTAssertEqual(other.name, experimentTestData.name)
+        var c = tinyExperimentConfig()
+        c.dataDigest = ExperimentConfig.dataDigest(of: experimentTestData, validCount: c.validCount)
+        var d = c
+        d.dataDigest = ExperimentConfig.dataDigest(of: other, validCount: d.validCount)
+        XCTAssertNotEqual(c.dataDigest, d.dataDigest)
+        XCTAssertNotEqual(c.key, d.key, "same name, other pixels: another cell")
+        XCTAssertNotEqual(c.key, tinyExperimentConfig().key, "a recorded digest is part of the key")
+        // The validation split counts only when the cell scores it.
+        var withValid = c
+        withValid.validCount = 50
+        XCTAssertEqual(ExperimentConfig.dataDigest(of: experimentTestData, validCount: 0), c.dataDigest)
+        XCTAssertNotEqual(ExperimentConfig.dataDigest(of: experimentTestData, validCount: 50), c.dataDigest)
+        // The runner refuses data whose digest differs, cached or not.
+        _ = try run(c, cache: cache)
+        XCTAssertThrowsError(try ExperimentRunner.run(c, data: other, cache: cache)) {
+            XCTAssertEqual($0 as? ExperimentError,
+                           .dataDigestMismatch(dataset: "synthetic", expected: c.dataDigest!, found: d.dataDigest!))
+        }
+        let (hit, events) = try run(c, cache: cache)
+        XCTAssertTrue(hit.cached)
+        XCTAssertEqual(events, 0)
+        XCTAssertNil(cache.lookup(d), "the other data's cell is not the cached one")
+    }
+
     func testConfigurationsThatDoNotFitTheDataAreRejected() throws {
         let cache = try ResultCache(directory: directory)
         var c = tinyExperimentConfig()

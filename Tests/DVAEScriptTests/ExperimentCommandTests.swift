@@ -57,6 +57,19 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertEqual(out.split(separator: "\n").last, "1", out)
     }
 
+    func testOtherDataOfTheSameNameIsAnotherCell() throws {
+        let dir = try temporaryDirectory()
+        let out = output(of: """
+        let d = load synthetic
+        let e = load synthetic seed 5
+        let a = experiment on d \(cell) cache "\(dir)"
+        let b = experiment on e \(cell) cache "\(dir)"
+        let c = experiment on (load synthetic) \(cell) cache "\(dir)"
+        print b.cached, c.cached, a.key != b.key, a.key == c.key
+        """)
+        XCTAssertEqual(out, "false true true true")
+    }
+
     func testAnotherSeedOrLevelIsAnotherCell() throws {
         let dir = try temporaryDirectory()
         let out = output(of: """

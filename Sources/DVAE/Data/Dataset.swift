@@ -7,13 +7,16 @@ public struct Dataset: Sendable {
     public var name: String
     /// The images, `count × dimension`, one image per row, each row the image in row-major order;
     /// values in [0, 1].
-    public var x: Tensor
+    public var x: Tensor { didSet { digestCache = DigestCache() } }
     /// Image height in pixels.
-    public var height: Int
+    public var height: Int { didSet { digestCache = DigestCache() } }
     /// Image width in pixels (`height * width == dimension`).
-    public var width: Int
+    public var width: Int { didSet { digestCache = DigestCache() } }
     /// Binary or continuous pixels (chooses the decoder likelihood).
-    public var kind: DataKind
+    public var kind: DataKind { didSet { digestCache = DigestCache() } }
+    /// `contentDigest`, computed at most once per pixel tensor and shared by every copy of this
+    /// value (reset when `x`, the shape or `kind` is replaced).
+    var digestCache = DigestCache()
 
     /// A dataset of the images in `x` (`height * width` must equal `x.cols`).
     public init(name: String, x: Tensor, height: Int, width: Int, kind: DataKind) {

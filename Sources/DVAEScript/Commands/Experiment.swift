@@ -147,8 +147,57 @@ extension Interpreter {
             optimizer: o.optimizer == .standard ? nil : o.optimizer,
             nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
             analyticKL: analytic ? true : nil,
-            curveOnTest: a.word("curve_on")?.0 == "test" ? true : nil)
-        return .experiment(ExperimentValue(result: try runExperiment(config, data: data, cache: cache, a)))
+            curveOnTest: a.word("curve_on")?.0 == "test" ? true : nil,
+            dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount))
+        return try cell(config, data: data, cache: cache, a)
+    }
+
+    /// The cell's value under the interpreter's `CellMode`: a cached result, a freshly computed
+    /// one, or a pending one (recorded for a sweep, owned by another task, running elsewhere,
+    /// failed or queued in a sweep). Every cell is entered in the `cells` ledger.
+    private func cell(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
+                      _ a: CommandArguments) throws -> Value {
+        let location = "\(currentFile):\(a.call.location.line)"
+        func note(_ outcome: CellLedger.Outcome) { cells.record(config, cache: cache, location: location, outcome) }
+        func pending(_ outcome: CellLedger.Outcome) -> Value {
+            note(outcome)
+            return .experiment(ExperimentValue(pending: config))
+        }
+        func compute() throws -> Value {
+            do {
+                let r = try runExperiment(config, data: data, cache: cache, a)
+                note(r.cached ? .cached : .computed)
+                return .experiment(ExperimentValue(result: r))
+            } catch ExperimentError.busy {
+                // Another process holds the claim: gather, never compute twice.
+                return pending(.pending(cache.map { $0.status(of: config) } ?? .notStarted))
+            }
+        }
+        guard let cache else {
+            if options.cellMode == .plan { return pending(.planned) }
+            return try compute()
+        }
+        let status = cache.status(of: config)
+        // The runner checks the cell against the data first, so a cell that does not fit fails
+        // the same way cached or not; a finished cell is then read, not computed.
+        if case .finished = status { return try compute() }
+        switch options.cellMode {
+        case .plan:
+            if case .running = status { return pending(.pending(status)) }
+            return pending(.planned)
+        case .execute(let keys):
+            guard keys.contains(config.key) else { return pending(.pending(status)) }
+            do {
+                return try compute()
+            } catch {
+                let message = (error as? LocatedError)?.message ?? "\(error)"
+                try? cache.recordFailure(config, SweepFailure(error: message))
+                return pending(.failed(message))
+            }
+        case .compute:
+            if status.belongsToSweep { return pending(.pending(status)) }
+            return try compute()
+        }
     }
 
     /// `objective vae|iwae|dvae|diwae`: a bare word, or any expression giving one as a string
@@ -211,6 +260,7 @@ extension Interpreter {
                 self.say("\(rejection)")
             }
         } catch let error as ExperimentError {
+            if case .busy = error { throw error }
             throw experimentError(error, config: config, cache: cache, a)
         }
     }
@@ -225,7 +275,9 @@ extension Interpreter {
                 ? "; a partial checkpoint after epoch \(epochs) was kept in \(cache!.directory): run it again to resume"
                 : "; nothing was stored"
             return LocatedError("experiment interrupted (\(Interpreter.shortLabel(config)))" + how, at: a.call.location)
-        case .datasetMismatch, .shapeMismatch:
+        case .busy:
+            return LocatedError(error.description, at: a.call.location)
+        case .datasetMismatch, .dataDigestMismatch, .shapeMismatch:
             return LocatedError(error.description, at: a.location(of: "on"))
         case let .notEnoughData(split, _, _):
             return LocatedError(error.description, at: a.location(of: "\(split)_size"))
@@ -263,8 +315,23 @@ extension Interpreter {
 
 /// What `experiment` gives: one finished table cell (freshly computed or read from the cache).
 struct ExperimentValue: CustomStringConvertible {
-    /// The engine's result.
+    /// The engine's result (for a pending cell: its configuration with NaN bounds).
     var result: ExperimentResult
+    /// True when the cell is not finished (planned for a sweep, or computed elsewhere and not
+    /// there yet): its numbers are NaN.
+    var pending = false
+
+    /// A finished cell.
+    init(result: ExperimentResult) { self.result = result }
+
+    /// A cell whose result is not there yet: NaN bounds, no curve, nothing saved.
+    init(pending config: ExperimentConfig) {
+        func missing(_ kind: BoundKind) -> BoundEstimate { BoundEstimate(kind: kind, mean: .nan, standardError: .nan, count: 0) }
+        result = ExperimentResult(config: config, testBound: missing(config.testBoundKind),
+                                  extraBound: config.extraIWAE.map { missing(.iwae($0)) }, curve: [], skippedSteps: 0,
+                                  checkpointFile: nil, wallSeconds: 0)
+        pending = true
+    }
 
     /// The test bound of the trained objective on clean test data (ELBO or IWAE-K).
     var bound: BoundValue { ExperimentValue.bound(result.testBound) }
@@ -285,6 +352,7 @@ struct ExperimentValue: CustomStringConvertible {
     /// One line: the cell, its bounds, the wall time, and `(cached)` when read from the cache, e.g.
     /// `dvae K1 salt_pepper 0.05 mlp[200] seed 1: ELBO -120.31 ± 0.52 (1000 test examples), 12.3 s`.
     var description: String {
+        if pending { return "\(Interpreter.shortLabel(result.config)): pending (not computed yet)" }
         var s = "\(Interpreter.shortLabel(result.config)): \(bound.label) \(bound.cell)"
         if let x = extra { s += ", \(x.label) \(x.cell)" }
         s += " (\(bound.count) test examples), \(formatFixed(result.wallSeconds, 1)) s"
@@ -299,6 +367,7 @@ extension ExperimentValue: HasMembers {
         Member("bound", "the test bound of the trained objective") { .bound($0.bound) },
         Member("extra", "the extra IWAE-k bound, if asked for") { $0.extra.map { .bound($0) } ?? .nothing },
         Member("cached", "true when read from the cache") { .bool($0.result.cached) },
+        Member("pending", "true when the cell is not finished yet (a sweep computes it; bounds are nan)") { .bool($0.pending) },
         Member("seconds", "wall-clock seconds of the computation") { .number($0.result.wallSeconds) },
         Member("curve", "the learning curve") { .curve($0.curve) },
         Member("key", "the cache key") { .string($0.result.key) },

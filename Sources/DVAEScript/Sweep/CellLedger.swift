@@ -1,0 +1,99 @@
+import DVAEExperiments
+
+/// Every `experiment` cell an interpreter met, with what became of it: the list `dvae sweep`
+/// plans from and the tally `dvae run` reports when some cells are not finished.
+public final class CellLedger {
+    /// What became of a cell.
+    public enum Outcome: Sendable {
+        /// Computed by this process.
+        case computed
+        /// Read from the cache.
+        case cached
+        /// Recorded for a sweep (`CellMode.plan`), not computed.
+        case planned
+        /// Not finished and not computed here: its status in the cache (running elsewhere,
+        /// failed, queued in a sweep) or, for a cell another task owns, `.notStarted`.
+        case pending(CellStatus)
+        /// Computing it here failed (`CellMode.execute`); the message is recorded in `<key>.failed`.
+        case failed(String)
+    }
+
+    /// One cell.
+    public struct Entry {
+        /// Its configuration.
+        public var config: ExperimentConfig
+        /// Its cache (nil: the cell has no cache directory).
+        public var cache: ResultCache?
+        /// Where the notebook asks for it, `FILE:LINE`.
+        public var location: String
+        /// What became of it.
+        public var outcome: Outcome
+    }
+
+    /// The cells in the order met (a cell met twice appears twice).
+    public private(set) var entries: [Entry] = []
+
+    /// An empty ledger.
+    public init() {}
+
+    /// Adds a cell.
+    func record(_ config: ExperimentConfig, cache: ResultCache?, location: String, _ outcome: Outcome) {
+        entries.append(Entry(config: config, cache: cache, location: location, outcome: outcome))
+    }
+
+    /// The distinct unfinished cells (first occurrence of each key): pending or failed ones.
+    public var unfinished: [Entry] {
+        var seen: Set<String> = []
+        return entries.filter { e in
+            switch e.outcome {
+            case .pending, .failed: return seen.insert(e.config.key).inserted
+            default: return false
+            }
+        }
+    }
+
+    /// The number of distinct cells met.
+    public var distinctCount: Int { Set(entries.map(\.config.key)).count }
+
+    /// True when some cell is pending or failed (asserts are then not checked: their numbers
+    /// are missing).
+    public var hasUnfinishedCells: Bool {
+        entries.contains { if case .pending = $0.outcome { return true }; if case .failed = $0.outcome { return true }; return false }
+    }
+
+    /// A report of the unfinished cells: a headline and one line per cell saying where it stands
+    /// and where to look (the failing task's log). Empty when every cell finished.
+    public func gatherReport() -> [String] {
+        let open = unfinished
+        guard !open.isEmpty else { return [] }
+        var running = 0, failed = 0, queued = 0, missing = 0
+        var lines: [String] = []
+        for e in open {
+            let label = "\(Interpreter.shortLabel(e.config)) [\(e.config.key)] at \(e.location)"
+            switch e.outcome {
+            case .pending(.running(let h)):
+                running += 1
+                lines.append("  running: \(label) — \(h)")
+            case .pending(.failed(let f)):
+                failed += 1
+                lines.append("  failed: \(label) — \(f.error)" + (f.log.map { "; log: \($0)" } ?? ""))
+            case .failed(let message):
+                failed += 1
+                lines.append("  failed: \(label) — \(message)")
+            case .pending(.queued(let a)):
+                queued += 1
+                lines.append("  missing: \(label) — task \(a.task) of job \(a.job) has not finished it "
+                             + "(not started yet, or killed); log: \(a.log)")
+            default:
+                missing += 1
+                lines.append("  missing: \(label)")
+            }
+        }
+        var parts: [String] = []
+        if running > 0 { parts.append("\(running) running") }
+        if failed > 0 { parts.append("\(failed) failed") }
+        if queued + missing > 0 { parts.append("\(queued + missing) missing") }
+        let finished = distinctCount - open.count
+        return ["\(finished) of \(distinctCount) experiment cells finished; \(parts.joined(separator: ", "))"] + lines
+    }
+}
