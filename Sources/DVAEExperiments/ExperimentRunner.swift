@@ -131,6 +131,14 @@ public enum ExperimentRunner {
         config.seed ^ 0x7E57_B0D5_0000_0001
     }
 
+    /// Checks `config` against `data` as `run` does first, without training or touching a cache:
+    /// throws the same `ExperimentError` (`datasetMismatch`, `dataDigestMismatch`, `notEnoughData`,
+    /// `shapeMismatch`, `invalidConfig`). Used to plan a sweep, so a cell that cannot run fails
+    /// at planning time rather than in a task.
+    public static func check(_ config: ExperimentConfig, data: DataSplits) throws {
+        _ = try prepare(config, data: data)
+    }
+
     /// The splits a configuration trains, validates and tests on.
     struct Splits {
         var train: Dataset

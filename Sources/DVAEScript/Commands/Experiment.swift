@@ -173,6 +173,14 @@ extension Interpreter {
                 return pending(.pending(cache.map { $0.status(of: config) } ?? .notStarted))
             }
         }
+        if options.cellMode == .plan {
+            // A cell that cannot run fails now, at its line, not later in a task.
+            do {
+                try ExperimentRunner.check(config, data: data)
+            } catch let error as ExperimentError {
+                throw experimentError(error, config: config, cache: cache, a)
+            }
+        }
         guard let cache else {
             if options.cellMode == .plan { return pending(.planned) }
             return try compute()
