@@ -30,10 +30,11 @@ final class CellClaimTests: XCTestCase {
         let flock = "/usr/bin/flock"
         guard FileManager.default.isExecutableFile(atPath: flock) else { throw XCTSkip("util-linux flock(1) is not installed") }
         let path = directory + "/cell.lock"
-        // Another process takes the lock (as a task computing the cell would)…
+        // Another process takes the lock (as a task computing the cell would): one process, the
+        // shell that locks its fd 9 with flock(1) and then becomes `sleep`, keeping fd 9…
         let other = Process()
-        other.executableURL = URL(fileURLWithPath: flock)
-        other.arguments = ["-n", path, "sleep", "30"]
+        other.executableURL = URL(fileURLWithPath: "/bin/sh")
+        other.arguments = ["-c", "exec 9>\"$0\" && \(flock) -n 9 && exec sleep 30", path]
         try other.run()
         var held = false
         for _ in 0..<200 where !held {

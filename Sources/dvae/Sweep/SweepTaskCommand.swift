@@ -57,8 +57,9 @@ struct SweepTaskCommand: ParsableCommand {
         }
         let options = InterpreterOptions(dataDirectory: plan.dataDirectory, testMode: plan.testMode, variables: plan.settings,
                                          cellMode: .execute(Set(mine.map(\.key))))
-        // The replay's own output (tables full of pending cells) would only confuse the log.
-        let runner = NotebookRunner(options: options, forward: nil)
+        // The replay's own output (tables full of pending cells) would only confuse the log:
+        // keep the training progress only, a line every 30 s.
+        let runner = NotebookRunner(options: options, forward: ProgressLog(every: .seconds(30)))
         let outcome = try runner.run(notebook)
         if let error = outcome.error { printError(error.description) }
 
@@ -99,4 +100,25 @@ struct SweepTaskCommand: ParsableCommand {
 /// the error lines written to standard error.
 private func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// An output sink for a task log: drops the notebook's output items and writes a training
+/// progress line at most once per `interval` (a log is not a terminal to redraw).
+private final class ProgressLog: OutputSink {
+    private let interval: Duration
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant?
+
+    init(every interval: Duration) { self.interval = interval }
+
+    func emit(_ item: OutputItem) {}
+
+    func progress(_ line: String) {
+        let now = clock.now
+        if let last, now - last < interval { return }
+        last = now
+        say(line)
+    }
+
+    func progressDone() {}
 }
