@@ -36,13 +36,9 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Run the cells here, in N processes at a time.")
     var local: Int?
 
-    /// Test mode, as for `dvae run`.
-    @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
-    var test = false
-
-    /// Variables, as for `dvae run`.
-    @Option(name: .customLong("set"), parsing: .upToNextOption, help: "Override variables: --set name=value ...")
-    var settings: [String] = []
+    /// `--set`, `--test`, `--data`, as for `dvae run` (a sweep must replay the notebook exactly as
+    /// the gathering `dvae run` will).
+    @OptionGroup var script: ScriptOptions
 
     /// Extra sbatch options.
     @Option(name: .long, parsing: .unconditional,
@@ -63,8 +59,9 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try ScriptSettings(settings)
-        let planner = SweepPlanner(file: file, testMode: test, settings: settings.dictionary)
+        let settings = try ScriptSettings(script.settings)
+        let data = script.data.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+        let planner = SweepPlanner(file: file, testMode: script.test, settings: settings.dictionary, dataDirectory: data)
         let collected = try planner.collect()
         print(collected.headline)
         guard !collected.cells.isEmpty else {

@@ -13,6 +13,8 @@ struct SweepPlanner {
     var testMode: Bool
     /// `--set` pairs.
     var settings: [String: String]
+    /// `--data`, made absolute (tasks run in the planning directory, but may be anywhere).
+    var dataDirectory: String?
 
     /// What the plan replay found.
     struct Collected {
@@ -36,10 +38,8 @@ struct SweepPlanner {
     var runCommandLine: String {
         var parts = ["dvae", "run", ShellWords.quote(file)]
         if testMode { parts.append("--test") }
-        if !settings.isEmpty {
-            parts.append("--set")
-            parts += settings.sorted { $0.key < $1.key }.map { ShellWords.quote("\($0.key)=\($0.value)") }
-        }
+        if let dataDirectory { parts += ["--data", ShellWords.quote(dataDirectory)] }
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) { parts += ["--set", ShellWords.quote("\(name)=\(value)")] }
         return parts.joined(separator: " ")
     }
 
@@ -54,7 +54,8 @@ struct SweepPlanner {
             printError("dvae: cannot read \(file): \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        let runner = NotebookRunner(options: InterpreterOptions(testMode: testMode, variables: settings, cellMode: .plan),
+        let runner = NotebookRunner(options: InterpreterOptions(dataDirectory: dataDirectory, testMode: testMode,
+                                                                variables: settings, cellMode: .plan),
                                     forward: nil)
         let outcome = try runner.run(notebook)
         if let error = outcome.error {
@@ -107,7 +108,7 @@ struct SweepPlanner {
         }
         let notebook = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let plan = SweepPlan(notebook: notebook, workingDirectory: FileManager.default.currentDirectoryPath,
-                             testMode: testMode, settings: settings, dataDirectory: nil, chunk: chunk, cells: cells,
+                             testMode: testMode, settings: settings, dataDirectory: dataDirectory, chunk: chunk, cells: cells,
                              logPattern: directory + "/logs/%A_%a.log")
         let planPath = directory + "/plan.json"
         try plan.save(to: planPath)
