@@ -69,9 +69,14 @@ public struct ResultCache: Sendable {
     /// What the cache holds for `config`: a hit, a miss, or an unusable file with the reason.
     /// A hit requires a readable file of the current format whose stored configuration equals
     /// `config` exactly.
+    ///
+    /// A result written before keys recorded the data (`dataDigest` nil) is adopted once: when
+    /// `config` has a digest, misses, and the directory holds a result of the same configuration
+    /// without one, that result is stored again under `config`'s key (with the digest, its model
+    /// file kept) and its old file removed — the name was all such a cell knew of its data.
     public func probe(_ config: ExperimentConfig) -> CacheLookup {
         let file = resultPath(for: config)
-        guard FileManager.default.fileExists(atPath: file) else { return .miss }
+        guard FileManager.default.fileExists(atPath: file) else { return adoptLegacy(config) ?? .miss }
         switch read(file, expectedKey: config.key) {
         case .failure(let u):
             return .unusable(path: file, reason: u.reason)
@@ -92,6 +97,26 @@ public struct ResultCache: Sendable {
         var n = 2
         while fm.fileExists(atPath: target) && n < 1000 { target = file + ".rejected-\(n)"; n += 1 }
         return (try? fm.moveItem(atPath: file, toPath: target)) != nil ? target : nil
+    }
+
+    /// The hit of `config` from a result stored before keys recorded the data, moved under
+    /// `config`'s key (see `probe`); nil when there is none.
+    private func adoptLegacy(_ config: ExperimentConfig) -> CacheLookup? {
+        guard config.dataDigest != nil else { return nil }
+        var legacy = config
+        legacy.dataDigest = nil
+        let old = resultPath(for: legacy)
+        guard FileManager.default.fileExists(atPath: old), case .success(var result) = read(old, expectedKey: legacy.key),
+              result.config == legacy else { return nil }
+        let checkpoint = result.checkpointFile
+        result.config = config
+        result.checkpointFile = checkpoint
+        guard (try? store(result)) != nil else { return nil }
+        try? FileManager.default.removeItem(atPath: old)
+        result.key = config.key
+        result.cached = true
+        result.checkpointPath = checkpoint.map(path).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        return .hit(result)
     }
 
     /// Writes `result` to `<key>.json` atomically (replacing any previous file); `key` and

@@ -277,6 +277,28 @@ final class ExperimentCacheTests: XCTestCase {
         XCTAssertNil(cache.lookup(d), "the other data's cell is not the cached one")
     }
 
+    func testAResultFromBeforeTheDigestIsAdoptedOnce() throws {
+        let cache = try ResultCache(directory: directory)
+        let legacy = tinyExperimentConfig()   // no digest: as written before keys knew the data
+        let (old, _) = try run(legacy, cache: cache)
+        var config = legacy
+        config.dataDigest = ExperimentConfig.dataDigest(of: experimentTestData, validCount: legacy.validCount)
+        let (adopted, events) = try run(config, cache: cache)
+        XCTAssertEqual(events, 0, "adopted, not retrained")
+        XCTAssertTrue(adopted.cached)
+        XCTAssertEqual(adopted.testBound, old.testBound)
+        XCTAssertEqual(adopted.key, config.key)
+        XCTAssertEqual(adopted.config, config)
+        let fm = FileManager.default
+        XCTAssertTrue(fm.fileExists(atPath: cache.resultPath(for: config)))
+        XCTAssertFalse(fm.fileExists(atPath: cache.resultPath(for: legacy)), "moved, not duplicated")
+        XCTAssertNotNil(try cache.loadModel(for: try XCTUnwrap(cache.lookup(config))), "its model is still found")
+        // Once adopted, the cell is the digest's: data of another digest is another cell.
+        var other = legacy
+        other.dataDigest = "0000000000000000"
+        XCTAssertNil(cache.lookup(other))
+    }
+
     func testConfigurationsThatDoNotFitTheDataAreRejected() throws {
         let cache = try ResultCache(directory: directory)
         var c = tinyExperimentConfig()
