@@ -55,7 +55,9 @@ final class ResourceLimitTests: XCTestCase {
             ModelConfig(inputSize: 16, height: 4, width: 4, encoderHidden: [], latent: 2, decoder: .gaussian, decoderHidden: []),
             ModelConfig(inputSize: 12, height: 3, width: 4, encoderHidden: [5, 7], latent: 3, decoderHidden: [6]),
             ModelConfig(inputSize: 12, height: 3, width: 4, encoder: .gru, encoderHidden: [6], latent: 2, decoderHidden: [5, 4]),
-        ]
+        ] + DecoderKind.allCases.map {     // every decoder, so a new likelihood's heads are counted
+            ModelConfig(inputSize: 12, height: 3, width: 4, encoderHidden: [5], latent: 2, decoder: $0, decoderHidden: [6])
+        }
         for config in configs {
             let model = VAEModel(config: config, seed: 1)
             let built = model.parameters.map { ModelConfig.ParameterShape(name: $0.name, rows: $0.value.rows, cols: $0.value.cols) }

@@ -40,6 +40,8 @@ extension ModelConfig {
         var width = latent
         for (i, g) in decoderHidden.enumerated() { affine("decoder.layer\(i)", width, g); width = g }
         affine("decoder.out", width, inputSize)
+        // The heads each likelihood reads after `out` (SigmoidGaussianLikelihood: a σ per pixel).
+        if decoder == .gaussianSigmoid { affine("decoder.sigma", width, inputSize) }
         if decoder == .gaussian { shapes.append(ParameterShape(name: "decoder.logvar", rows: 1, cols: inputSize)) }
         return shapes
     }
