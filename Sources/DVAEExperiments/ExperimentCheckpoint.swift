@@ -33,10 +33,10 @@ enum ExperimentCheckpoint {
         func json<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data(), as: UTF8.self) }
         // Everything `open` + `train` needs to continue (the same keys `save` writes), so a cell's
         // checkpoint opens in the language like any other.
-        var metadata: [String: String] = [
-            Checkpoint.MetadataKey.batch: String(config.batchSize),
-            Checkpoint.MetadataKey.schedule: (config.schedule ?? .constant).description,
-            Checkpoint.MetadataKey.nonFinite: (config.nonFinite ?? .skip).rawValue,
+        var metadata = Checkpoint.trainingMetadata(batch: config.batchSize, clip: config.clipNorm,
+                                                    schedule: config.schedule ?? .constant,
+                                                    nonFinite: config.nonFinite ?? .skip)
+        metadata.merge([
             Checkpoint.MetadataKey.architecture: json(config.model),
             Checkpoint.MetadataKey.objective: json(config.objectiveConfig),
             Checkpoint.MetadataKey.corruption: config.corruption.description,
@@ -48,8 +48,7 @@ enum ExperimentCheckpoint {
             configKey: ExperimentKey.canonicalJSON(config),
             curveKey: json(curve),
             wallSecondsKey: String(wallSeconds),
-        ]
-        if let clip = config.clipNorm { metadata[Checkpoint.MetadataKey.clip] = "\(clip)" }
+        ]) { $1 }
         try Checkpoint.save(parameters: trainer.model.parameters, optimizerState: state, metadata: metadata, to: path)
     }
 

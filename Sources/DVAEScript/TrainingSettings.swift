@@ -31,16 +31,7 @@ struct TrainingSettings: Equatable {
     /// Metadata key of the non-finite-step rule: `skip` or `shrink`.
     static let nonFiniteKey = Checkpoint.MetadataKey.nonFinite
 
-    /// A schedule as text (`constant`, `authors`, `decay 3000`).
-    static func text(_ s: LearningRateSchedule) -> String {
-        switch s {
-        case .constant: return "constant"
-        case .authors: return "authors"
-        case .inverse(let t): return "decay \(t)"
-        }
-    }
-
-    /// The schedule written by `text(_:)`, or nil.
+    /// The schedule written by `LearningRateSchedule.description`, or nil.
     static func schedule(_ text: String) -> LearningRateSchedule? {
         let parts = text.split(separator: " ")
         switch (parts.first, parts.count) {
@@ -60,10 +51,7 @@ struct TrainingSettings: Equatable {
         if let a = try? encoder.encode(adam) { m[Checkpoint.MetadataKey.adamConfig] = String(decoding: a, as: UTF8.self) }
         m[Checkpoint.MetadataKey.corruption] = objective.effectiveCorruption.description
         m[Checkpoint.MetadataKey.seed] = String(seed)
-        m[Self.batchKey] = String(batch)
-        if let clip { m[Self.clipKey] = "\(clip)" }
-        m[Self.scheduleKey] = Self.text(schedule)
-        m[Self.nonFiniteKey] = nonFinite.rawValue
+        m.merge(Checkpoint.trainingMetadata(batch: batch, clip: clip, schedule: schedule, nonFinite: nonFinite)) { $1 }
         return m
     }
 

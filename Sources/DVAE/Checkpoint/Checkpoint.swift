@@ -47,6 +47,16 @@ public enum Checkpoint {
         public static let nonFinite = "nonfinite"
     }
 
+    /// The metadata entries of the training settings beyond objective, seed and Adam (`batch`,
+    /// `clip` when clipping, `schedule`, `nonfinite`): one writer for `save` and experiment cells.
+    public static func trainingMetadata(batch: Int, clip: Float?, schedule: LearningRateSchedule,
+                                        nonFinite: NonFiniteRule) -> [String: String] {
+        var m = [MetadataKey.batch: String(batch), MetadataKey.schedule: schedule.description,
+                 MetadataKey.nonFinite: nonFinite.rawValue]
+        if let clip { m[MetadataKey.clip] = "\(clip)" }
+        return m
+    }
+
     /// The tensor name of Adam's first moment for parameter `name`.
     public static func adamFirstMomentName(_ name: String) -> String { adamFirstMomentPrefix + name }
     /// The tensor name of Adam's second moment for parameter `name`.
