@@ -14,9 +14,14 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     public var operatingSystem: String
     /// Physical memory in bytes.
     public var memoryBytes: UInt64
+    /// The engine's worker threads (`ComputeThreads.count`) when the result was computed; nil in
+    /// results written before it was recorded.
+    public var workerThreads: Int?
 
     /// A description with the given fields.
-    public init(hostname: String, cores: Int, activeCores: Int, operatingSystem: String, memoryBytes: UInt64) {
+    public init(hostname: String, cores: Int, activeCores: Int, operatingSystem: String, memoryBytes: UInt64,
+                workerThreads: Int? = nil) {
+        self.workerThreads = workerThreads
         self.hostname = hostname
         self.cores = cores
         self.activeCores = activeCores
@@ -30,11 +35,14 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         return MachineDescription(hostname: p.hostName, cores: p.processorCount,
                                   activeCores: p.activeProcessorCount,
                                   operatingSystem: p.operatingSystemVersionString,
-                                  memoryBytes: p.physicalMemory)
+                                  memoryBytes: p.physicalMemory, workerThreads: ComputeThreads.count)
     }
 }
 
 extension MachineDescription: CustomStringConvertible {
-    /// E.g. `host (2 cores, Ubuntu 24.04 LTS)`.
-    public var description: String { "\(hostname) (\(activeCores) cores, \(operatingSystem))" }
+    /// E.g. `host (2 cores, 1 worker thread, Ubuntu 24.04 LTS)`.
+    public var description: String {
+        let threads = workerThreads.map { ", \($0) worker thread\($0 == 1 ? "" : "s")" } ?? ""
+        return "\(hostname) (\(activeCores) cores\(threads), \(operatingSystem))"
+    }
 }

@@ -99,8 +99,9 @@ struct RunCommand: ParsableCommand {
         if !report.isEmpty {
             printError("dvae: " + report[0])
             for line in report.dropFirst() { printError(line) }
+            let resubmit = (["dvae", "sweep", ShellWords.quote(file)] + script.commandLineWords).joined(separator: " ")
             printError("dvae: the tables above lack these cells; asserts were not checked. Run this again when the "
-                       + "sweep is done, or resubmit what is missing with `dvae sweep \(file) --slurm` (or `--local N`)")
+                       + "sweep is done, or resubmit what is missing with `\(resubmit) --slurm` (or `--local N`)")
             throw ExitCode(1)
         }
     }

@@ -37,6 +37,18 @@ struct ScriptOptions: ParsableArguments {
         maxMemory.flatMap(MemoryBudget.parse).map { MemoryBudget(limit: $0) } ?? .default
     }
 
+    /// These options as command-line words (`--test`, `--set name=value`, `--data DIR`,
+    /// `--max-memory SIZE`), shell-quoted where needed, so a printed follow-up command (e.g. the
+    /// `dvae sweep` that resubmits a notebook's missing cells) runs with the same settings.
+    var commandLineWords: [String] {
+        var words: [String] = []
+        if test { words.append("--test") }
+        for item in settings { words += ["--set", ShellWords.quote(item)] }
+        if let data { words += ["--data", ShellWords.quote(data)] }
+        if let maxMemory { words += ["--max-memory", ShellWords.quote(maxMemory)] }
+        return words
+    }
+
     /// The interpreter options these flags describe; throws a validation error for a malformed `--set`.
     func interpreterOptions() throws -> InterpreterOptions {
         let pairs = try ScriptSettings(settings)
@@ -45,3 +57,4 @@ struct ScriptOptions: ParsableArguments {
         return options
     }
 }
+

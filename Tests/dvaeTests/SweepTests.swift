@@ -86,6 +86,10 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(files("cells", ".json").count, 4)
         XCTAssertEqual(files("cells", ".lock") + files("cells", ".sweep") + files("cells", ".failed"), [],
                        "finished cells leave no claim or sweep record")
+        // The two processes share the cores: each ran with its share of worker threads.
+        let cell = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/cells/" + files("cells", ".json")[0])))
+        let machine = try XCTUnwrap((cell as? [String: Any])?["machine"] as? [String: Any])
+        XCTAssertEqual(machine["workerThreads"] as? Int, max(1, ProcessInfo.processInfo.activeProcessorCount / 2), "\(machine)")
         let gathered = try dvae(["run", "table.md"])
         XCTAssertEqual(gathered.status, 0, gathered.stderr)
         XCTAssertEqual(gathered.stdout, serial, "the gathered table is the serial one")
@@ -111,11 +115,14 @@ final class SweepTests: XCTestCase {
         let text = try String(contentsOfFile: directory + "/cells/" + script, encoding: .utf8)
         XCTAssertTrue(text.contains("#SBATCH --array=0-3"), text)
         XCTAssertTrue(text.contains("sweep-task"), text)
+        XCTAssertTrue(text.contains("export DVAE_THREADS=$SLURM_CPUS_PER_TASK"), "a task uses the CPUs SLURM gave it: " + text)
         XCTAssertEqual(files("cells", ".sweep").count, 4)
 
         // Nothing ran: `dvae run` computes nothing, prints the table with its holes and says so.
-        let waiting = try dvae(["run", "table.md"])
+        let waiting = try dvae(["run", "table.md", "--set", "cache=cells"])
         XCTAssertEqual(waiting.status, 1)
+        XCTAssertTrue(waiting.stderr.contains("`dvae sweep table.md --set cache=cells --slurm`"),
+                      "the resubmit hint keeps the run's settings: " + waiting.stderr)
         XCTAssertEqual(files("cells", ".json"), [], "cells handed to a sweep are gathered, not computed")
         XCTAssertTrue(waiting.stderr.contains("0 of 4 experiment cells finished; 4 missing"), waiting.stderr)
         XCTAssertTrue(waiting.stderr.contains("task 3 of job 4242"), waiting.stderr)

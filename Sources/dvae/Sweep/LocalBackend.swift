@@ -1,3 +1,4 @@
+import DVAE
 import DVAEExperiments
 import Foundation
 
@@ -28,6 +29,11 @@ enum LocalBackend {
             p.arguments = ["sweep-task", sweep.planPath, String(task)]
             var env = ProcessInfo.processInfo.environment
             env["DVAE_SWEEP_LOG"] = log
+            // The processes share the cores: each gets its share of worker threads, unless the
+            // user chose a count (DVAE_THREADS), so N processes never run N × cores threads.
+            if env[ComputeThreads.environmentVariable] == nil {
+                env[ComputeThreads.environmentVariable] = String(threadsPerProcess(processes: min(processes, n)))
+            }
             p.environment = env
             p.standardOutput = handle
             p.standardError = handle
@@ -52,6 +58,11 @@ enum LocalBackend {
         }
         group.wait()
         return failed.value
+    }
+
+    /// Worker threads for each of `processes` concurrent tasks: the cores shared out, at least 1.
+    static func threadsPerProcess(processes: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        max(1, cores / max(1, processes))
     }
 }
 

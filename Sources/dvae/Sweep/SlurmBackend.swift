@@ -22,6 +22,8 @@ enum SlurmBackend {
         export DVAE_SWEEP_LOG=\(ShellWords.quote(plan.logPattern.replacingOccurrences(of: "%A", with: "@JOB@").replacingOccurrences(of: "%a", with: "@TASK@")))
         DVAE_SWEEP_LOG=${DVAE_SWEEP_LOG//@JOB@/$SLURM_ARRAY_JOB_ID}
         export DVAE_SWEEP_LOG=${DVAE_SWEEP_LOG//@TASK@/$SLURM_ARRAY_TASK_ID}
+        # One worker thread per CPU SLURM gave the task (--cpus-per-task), unless DVAE_THREADS is set.
+        if [ -z "${DVAE_THREADS:-}" ] && [ -n "${SLURM_CPUS_PER_TASK:-}" ]; then export DVAE_THREADS=$SLURM_CPUS_PER_TASK; fi
         exec \(ShellWords.quote(executable)) sweep-task \(ShellWords.quote(sweep.planPath)) "$SLURM_ARRAY_TASK_ID"
 
         """
