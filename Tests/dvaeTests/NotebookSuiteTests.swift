@@ -46,6 +46,38 @@ final class NotebookSuiteTests: XCTestCase {
         }
     }
 
+    /// Every notebook with experiment cells can be handed to `dvae sweep`: replayed without
+    /// computing (every cell pending), so code after a cell must cope with a pending result (a
+    /// `nothing` checkpoint, an empty curve). Submitted to an `sbatch` stand-in that accepts
+    /// the job and runs nothing; this checks the planning, `SweepTests` the computing.
+    func testEveryNotebookWithExperimentCellsPlansAsASweep() throws {
+        let dir = Self.root.appendingPathComponent("notebooks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".md") }.sorted()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("dvae-plans-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho '77;cluster'\n".write(toFile: work.path + "/sbatch", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: work.path + "/sbatch")
+        let env = ["PATH": work.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+        var planned = 0
+        for name in names {
+            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            guard text.contains("experiment on") else { continue }
+            if !Self.realDataAvailable && (text.contains("\"binarized_mnist\"") || text.contains("\"frey\"")) {
+                print("skipping \(name): the real data files are not available")
+                continue
+            }
+            let cache = work.appendingPathComponent((name as NSString).deletingPathExtension).path
+            let r = try DVAEBinary.run(["sweep", "notebooks/\(name)", "--test", "--slurm", "--set", "cache=\"\(cache)\""],
+                                       environment: env, directory: Self.root.path)
+            XCTAssertEqual(r.status, 0, "\(name) cannot be planned as a sweep:\n\(r.stderr)\n\(r.stdout.suffix(2000))")
+            XCTAssertTrue(r.stdout.contains("submitted job 77"), "\(name): \(r.stdout)")
+            planned += 1
+        }
+        print("\(planned) notebooks planned as sweeps")
+    }
+
     /// Opens the page in headless Chromium: headings with ids, the contents, a time per cell, and
     /// every picture decoded. Without Chromium it says so and checks the page's text only.
     private func checkPageInBrowser(_ page: String, name: String, in dir: String) throws {
