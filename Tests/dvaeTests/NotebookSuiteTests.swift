@@ -73,6 +73,16 @@ final class NotebookSuiteTests: XCTestCase {
                                        environment: env, directory: Self.root.path)
             XCTAssertEqual(r.status, 0, "\(name) cannot be planned as a sweep:\n\(r.stderr)\n\(r.stdout.suffix(2000))")
             XCTAssertTrue(r.stdout.contains("submitted job 77"), "\(name): \(r.stdout)")
+            // Gathering before anything ran: every cell pending, the notebook still runs to its
+            // end, draws no conclusion from a pending cell, and says what is missing.
+            let g = try DVAEBinary.run(["run", "notebooks/\(name)", "--test", "--set", "cache=\"\(cache)\""],
+                                       environment: env, directory: Self.root.path)
+            XCTAssertEqual(g.status, 1, "\(name): \(g.stderr)")
+            XCTAssertTrue(g.stderr.contains("experiment cells finished;"), "\(name): \(g.stderr)")
+            XCTAssertFalse(g.stderr.contains("error:"), "\(name) failed while gathering pending cells: \(g.stderr)")
+            for conclusion in ["holds", "fails", "nan"] {
+                XCTAssertFalse(g.stdout.contains(" — \(conclusion)"), "\(name) concludes from pending cells: \(g.stdout)")
+            }
             planned += 1
         }
         print("\(planned) notebooks planned as sweeps")
