@@ -748,6 +748,12 @@ struct Parser {
             throw LocatedError("`\(what)` needs one of \(choices.joined(separator: ", ")), found \(peek)", at: peek.location)
         }
         guard choices.contains(w) else {
+            // The engine's other spellings (`sp`, `bit-flip`, …) name a kind, but a script uses one
+            // spelling per kind, so notebooks read (and search) alike: point at it.
+            if what == "noise", let kind = NoiseKind(name: w) {
+                throw LocatedError("`\(w)` is written `\(kind.name)` in scripts", at: peek.location,
+                                   suggestion: "noise \(kind.name)")
+            }
             throw LocatedError("unknown \(what == "noise" ? "noise kind" : what) `\(w)`", at: peek.location,
                                suggestion: Suggestions.didYouMean(w, in: choices)
                                    ?? "choose one of \(choices.joined(separator: ", "))")

@@ -37,11 +37,21 @@ final class RegistryTests: XCTestCase {
         assertError("load shaeps", at: 1, 6, "unknown dataset `shaeps`", suggestion: "shapes")
     }
 
+    func testNoiseAliasesPointAtTheScriptSpelling() {
+        // The engine accepts other spellings of a noise kind; a script names the one it uses.
+        let prelude = "let d = load \"synthetic\"\n"
+        assertError(prelude + "experiment on d noise sp 0.1", at: 2, 23, "`sp` is written `salt_pepper` in scripts",
+                    suggestion: "noise salt_pepper")
+        assertError(prelude + "experiment on d noise bit_flip 0.1", at: 2, 23, "`bit_flip` is written `bitflip` in scripts")
+    }
+
     func testGRUDefaultsAgreeBetweenModelAndExperiment() {
         // Both commands refuse a GRU without a state size (the engine's rule), at `hidden`.
         let prelude = "let d = load \"synthetic\"\n"
         assertError(prelude + "model vae for d.train encoder gru hidden []", at: 2, 35, "the GRU encoder needs a state size")
         assertError(prelude + "experiment on d encoder gru hidden []", at: 2, 29, "the GRU encoder needs a state size")
+        assertError(prelude + "model vae for d.train encoder gru hidden [32 16]", at: 2, 35, "takes one state size, got 2 (32 16)")
+        assertError(prelude + "experiment on d encoder gru hidden [32 16]", at: 2, 29, "for example: hidden [32]")
         // Both refuse an input that is not an image of several rows, at `encoder`.
         assertError("model vae input 7 encoder gru hidden [4]", at: 1, 19, "at least 2 rows")
         XCTAssertEqual(output(of: prelude + "print (model vae for d.train encoder gru hidden [8] latent 2).hidden"), "[8]")

@@ -144,6 +144,11 @@ extension ModelConfig {
                 found.append(Problem(field: .encoderHidden,
                                      description: "the GRU encoder needs a state size: its hidden sizes cannot be empty"))
             }
+            if encoderHidden.count > 1 {
+                // One recurrent layer: a second size would be silently ignored, so refuse it.
+                found.append(Problem(field: .encoderHidden, description:
+                    "the GRU encoder has one recurrent layer and takes one state size, got \(encoderHidden.count) (\(encoderHidden.map(String.init).joined(separator: " "))); for example: hidden [\(encoderHidden[0])]"))
+            }
             if height < 2 {
                 found.append(Problem(field: .encoder, description:
                     "the GRU encoder reads the image row by row and needs an image of at least 2 rows, got \(height)×\(width)"))
