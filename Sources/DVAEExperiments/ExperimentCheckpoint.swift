@@ -52,29 +52,57 @@ enum ExperimentCheckpoint {
         try Checkpoint.save(parameters: trainer.model.parameters, optimizerState: state, metadata: metadata, to: path)
     }
 
+    /// What `resume` found at a partial checkpoint's path.
+    enum ResumeOutcome {
+        /// No partial checkpoint: the cell starts from epoch 0.
+        case absent
+        /// The trainer now holds the saved state.
+        case resumed(Resume)
+        /// A file is there but cannot be resumed from (the reason says why); the trainer is
+        /// untouched and the cell starts afresh.
+        case unusable(reason: String)
+    }
+
     /// Restores a partial checkpoint of `config` into `trainer` (weights, Adam moments and step,
-    /// completed epochs). Returns nil — leaving the trainer untouched — when the file is missing,
-    /// unreadable, of another configuration, or inconsistent.
-    static func resume(_ trainer: Trainer, config: ExperimentConfig, from path: String) -> Resume? {
-        guard FileManager.default.fileExists(atPath: path),
-              let loaded = try? Checkpoint.load(from: path),
-              loaded.metadata[keyKey] == config.key,
-              loaded.metadata[configKey] == ExperimentKey.canonicalJSON(config),
-              let epoch = loaded.epoch, epoch >= 0, epoch <= config.epochs,
-              let step = loaded.adamStep, step >= 0,
-              let curveText = loaded.metadata[curveKey],
+    /// completed epochs). Leaves the trainer untouched unless the whole state could be read and
+    /// checked: a missing file is `.absent`; an unreadable one, one of another configuration, or
+    /// an inconsistent one is `.unusable` with its reason.
+    static func resume(_ trainer: Trainer, config: ExperimentConfig, from path: String) -> ResumeOutcome {
+        guard FileManager.default.fileExists(atPath: path) else { return .absent }
+        let loaded: LoadedCheckpoint
+        do {
+            loaded = try Checkpoint.load(from: path)
+        } catch {
+            return .unusable(reason: "unreadable: \(error)")
+        }
+        guard loaded.metadata[keyKey] == config.key, loaded.metadata[configKey] == ExperimentKey.canonicalJSON(config) else {
+            return .unusable(reason: "it was saved for another configuration")
+        }
+        guard let epoch = loaded.epoch, epoch >= 0, epoch <= config.epochs, let step = loaded.adamStep, step >= 0 else {
+            return .unusable(reason: "its epoch or optimiser step is missing or out of range")
+        }
+        guard let curveText = loaded.metadata[curveKey],
               let curve = try? ExperimentJSON.decoder().decode([EpochRecord].self, from: Data(curveText.utf8)),
               curve.count == epoch,
-              let wall = loaded.metadata[wallSecondsKey].flatMap(Double.init),
-              let moments = try? Checkpoint.adamMoments(for: trainer.model.parameters, from: loaded.tensors),
-              (try? loaded.restore(into: trainer.model.parameters)) != nil
-        else { return nil }
+              let wall = loaded.metadata[wallSecondsKey].flatMap(Double.init) else {
+            return .unusable(reason: "its learning curve or wall time is missing or does not match its \(epoch) epochs")
+        }
+        let moments: (m: [Tensor], v: [Tensor])
+        do {
+            guard let saved = try Checkpoint.adamMoments(for: trainer.model.parameters, from: loaded.tensors) else {
+                return .unusable(reason: "it holds no optimiser state")
+            }
+            moments = saved
+            try loaded.restore(into: trainer.model.parameters)
+        } catch {
+            return .unusable(reason: "its tensors do not fit the model: \(error)")
+        }
         for i in trainer.optimizer.parameters.indices {
             trainer.optimizer.m[i].copy(from: moments.m[i])
             trainer.optimizer.v[i].copy(from: moments.v[i])
         }
         trainer.optimizer.step = step
         trainer.epochsCompleted = epoch
-        return Resume(epochsCompleted: epoch, curve: curve, wallSeconds: wall)
+        return .resumed(Resume(epochsCompleted: epoch, curve: curve, wallSeconds: wall))
     }
 }

@@ -13,6 +13,8 @@ public enum ExperimentRunner {
     ///   aside (`ResultCache.setAside`), reported through `onRejected`, and the cell recomputed;
     /// - when `config.extraIWAE` is set and the same cell *without* the extra bound is cached with
     ///   its model, that model is loaded and only the extra bound is computed (no retraining);
+    /// - an unusable partial checkpoint is likewise moved aside and reported, and training starts
+    ///   from epoch 0;
     /// - otherwise the model is built from `config.seed`, trained with `Trainer` (resuming from
     ///   `<key>.partial.safetensors` when an earlier run was interrupted), and the test bounds are
     ///   estimated on the clean first `testCount` test examples with `estimateBound` (seed
@@ -72,9 +74,17 @@ public enum ExperimentRunner {
         let partial = cache?.partialCheckpointPath(for: config)
         var curve: [EpochRecord] = []
         var previousWall = 0.0
-        if let partial, let resumed = ExperimentCheckpoint.resume(trainer, config: config, from: partial) {
-            curve = resumed.curve
-            previousWall = resumed.wallSeconds
+        if let cache, let partial {
+            switch ExperimentCheckpoint.resume(trainer, config: config, from: partial) {
+            case .absent: break
+            case .resumed(let resumed):
+                curve = resumed.curve
+                previousWall = resumed.wallSeconds
+            case .unusable(let reason):
+                // Kept for inspection, not overwritten by this run's first save.
+                onRejected(CacheRejection(path: partial, reason: reason, movedTo: cache.setAside(partial),
+                                          kind: .partialCheckpoint))
+            }
         }
         let stepsPerEpoch = (splits.train.count + config.batchSize - 1) / config.batchSize
         var savedEpoch: Int? = partial != nil && trainer.epochsCompleted > 0 ? trainer.epochsCompleted : nil

@@ -216,6 +216,42 @@ final class ExperimentCacheTests: XCTestCase {
         XCTAssertNil(fresh.checkpointPath)
     }
 
+    func testAnUnusablePartialCheckpointIsSetAsideReportedAndTheCellStartsAfresh() throws {
+        let cache = try ResultCache(directory: directory)
+        let config = tinyExperimentConfig(epochs: 2)
+        let partial = cache.partialCheckpointPath(for: config)
+        try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: partial))
+        var rejections: [CacheRejection] = []
+        var epochs: [Int] = []
+        let result = try ExperimentRunner.run(config, data: experimentTestData, cache: cache) { e in
+            if case .epochEnd(let rec) = e { epochs.append(rec.epoch) }
+            return .proceed
+        } onRejected: { rejections.append($0) }
+        XCTAssertEqual(epochs, [1, 2], "trained from epoch 0")
+        XCTAssertEqual(rejections.count, 1)
+        XCTAssertEqual(rejections.first?.kind, .partialCheckpoint)
+        XCTAssertEqual(rejections.first?.path, partial)
+        XCTAssertTrue(rejections.first?.reason.hasPrefix("unreadable") ?? false, "\(rejections)")
+        XCTAssertTrue(rejections.first?.description.contains("starting the cell from epoch 0") ?? false)
+        XCTAssertEqual(try String(contentsOfFile: partial + ".rejected", encoding: .utf8), "not a safetensors file",
+                       "the unusable file is kept, not overwritten")
+        let fresh = try ExperimentRunner.run(config, data: experimentTestData, cache: nil)
+        XCTAssertEqual(result.testBound, fresh.testBound, "a fresh start equals an uninterrupted run")
+
+        // A partial checkpoint of another configuration under this key is refused the same way.
+        let other = tinyExperimentConfig(seed: 2, epochs: 2)
+        XCTAssertThrowsError(try run(other, cache: cache, interval: 1e9, stopAt: {
+            if case .epochEnd(let rec) = $0 { return rec.epoch == 1 }
+            return false
+        }))
+        let third = tinyExperimentConfig(seed: 3, epochs: 2)
+        try FileManager.default.moveItem(atPath: cache.partialCheckpointPath(for: other),
+                                         toPath: cache.partialCheckpointPath(for: third))
+        rejections = []
+        _ = try ExperimentRunner.run(third, data: experimentTestData, cache: cache) { _ in .proceed } onRejected: { rejections.append($0) }
+        XCTAssertEqual(rejections.map(\.reason), ["it was saved for another configuration"])
+    }
+
     func testInterruptionWithoutCacheIsNotResumable() {
         let config = tinyExperimentConfig(epochs: 2)
         XCTAssertThrowsError(try ExperimentRunner.run(config, data: experimentTestData, cache: nil) { _ in .stop }) { error in
