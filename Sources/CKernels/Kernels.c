@@ -187,6 +187,37 @@ INLINE void adam_update_body(float *restrict w, const float *restrict g, float *
     }
 }
 
+// The clipped form: g ← scale · g is stored (as cblas_sscal would) and used in the same pass.
+INLINE void adam_update_scaled_body(float *restrict w, float *restrict g, float *restrict m, float *restrict v,
+                                    long n, float scale, float beta1, float beta2, float alpha, float eps) {
+    float c1 = 1.0f - beta1, c2 = 1.0f - beta2;
+    for (long j = 0; j < n; j++) {
+        float gj = g[j] * scale;
+        g[j] = gj;
+        float mj = beta1 * m[j] + c1 * gj;
+        float vj = beta2 * v[j] + c2 * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        w[j] -= alpha * mj / (__builtin_elementwise_sqrt(vj) + eps);
+    }
+}
+
+// dst += src, then Σ dst² (in double) of the result: the last source of a gradient reduction.
+INLINE double add_sum_squares_body(float *restrict dst, const float *restrict src, long n) {
+#pragma clang fp reassociate(on)
+    double s = 0.0;
+    for (long i = 0; i < n; i++) {
+        float d = dst[i] + src[i];
+        dst[i] = d;
+        s += (double)d * (double)d;
+    }
+    return s;
+}
+
+INLINE void add_body(float *restrict dst, const float *restrict src, long n) {
+    for (long i = 0; i < n; i++) dst[i] += src[i];
+}
+
 INLINE double sum_squares_body(const float *restrict x, long n) {
 #pragma clang fp reassociate(on)
     double s = 0.0;
@@ -209,6 +240,9 @@ typedef struct {
                              long, long, long);
     void (*adam_update)(float *, const float *, float *, float *, long, float, float, float, float);
     double (*sum_squares)(const float *, long);
+    void (*adam_update_scaled)(float *, float *, float *, float *, long, float, float, float, float, float);
+    double (*add_sum_squares)(float *, const float *, long);
+    void (*add)(float *, const float *, long);
 } kernel_table;
 
 // Instantiates every body with the function attribute ATTR, as functions NAME_SUFFIX, and a table.
@@ -235,10 +269,17 @@ typedef struct {
                                           float b2, float alpha, float eps) {                              \
         adam_update_body(w, g, m, v, n, b1, b2, alpha, eps); }                                              \
     ATTR static double sum_squares_##SUFFIX(const float *x, long n) { return sum_squares_body(x, n); }    \
+    ATTR static void adam_update_scaled_##SUFFIX(float *w, float *g, float *m, float *v, long n, float s,  \
+                                                 float b1, float b2, float alpha, float eps) {             \
+        adam_update_scaled_body(w, g, m, v, n, s, b1, b2, alpha, eps); }                                    \
+    ATTR static double add_sum_squares_##SUFFIX(float *d, const float *x, long n) {                        \
+        return add_sum_squares_body(d, x, n); }                                                             \
+    ATTR static void add_##SUFFIX(float *d, const float *x, long n) { add_body(d, x, n); }                \
     static const kernel_table table_##SUFFIX = {                                                           \
         LABEL, exp_##SUFFIX, log_##SUFFIX, softplus_forward_##SUFFIX, multiply_##SUFFIX,                   \
         bernoulli_loglik_##SUFFIX, bernoulli_backward_##SUFFIX, reparam_sample_##SUFFIX,                   \
-        reparam_backward_##SUFFIX, adam_update_##SUFFIX, sum_squares_##SUFFIX};
+        reparam_backward_##SUFFIX, adam_update_##SUFFIX, sum_squares_##SUFFIX,                             \
+        adam_update_scaled_##SUFFIX, add_sum_squares_##SUFFIX, add_##SUFFIX};
 
 #ifdef DVAE_X86_LEVELS
 // tune=znver4: LLVM's Intel tunings cap auto-vectorisation at 256 bits even with AVX-512; Zen 4's
@@ -325,3 +366,9 @@ void dvae_adam_update(float *w, const float *g, float *m, float *v, long n,
     kernels()->adam_update(w, g, m, v, n, beta1, beta2, alpha, eps);
 }
 double dvae_sum_squares(const float *x, long n) { return kernels()->sum_squares(x, n); }
+void dvae_adam_update_scaled(float *w, float *g, float *m, float *v, long n, float scale,
+                             float beta1, float beta2, float alpha, float eps) {
+    kernels()->adam_update_scaled(w, g, m, v, n, scale, beta1, beta2, alpha, eps);
+}
+double dvae_add_sum_squares(float *dst, const float *src, long n) { return kernels()->add_sum_squares(dst, src, n); }
+void dvae_add(float *dst, const float *src, long n) { kernels()->add(dst, src, n); }

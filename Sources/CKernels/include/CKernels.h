@@ -65,5 +65,24 @@ void dvae_adam_update(float *w, const float *g, float *m, float *v, long n,
 
 /// Σ x² accumulated in double (the gradient norm's square; NaN/∞ propagate).
 double dvae_sum_squares(const float *x, long n);
+/// Adam on a clipped gradient: g ← scale · g (stored, as cblas_sscal would), then the update above
+/// with that g, in one pass.
+void dvae_adam_update_scaled(float *w, float *g, float *m, float *v, long n, float scale,
+                             float beta1, float beta2, float alpha, float eps);
+/// dst ← dst + src and returns Σ dst² of the result in double (a gradient reduction's last
+/// source and its share of the norm, in one pass).
+double dvae_add_sum_squares(float *dst, const float *src, long n);
+/// dst ← dst + src.
+void dvae_add(float *dst, const float *src, long n);
+
+/// A spin-wait hint (PAUSE on x86-64, YIELD on arm64): lets the other hyper-thread run and saves
+/// power while a thread polls a flag. Inline, so a polling loop pays no call.
+static inline void dvae_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 #endif

@@ -55,7 +55,7 @@ private func forwardLogWeights(_ model: VAEModel, batch x: Tensor, rows: Range<I
 /// One worker's part of `evaluateObjective`: the objective summed over the encoder rows of
 /// examples `rows` (not yet averaged), with gradients (scaled for the mean over all `batchSize`
 /// examples) accumulated into `model`'s parameters when asked and the sum is finite.
-private func shardObjective(_ model: VAEModel, batch x: Tensor, rows: Range<Int>, config: ObjectiveConfig,
+func shardObjective(_ model: VAEModel, batch x: Tensor, rows: Range<Int>, config: ObjectiveConfig,
                             noiseSeed: UInt64, batchSize n: Int, accumulateGradients: Bool) -> Double {
     let M = config.effectiveM, K = max(config.K, 1)
     let ws = model.workspace

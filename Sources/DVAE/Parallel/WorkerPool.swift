@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import Synchronization
 
@@ -13,25 +14,42 @@ import Synchronization
 /// from a second thread of the host program) runs its bodies one after another on the calling
 /// thread instead: same results, no deadlock.
 func runWorkers(_ count: Int, _ body: (Int) -> Void) {
-    if count <= 1 { body(0); return }
-    WorkerPool.shared.run(count, body)
+    runWorkers(count, phases: 1) { w, _ in body(w) }
+}
+
+/// Runs `body(w, phase)` for every worker w = 0 ..< `count` and phase = 0 ..< `phases`, the
+/// workers at once and the phases in order with a barrier between them: no `body(_, p + 1)`
+/// starts before every `body(_, p)` has returned. One parallel region with barriers instead of
+/// one region per phase (a training step: gradients, then their reduction and norm, then the
+/// optimiser). Phase p of worker w may read what any worker wrote in an earlier phase.
+/// When the pool is busy the phases run in order, each worker's in turn, on the calling thread.
+func runWorkers(_ count: Int, phases: Int, _ body: (_ worker: Int, _ phase: Int) -> Void) {
+    if count <= 1 {
+        for p in 0..<phases { body(0, p) }
+        return
+    }
+    WorkerPool.shared.run(count, phases: phases, body)
 }
 
 /// Persistent worker threads (created on first use, never torn down).
 ///
-/// A training step opens three parallel regions (objective, gradient sum, optimiser) of well under
-/// a millisecond each, so waking a sleeping thread (a futex wake, then the scheduler) would cost
-/// as much as the work. Workers therefore spin briefly on a job counter after each job and only
-/// then sleep on a semaphore; the caller likewise spins briefly before sleeping while it waits for
-/// the others. The sleep/wake hand-over is the usual "announce sleep, re-check, cancel or consume"
-/// protocol on sequentially consistent atomics, so no wake-up is lost.
+/// A training step is one parallel region with two barriers, each phase well under a
+/// millisecond, so waking a sleeping thread (a futex wake, then the scheduler) would cost as much
+/// as the work. A waiting thread (a worker between jobs, any thread at a barrier, the caller
+/// waiting for the others) therefore polls for up to `spinNanoseconds` with the CPU's spin hint
+/// and then sleeps on a semaphore. It does not poll at all when there are more participants than
+/// processors: then a poller could sit on the core that the thread it waits for needs. The
+/// sleep/wake hand-over is the usual "announce sleep, re-check, cancel or consume" protocol on
+/// sequentially consistent atomics, so no wake-up is lost.
 final class WorkerPool: @unchecked Sendable {
     /// The process's pool.
     static let shared = WorkerPool()
-    /// Spin iterations before sleeping (tens of microseconds).
-    private static let spinLimit = 20_000
+    /// How long a waiting thread polls before it sleeps (when it polls at all).
+    nonisolated(unsafe) static var spinNanoseconds: UInt64 = 100_000
+    /// Processors available to the process (the polling rule above).
+    private static let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// One worker thread's sleep flag and semaphore.
+    /// One thread's sleep flag and semaphore.
     private final class Slot: @unchecked Sendable {
         let sleeping = Atomic<Bool>(false)
         let wake = DispatchSemaphore(value: 0)
@@ -40,15 +58,19 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = NSLock()
     private let generation = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
+    private let arrived = Atomic<Int>(0)
+    private let barrierGeneration = Atomic<Int>(0)
     private let caller = Slot()
     private var slots: [Slot] = []
-    private var job: ((Int) -> Void)?
+    private var job: ((Int, Int) -> Void)?
     private var participants = 0
+    private var phaseCount = 1
+    private var spinBudget: UInt64 = 0
 
-    /// See `runWorkers`.
-    func run(_ count: Int, _ body: (Int) -> Void) {
+    /// See `runWorkers(_:phases:_:)`.
+    func run(_ count: Int, phases: Int, _ body: (Int, Int) -> Void) {
         guard busy.try() else {
-            for w in 0..<count { body(w) }
+            for p in 0..<phases { for w in 0..<count { body(w, p) } }
             return
         }
         defer { busy.unlock() }
@@ -57,24 +79,61 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             job = body
             participants = count
+            phaseCount = phases
+            spinBudget = count <= Self.processors ? Self.spinNanoseconds : 0
             pending.store(count - 1, ordering: .sequentiallyConsistent)
             generation.add(1, ordering: .sequentiallyConsistent)
             for slot in slots.prefix(count - 1) where slot.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
                 slot.wake.signal()
             }
-            body(0)
-            Self.wait(until: { pending.load(ordering: .sequentiallyConsistent) == 0 }, slot: caller)
+            work(0)
+            wait(until: { pending.load(ordering: .sequentiallyConsistent) == 0 }, slot: caller)
             job = nil
         }
     }
 
-    /// Spins, then sleeps on `slot`, until `ready()`; whoever makes it ready must then take
-    /// `slot.sleeping` (exchange to false) and signal when it was set.
-    private static func wait(until ready: () -> Bool, slot: Slot) {
-        var spins = 0
+    /// Worker w's share of the current job: its phases, with a barrier after each but the last.
+    private func work(_ w: Int) {
+        let body = job!, phases = phaseCount
+        for p in 0..<phases {
+            body(w, p)
+            if p + 1 < phases { barrier(w) }
+        }
+    }
+
+    /// Returns when all participants have called it (once per phase boundary). The last to arrive
+    /// resets the count, opens the barrier and wakes whoever went to sleep waiting.
+    private func barrier(_ w: Int) {
+        let open = barrierGeneration.load(ordering: .sequentiallyConsistent)
+        if arrived.add(1, ordering: .sequentiallyConsistent).newValue == participants {
+            arrived.store(0, ordering: .sequentiallyConsistent)
+            barrierGeneration.add(1, ordering: .sequentiallyConsistent)
+            for i in 0..<participants where i != w {
+                let s = slot(i)
+                if s.sleeping.exchange(false, ordering: .sequentiallyConsistent) { s.wake.signal() }
+            }
+        } else {
+            wait(until: { barrierGeneration.load(ordering: .sequentiallyConsistent) != open }, slot: slot(w))
+        }
+    }
+
+    private func slot(_ w: Int) -> Slot { w == 0 ? caller : slots[w - 1] }
+
+    /// Polls (up to the spin budget), then sleeps on `slot`, until `ready()`; whoever makes it
+    /// ready must then take `slot.sleeping` (exchange to false) and signal when it was set.
+    private func wait(until ready: () -> Bool, slot: Slot) {
+        if ready() { return }
+        let budget = spinBudget
+        if budget > 0 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var polls = 0
+            while !ready() {
+                dvae_cpu_relax()
+                polls += 1
+                if polls & 63 == 0 && DispatchTime.now().uptimeNanoseconds - start > budget { break }
+            }
+        }
         while !ready() {
-            spins += 1
-            if spins < spinLimit { continue }
             slot.sleeping.store(true, ordering: .sequentiallyConsistent)
             if ready() {
                 // Cancel the announced sleep; if the waker already took it, consume its signal.
@@ -82,7 +141,6 @@ final class WorkerPool: @unchecked Sendable {
                 return
             }
             slot.wake.wait()
-            spins = 0
         }
     }
 
@@ -92,16 +150,18 @@ final class WorkerPool: @unchecked Sendable {
         // The generation is read here, before the job that needs this thread is announced: read in
         // the new thread it could already include that job, which would then never run.
         let initial = generation.load(ordering: .sequentiallyConsistent)
-        let thread = Thread { [unowned self] in
+        // The pool lives for the whole process (`shared`): a strong reference costs nothing here,
+        // while an unowned one made every poll of the loop retain and release it.
+        let thread = Thread { [self] in
             var seen = initial
             while true {
-                Self.wait(until: { self.generation.load(ordering: .sequentiallyConsistent) != seen }, slot: slot)
-                seen = self.generation.load(ordering: .sequentiallyConsistent)
-                guard index < self.participants else { continue }
-                self.job!(index)
-                if self.pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
-                   self.caller.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                    self.caller.wake.signal()
+                wait(until: { generation.load(ordering: .sequentiallyConsistent) != seen }, slot: slot)
+                seen = generation.load(ordering: .sequentiallyConsistent)
+                guard index < participants else { continue }
+                work(index)
+                if pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+                   caller.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    caller.wake.signal()
                 }
             }
         }

@@ -95,7 +95,21 @@ public final class Adam {
     /// Applies one update θ ← θ − α m̂ / (√v̂ + ε) using the current gradients (which it leaves as is).
     /// With `threads` > 1 the (element-wise, so split-independent) update runs on that many workers.
     public func update(threads: Int = 1) {
+        let c = coefficients(step: step + 1)
         step += 1
+        forEachElementRange(of: parameters.map(\.value), threads: threads) { i, range in
+            apply(c, parameter: i, range: range)
+        }
+    }
+
+    /// The scalars of update number `step` (1-based): β1 of that step (the authors' variant decays
+    /// it), β2, and the step size and ε with the bias corrections folded in.
+    struct Coefficients {
+        var beta1: Float, beta2: Float, alpha: Float, epsHat: Float
+    }
+
+    /// See `Coefficients`.
+    func coefficients(step: Int) -> Coefficients {
         let b2 = config.beta2, eps = config.eps
         // The authors' variant decays β1 itself: β1_t = β1 λ^(t−1) (0.9, 9e-9, then 0 in Float).
         let b1 = config.variant == .authors
@@ -105,14 +119,22 @@ public final class Adam {
         // both variants divide m by 1 − β1^t with the configured β1.
         let c1 = 1 - pow(Double(config.beta1), Double(step))
         let c2 = 1 - pow(Double(b2), Double(step))
-        let alpha = Float(Double(config.lr) * c2.squareRoot() / c1)
-        let epsHat = eps * Float(c2.squareRoot())
-        let parameters = self.parameters, m = self.m, v = self.v
-        forEachElementRange(of: parameters.map(\.value), threads: threads) { i, range in
-            let p = parameters[i], o = range.lowerBound
-            // m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  w ← w − α m / (√v + ε̂), one pass.
+        return Coefficients(beta1: b1, beta2: b2, alpha: Float(Double(config.lr) * c2.squareRoot() / c1),
+                            epsHat: eps * Float(c2.squareRoot()))
+    }
+
+    /// The update with coefficients `c` on elements `range` of parameter `i` (its gradient first
+    /// multiplied by `gradientScale` and stored so, when that is not 1: gradient clipping). The
+    /// caller advances `step` once per whole update; ranges may run on different threads.
+    func apply(_ c: Coefficients, parameter i: Int, range: Range<Int>, gradientScale: Float = 1) {
+        let p = parameters[i], o = range.lowerBound
+        // m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  w ← w − α m / (√v + ε̂), one pass.
+        if gradientScale == 1 {
             dvae_adam_update(p.value.data + o, p.grad.data + o, m[i].data + o, v[i].data + o, range.count,
-                             b1, b2, alpha, epsHat)
+                             c.beta1, c.beta2, c.alpha, c.epsHat)
+        } else {
+            dvae_adam_update_scaled(p.value.data + o, p.grad.data + o, m[i].data + o, v[i].data + o, range.count,
+                                    gradientScale, c.beta1, c.beta2, c.alpha, c.epsHat)
         }
     }
 }

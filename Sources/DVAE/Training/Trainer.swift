@@ -25,6 +25,8 @@ public final class Trainer {
     /// seed and thread count, and agree across thread counts up to floating-point rounding.
     public let threads: Int
     private var batchBuffer: Tensor?
+    /// The fused step's gradient blocks and scratch for the current workers (see `FusedStep.swift`).
+    var stepPlan: FusedStepPlan?
 
     /// A trainer for `model`. Pass an `optimizer` and `epochsCompleted` to resume from a checkpoint;
     /// by default a fresh Adam over `model.parameters` with `config.adam`. `threads` defaults to
@@ -111,7 +113,20 @@ public final class Trainer {
     /// clip, update. Returns the objective, or nil when the objective or the gradient is not
     /// finite — then nothing is applied (`skip`) or the update uses 0.1 × each parameter as its
     /// gradient (`shrink`, the authors' rule, not clipped, as in their code).
+    ///
+    /// The phases run as one parallel region of `threads` workers (see `FusedStep.swift`); the
+    /// result is the same as running them one after another (`separateStep`), up to the order of
+    /// the gradient norm's summation.
     public func step(batch: Tensor, rng: inout RNG) -> Double? {
+        switch fusedStep(batch: batch, rng: &rng) {
+        case .applied(let objective): return objective
+        case .nonFinite: return nonFiniteStep()
+        case nil: return separateStep(batch: batch, rng: &rng)
+        }
+    }
+
+    /// `step` as separate calls: for an optimiser that does not update exactly the model's parameters.
+    private func separateStep(batch: Tensor, rng: inout RNG) -> Double? {
         model.zeroGradients()
         let objective = evaluateObjective(model, batch: batch, config: config.objective, rng: &rng,
                                           accumulateGradients: true, threads: threads)
