@@ -30,7 +30,12 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var threadsOption: ThreadsOption
 
     /// Machine-readable output.
-    @Flag(name: .long, help: "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops, blas_core, …")
+    @Flag(name: .long, help: ArgumentHelp(
+        "Print one JSON object: examples_per_second, step_gflops, sgemm_gflops, sgemm_roofline_share, blas_core, …",
+        discussion: "sgemm_gflops is the sgemm peak at the step's layer shapes measured the way the step runs them: "
+            + "with W workers (sgemm_workers), each worker's shapes (its shard of the batch as the rows) on all W "
+            + "workers at once, one BLAS thread each, summed; sgemm_roofline_share = step_gflops / sgemm_gflops, "
+            + "the fraction of the step's time its matrix products alone would take."))
     var json = false
 
     func validate() throws {
@@ -54,7 +59,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The results as one JSON object (keys in snake case, sorted), e.g. `examples_per_second`,
-    /// `step_gflops`, `sgemm_gflops`, `sgemm_roofline_share`, `blas_core`, `threads`,
+    /// `step_gflops`, `sgemm_gflops` (the sgemm peak at the step's shapes, run on all
+    /// `sgemm_workers` workers at once and summed, as the step runs its products),
+    /// `sgemm_roofline_share` (`step_gflops` ÷ `sgemm_gflops`), `blas_core`, `threads`,
     /// `gru_examples_per_second`, `gru_step_gflops`, `iwae_samples_per_second`.
     static func json(_ r: BenchmarkResult, _ w: WorkloadBenchmarks) throws -> String {
         let encoder = JSONEncoder()
@@ -83,7 +90,9 @@ struct BenchCommand: ParsableCommand {
             row("examples/second", String(format: "%.1f", r.examplesPerSecond)),
             row("step GFLOP/s", String(format: "%.2f", r.achievedGFLOPs),
                 String(format: "(%.3f GFLOP per step, %d steps in %.2f s)", r.stepGFLOPs, r.steps, r.seconds)),
-            row("sgemm GFLOP/s", String(format: "%.2f", r.sgemmGFLOPs), "(flop-weighted over the step's shapes)"),
+            row("sgemm GFLOP/s", String(format: "%.2f", r.sgemmGFLOPs),
+                r.workers > 1 ? "(flop-weighted over a worker's shapes, \(r.workers) workers at once, summed)"
+                              : "(flop-weighted over the step's shapes)"),
             row("sgemm roofline share", String(format: "%.0f%%", 100 * r.sgemmRooflineShare),
                 "(step GFLOP/s ÷ sgemm GFLOP/s)"),
             row("BLAS core", r.blasCore, r.blasCoreOverridden ? "(OpenBLAS chose \(r.blasCoreLibraryChoice))" : ""),

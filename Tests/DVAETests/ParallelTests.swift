@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import DVAE
 
@@ -131,6 +132,70 @@ final class ParallelTests: XCTestCase {
         }
         XCTAssertNil(stopped)
         XCTAssertEqual(calls, 1)
+    }
+
+    /// The one-region step (gradients, blocked reduction with the norm, Adam by ranges) gives the
+    /// same parameters, bit for bit, as the phases run as separate calls — for 1, 2 and 3 workers,
+    /// with clipping active.
+    func testFusedStepEqualsTheSeparatePhases() {
+        for threads in [1, 2, 3] {
+            let config = TrainConfig(objective: objective, epochs: 1, batchSize: 64, adam: AdamConfig(lr: 1e-2),
+                                     clipNorm: 0.5, seed: 3)
+            let fused = model(), separate = model()
+            let trainer = Trainer(model: fused, config: config, threads: threads)
+            let adam = Adam(parameters: separate.parameters, config: config.adam)
+            var r1 = RNG(seed: 7), r2 = RNG(seed: 7)
+            var clipped = 0
+            for _ in 0..<4 {
+                let f = trainer.step(batch: x, rng: &r1)
+                separate.zeroGradients()
+                let g = evaluateObjective(separate, batch: x, config: objective, rng: &r2,
+                                          accumulateGradients: true, threads: threads)
+                XCTAssertEqual(f, g, "\(threads) threads")
+                let norm = separate.parameters.reduce(0.0) { $0 + dvae_sum_squares($1.grad.data, $1.grad.count) }.squareRoot()
+                if norm > 0.5 {
+                    clipped += 1
+                    let scale = Float(0.5 / norm)
+                    for p in separate.parameters { for i in 0..<p.grad.count { p.grad.data[i] *= scale } }
+                }
+                adam.update(threads: threads)
+            }
+            XCTAssertGreaterThan(clipped, 0, "the test must exercise clipping")
+            XCTAssertEqual(trainer.optimizer.step, 4)
+            for (p, q) in zip(fused.parameters, separate.parameters) {
+                XCTAssertEqual(p.value.array, q.value.array, "\(threads) threads: \(p.name)")
+                XCTAssertEqual(p.grad.array, q.grad.array, "\(threads) threads: the clipped gradient of \(p.name)")
+            }
+        }
+    }
+
+    /// `runWorkers(_:phases:_:)`: no worker starts a phase before all have finished the previous
+    /// one, on the pool and in the sequential fallback (a call from inside a worker).
+    func testPhasesAreSeparatedByBarriers() {
+        func check(workers: Int) -> Bool {
+            let phases = 5
+            let marks = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers * phases)
+            marks.initialize(repeating: 0)
+            defer { marks.deallocate() }
+            let ok = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
+            ok.initialize(repeating: true)
+            defer { ok.deallocate() }
+            runWorkers(workers, phases: phases) { w, p in
+                // Every worker's mark of the previous phase is visible; nobody has started this one
+                // beyond itself.
+                if p > 0 { for v in 0..<workers where marks[v * phases + p - 1] != 1 { ok[w] = false } }
+                for _ in 0..<(w * 2000) { _ = marks[0] }          // uneven work
+                marks[w * phases + p] = 1
+            }
+            return ok.allSatisfy { $0 } && marks.allSatisfy { $0 == 1 }
+        }
+        for workers in [1, 2, 3, 4] { XCTAssertTrue(check(workers: workers), "\(workers) workers") }
+        // Nested: the inner call finds the pool busy and runs its phases in order on the caller.
+        let inner = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 2)
+        inner.initialize(repeating: false)
+        defer { inner.deallocate() }
+        runWorkers(2) { w in inner[w] = check(workers: 3) }
+        XCTAssertEqual(Array(inner), [true, true])
     }
 
     func testThreadCountSetting() {

@@ -15,3 +15,21 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(blasThreadCount, r.blasThreads)   // restored
     }
 }
+
+/// The sgemm peak measured the way the data-parallel step runs its products.
+final class SgemmPeakTests: XCTestCase {
+    func testConcurrentPeakRunsEveryWorkerAndReportsTheAggregate() {
+        let two = measureSgemm(m: 50, n: 200, k: 200, workers: 2, minimumSeconds: 0.01)
+        XCTAssertEqual(two.workers, 2)
+        XCTAssertGreaterThan(two.gflops, 0)
+        XCTAssertEqual(measureSgemm(m: 50, n: 200, k: 200, minimumSeconds: 0.01).workers, 1)
+        // The benchmark measures a worker's shard shapes on all its workers.
+        let r = runBenchmark(steps: 3, warmup: 1, threads: 2)
+        XCTAssertEqual(r.workers, 2)
+        XCTAssertEqual(r.sgemmShapes.map(\.m), [50, 50, 50, 50, 200])
+        XCTAssertEqual(r.sgemmShapes.last?.k, 50)
+        XCTAssertTrue(r.sgemmShapes.allSatisfy { $0.workers == 2 })
+        XCTAssertEqual(r.sgemmRooflineShare, r.achievedGFLOPs / r.sgemmGFLOPs, accuracy: 1e-12)
+        XCTAssertEqual(runBenchmark(steps: 3, warmup: 1, threads: 1).workers, 1)
+    }
+}

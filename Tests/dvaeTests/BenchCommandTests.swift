@@ -17,6 +17,11 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(object?["steps"] as? Int, 3)
         XCTAssertEqual(object?["batch_size"] as? Int, 100)
         XCTAssertEqual(object?["threads"] as? Int, 2)
+        // The sgemm peak ran on both workers at once, at a worker's half of the batch.
+        XCTAssertEqual(object?["sgemm_workers"] as? Int, 2)
+        let shapes = object?["sgemm_shapes"] as? [[String: Any]] ?? []
+        XCTAssertEqual(shapes.first?["m"] as? Int, 50)
+        XCTAssertEqual(shapes.first?["workers"] as? Int, 2)
         XCTAssertFalse((object?["blas_core"] as? String ?? "").isEmpty)
         XCTAssertNotNil(object?["blas_core_overridden"] as? Bool)
         // The roofline share is the ratio of the two rates it is computed from.

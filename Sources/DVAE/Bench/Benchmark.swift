@@ -8,8 +8,11 @@ public struct SgemmMeasurement: Codable, Equatable, Sendable {
     public var n: Int
     /// Inner dimension.
     public var k: Int
-    /// Measured speed, 2mnk flops per call.
+    /// Measured speed, 2mnk flops per call, summed over the workers.
     public var gflops: Double
+    /// Workers that ran the shape at once, each its own product with one BLAS thread (1: the
+    /// calling thread alone, with the BLAS thread count in use).
+    public var workers: Int = 1
 }
 
 /// The result of `runBenchmark`; encodes (JSONEncoder) to the object `dvae bench --json` prints.
@@ -26,14 +29,18 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var stepGFLOPs: Double
     /// stepGFLOPs × steps / seconds: the rate at which the step did useful gemm work.
     public var achievedGFLOPs: Double
-    /// Flop-weighted sgemm speed at the step's layer shapes, measured in the same run.
+    /// Flop-weighted sgemm speed at the step's layer shapes, measured in the same run the way the
+    /// step runs them: with W workers, each worker's shapes (its shard of the batch as the rows)
+    /// on all W workers at once, each its own one-thread product, summed over the workers.
     public var sgemmGFLOPs: Double
     /// achievedGFLOPs / sgemmGFLOPs: the step's share of the sgemm roofline, i.e. the fraction of
-    /// its time the matrix products alone would take (the rest is element-wise work, sampling and
-    /// overhead).
+    /// its time the matrix products alone would take (the rest is element-wise work, sampling,
+    /// the gradient reduction, the optimiser and synchronisation). At most about 1.
     public var sgemmRooflineShare: Double
     /// Per-shape sgemm speeds.
     public var sgemmShapes: [SgemmMeasurement]
+    /// Worker threads of the step (the data-parallel shards of the batch) and of the sgemm peak.
+    public var workers: Int = 1
     /// OpenBLAS threads used during the run.
     public var blasThreads: Int
     /// The OpenBLAS kernel set in use (`openblas_get_corename()`, e.g. "Cooperlake", "SkylakeX").
@@ -64,6 +71,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         case blasCoreLibraryChoice = "blas_core_library_choice"
         case blasCoreOverridden = "blas_core_overridden"
         case blasCoreNote = "blas_core_note"
+        case workers = "sgemm_workers"
     }
 }
 
@@ -96,22 +104,38 @@ public func trainingStepFlops(_ config: ModelConfig, batch: Int, encoderRows: In
 }
 
 /// Times `cblas_sgemm` for C (m×n) = A (m×k) · Bᵀ (B is n×k, the layers' forward layout).
-public func measureSgemm(m: Int, n: Int, k: Int, minimumSeconds: Double = 0.05) -> SgemmMeasurement {
-    var rng = RNG(seed: 1)
-    let a = Tensor(rows: m, cols: k), b = Tensor(rows: n, cols: k), c = Tensor(rows: m, cols: n)
-    for i in 0..<a.count { a.data[i] = rng.uniform() }
-    for i in 0..<b.count { b.data[i] = rng.uniform() }
-    for _ in 0..<3 { gemm(a, b, transB: true, into: c) }
+///
+/// With `workers` > 1 the product runs on that many workers at once (`runWorkers`: each its own
+/// operands and one BLAS thread, like the data-parallel step) and the result is their aggregate
+/// speed: the roofline of a step that runs its products that way. With 1 it runs on the calling
+/// thread with the BLAS thread count in use.
+public func measureSgemm(m: Int, n: Int, k: Int, workers: Int = 1, minimumSeconds: Double = 0.05) -> SgemmMeasurement {
+    let count = max(1, workers)
+    let operands = (0..<count).map { w -> (Tensor, Tensor, Tensor) in
+        var rng = RNG(seed: 1 &+ UInt64(w))
+        let a = Tensor(rows: m, cols: k), b = Tensor(rows: n, cols: k), c = Tensor(rows: m, cols: n)
+        for i in 0..<a.count { a.data[i] = rng.uniform() }
+        for i in 0..<b.count { b.data[i] = rng.uniform() }
+        return (a, b, c)
+    }
+    func calls(_ times: Int) {
+        runWorkers(count) { w in
+            let (a, b, c) = operands[w]
+            for _ in 0..<times { gemm(a, b, transB: true, into: c) }
+        }
+    }
+    calls(3)
     let clock = ContinuousClock()
-    var calls = 0
+    var done = 0
     let start = clock.now
     var elapsed = 0.0
     repeat {
-        for _ in 0..<10 { gemm(a, b, transB: true, into: c) }
-        calls += 10
+        calls(10)
+        done += 10
         elapsed = (clock.now - start).inSeconds
     } while elapsed < minimumSeconds
-    return SgemmMeasurement(m: m, n: n, k: k, gflops: 2 * Double(m * n * k) * Double(calls) / elapsed / 1e9)
+    return SgemmMeasurement(m: m, n: n, k: k, gflops: 2 * Double(m * n * k) * Double(done * count) / elapsed / 1e9,
+                            workers: count)
 }
 
 /// Runs the reference training step — DVAE objective with salt-and-pepper 0.05, K = 1, M = 1,
@@ -150,9 +174,13 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
     for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
     let seconds = (clock.now - start).inSeconds
 
-    // sgemm at the step's shapes: forward products of each layer (m = batch rows).
-    let shapes = [(100, 200, 784), (100, 200, 200), (100, 50, 200), (100, 784, 200), (200, 784, 100)]
-    let measured = shapes.map { measureSgemm(m: $0.0, n: $0.1, k: $0.2) }
+    // sgemm at the step's shapes: forward products of each layer with a worker's shard of the
+    // batch as the rows (the batch when one worker), all workers at once.
+    let shards = trainer.model.workers(trainer.threads) == nil ? 1
+        : shardRanges(batchSize, workers: trainer.threads, minimumSize: minimumExamplesPerWorker).count
+    let r = (batchSize + shards - 1) / shards
+    let shapes = [(r, 200, 784), (r, 200, 200), (r, 50, 200), (r, 784, 200), (200, 784, r)]
+    let measured = shapes.map { measureSgemm(m: $0.0, n: $0.1, k: $0.2, workers: shards) }
     // Flop-weighted harmonic mean: the speed at which the step's mix of shapes would run.
     // Multiply-adds per example mapped to the nearest measured shape: encoder layer 0 forward;
     // the 200×200 (and 50×200) products; the heads; decoder output forward and its dx; the two
@@ -167,7 +195,7 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
                            examplesPerSecond: Double(steps * batchSize) / seconds,
                            stepGFLOPs: stepFlops / 1e9, achievedGFLOPs: achieved, sgemmGFLOPs: sgemm,
                            sgemmRooflineShare: sgemm > 0 ? achieved / sgemm : 0,
-                           sgemmShapes: measured, blasThreads: blasThreadCount,
+                           sgemmShapes: measured, workers: shards, blasThreads: blasThreadCount,
                            blasCore: blas.core, blasCoreLibraryChoice: blas.libraryCore,
                            blasCoreOverridden: blas.overridden, blasCoreNote: blas.note,
                            cpu: "\(cpu.vendor) family \(cpu.family) model \(cpu.model), \(cpu.vectorLevel)")
