@@ -48,29 +48,39 @@ INLINE float exp_f(float x) {
     return y * float_of(e);
 }
 
-/// ln x for positive normal x (same polynomial as Swift's fastLog).
-INLINE float log_f(float x) {
-    uint32_t u = bits_of(x);
-    float e = (float)((int32_t)(u >> 23) - 127);
-    float m = float_of((u & 0x007FFFFFu) | 0x3F800000u);   // mantissa in [1, 2)
-    int big = m > 1.41421356f;                               // move m to [√½, √2)
-    m = big ? m * 0.5f : m;
-    e = big ? e + 1.0f : e;
-    float f = m - 1.0f;
-    float z = f * f;
-    float p = 7.0376836292e-2f;
-    p = p * f - 1.1514610310e-1f;
-    p = p * f + 1.1676998740e-1f;
-    p = p * f - 1.2420140846e-1f;
-    p = p * f + 1.4249322787e-1f;
-    p = p * f - 1.6668057665e-1f;
-    p = p * f + 2.0000714765e-1f;
-    p = p * f - 2.4999993993e-1f;
-    p = p * f + 3.3333331174e-1f;
-    float y = p * f * z;
-    y += e * -2.12194440e-4f;
-    y += -0.5f * z;
+// ln x for positive normal x (same polynomial as Swift's fastLog), as a statement block so that
+// it can be instantiated twice: `log_f` (the compiler may fuse a·b + c into FMAs, as in every
+// other kernel) and `log_f_exact` (no fusing: the very roundings of Swift's fastLog).
+#define LOG_F_BODY(x)                                                                          \
+    uint32_t u = bits_of(x);                                                                   \
+    float e = (float)((int32_t)(u >> 23) - 127);                                               \
+    float m = float_of((u & 0x007FFFFFu) | 0x3F800000u);   /* mantissa in [1, 2) */            \
+    int big = m > 1.41421356f;                              /* move m to [√½, √2) */           \
+    m = big ? m * 0.5f : m;                                                                    \
+    e = big ? e + 1.0f : e;                                                                    \
+    float f = m - 1.0f;                                                                        \
+    float z = f * f;                                                                           \
+    float p = 7.0376836292e-2f;                                                                \
+    p = p * f - 1.1514610310e-1f;                                                              \
+    p = p * f + 1.1676998740e-1f;                                                              \
+    p = p * f - 1.2420140846e-1f;                                                              \
+    p = p * f + 1.4249322787e-1f;                                                              \
+    p = p * f - 1.6668057665e-1f;                                                              \
+    p = p * f + 2.0000714765e-1f;                                                              \
+    p = p * f - 2.4999993993e-1f;                                                              \
+    p = p * f + 3.3333331174e-1f;                                                              \
+    float y = p * f * z;                                                                       \
+    y += e * -2.12194440e-4f;                                                                  \
+    y += -0.5f * z;                                                                            \
     return f + y + e * 0.693359375f;
+
+/// ln x for positive normal x.
+INLINE float log_f(float x) { LOG_F_BODY(x) }
+
+/// ln x rounded exactly as Swift's fastLog (no fused multiply-adds).
+INLINE float log_f_exact(float x) {
+#pragma clang fp contract(off)
+    LOG_F_BODY(x)
 }
 
 /// ln(1 + e) for e ∈ [0, 1], accurate for tiny e (Goldberg: compensate the rounding of 1 + e).
@@ -97,6 +107,59 @@ INLINE void softplus_forward_body(const float *restrict x, float *restrict y, fl
         float inv = 1.0f / (1.0f + e);
         y[i] = max_f(v, 0.0f) + log1p_small(e);
         d[i] = v >= 0.0f ? inv : e * inv;       // sigmoid(v), stable for either sign
+    }
+}
+
+// The evaluation-only forms (no backward pass follows): the value without the derivative.
+INLINE void softplus_value_body(const float *restrict x, float *restrict y, long n) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i];
+        y[i] = max_f(v, 0.0f) + log1p_small(exp_f(-fabsf(v)));
+    }
+}
+
+INLINE void bernoulli_loglik_value_body(const float *restrict logits, const float *restrict x,
+                                        double *restrict out, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+#pragma clang fp reassociate(on)
+        const float *l = logits + r * cols, *xr = x + r * cols;
+        double sum = 0.0;
+        for (long j = 0; j < cols; j++) {
+            float v = l[j];
+            float softplus = max_f(v, 0.0f) + log1p_small(exp_f(-fabsf(v)));
+            sum += (double)(xr[j] * v - softplus);
+        }
+        out[r] = sum;
+    }
+}
+
+// Box–Muller on pairs of uniforms in place: (u1, u2) → (r cos 2πu2, r sin 2πu2), r = √(−2 ln u1),
+// rounded exactly as Swift's RNG.fillStandardNormal (fastLog, fastSqrt, fastSinCos2Pi; no fused
+// multiply-adds), so the deviates do not depend on the vector level.
+INLINE void box_muller_body(float *restrict p, long pairs) {
+#pragma clang fp contract(off)
+    for (long i = 0; i < pairs; i++) {
+        float u1 = p[2 * i], u2 = p[2 * i + 1];
+        // fastSqrt(−2 fastLog(u1)): inverse square root by the bit trick and three Newton steps.
+        float a = -2.0f * log_f_exact(u1);
+        float ac = max_f(a, 1e-30f);
+        float h = 0.5f * ac;
+        float q = float_of(0x5F375A86u - (bits_of(ac) >> 1));
+        q = q * (1.5f - h * q * q);
+        q = q * (1.5f - h * q * q);
+        q = q * (1.5f - h * q * q);
+        float r = a * q;
+        // fastSinCos2Pi(u2): quadrant k = round(4u2) mod 4, x = 2π(u2 − k/4) ∈ [−π/4, π/4].
+        float q4 = __builtin_elementwise_roundeven(u2 * 4.0f);
+        float x = (u2 - q4 * 0.25f) * 6.283185307f;
+        int k = (int)q4 & 3;
+        float x2 = x * x;
+        float s = x * (1.0f + x2 * (-1.66666666e-1f + x2 * (8.33333333e-3f + x2 * (-1.98412698e-4f + x2 * 2.75573192e-6f))));
+        float c = 1.0f + x2 * (-0.5f + x2 * (4.16666666e-2f + x2 * (-1.38888889e-3f + x2 * 2.48015873e-5f)));
+        float sn = k == 0 ? s : k == 1 ? c : k == 2 ? -s : -c;
+        float cs = k == 0 ? c : k == 1 ? -s : k == 2 ? -c : s;
+        p[2 * i] = r * cs;
+        p[2 * i + 1] = r * sn;
     }
 }
 
@@ -243,6 +306,9 @@ typedef struct {
     void (*adam_update_scaled)(float *, float *, float *, float *, long, float, float, float, float, float);
     double (*add_sum_squares)(float *, const float *, long);
     void (*add)(float *, const float *, long);
+    void (*softplus_value)(const float *, float *, long);
+    void (*bernoulli_loglik_value)(const float *, const float *, double *, long, long);
+    void (*box_muller)(float *, long);
 } kernel_table;
 
 // Instantiates every body with the function attribute ATTR, as functions NAME_SUFFIX, and a table.
@@ -275,11 +341,17 @@ typedef struct {
     ATTR static double add_sum_squares_##SUFFIX(float *d, const float *x, long n) {                        \
         return add_sum_squares_body(d, x, n); }                                                             \
     ATTR static void add_##SUFFIX(float *d, const float *x, long n) { add_body(d, x, n); }                \
+    ATTR static void softplus_value_##SUFFIX(const float *x, float *y, long n) { softplus_value_body(x, y, n); } \
+    ATTR static void bernoulli_loglik_value_##SUFFIX(const float *l, const float *x, double *o,           \
+                                                     long rows, long cols) {                               \
+        bernoulli_loglik_value_body(l, x, o, rows, cols); }                                                 \
+    ATTR static void box_muller_##SUFFIX(float *p, long pairs) { box_muller_body(p, pairs); }             \
     static const kernel_table table_##SUFFIX = {                                                           \
         LABEL, exp_##SUFFIX, log_##SUFFIX, softplus_forward_##SUFFIX, multiply_##SUFFIX,                   \
         bernoulli_loglik_##SUFFIX, bernoulli_backward_##SUFFIX, reparam_sample_##SUFFIX,                   \
         reparam_backward_##SUFFIX, adam_update_##SUFFIX, sum_squares_##SUFFIX,                             \
-        adam_update_scaled_##SUFFIX, add_sum_squares_##SUFFIX, add_##SUFFIX};
+        adam_update_scaled_##SUFFIX, add_sum_squares_##SUFFIX, add_##SUFFIX, softplus_value_##SUFFIX,      \
+        bernoulli_loglik_value_##SUFFIX, box_muller_##SUFFIX};
 
 #ifdef DVAE_X86_LEVELS
 // tune=znver4: LLVM's Intel tunings cap auto-vectorisation at 256 bits even with AVX-512; Zen 4's
@@ -372,3 +444,8 @@ void dvae_adam_update_scaled(float *w, float *g, float *m, float *v, long n, flo
 }
 double dvae_add_sum_squares(float *dst, const float *src, long n) { return kernels()->add_sum_squares(dst, src, n); }
 void dvae_add(float *dst, const float *src, long n) { kernels()->add(dst, src, n); }
+void dvae_softplus_value(const float *x, float *y, long n) { kernels()->softplus_value(x, y, n); }
+void dvae_bernoulli_loglik_value(const float *logits, const float *x, double *out, long rows, long cols) {
+    kernels()->bernoulli_loglik_value(logits, x, out, rows, cols);
+}
+void dvae_box_muller(float *p, long pairs) { kernels()->box_muller(p, pairs); }

@@ -198,6 +198,21 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(Array(inner), [true, true])
     }
 
+    /// A bound runs its networks evaluation-only (no derivative or probability buffers) and puts
+    /// them back in training mode: the gradient afterwards is the one of a model that never
+    /// evaluated a bound.
+    func testBoundsLeaveTheNetworksReadyForTraining() {
+        func gradient(afterBound: Bool) -> [[Float]] {
+            let m = model()
+            if afterBound { _ = estimateBound(m, on: x, kind: .iwae(7), seed: 1, threads: 2) }
+            m.zeroGradients()
+            var rng = RNG(seed: 2)
+            _ = evaluateObjective(m, batch: x, config: objective, rng: &rng, accumulateGradients: true, threads: 2)
+            return m.parameters.map(\.grad.array)
+        }
+        XCTAssertEqual(gradient(afterBound: true), gradient(afterBound: false))
+    }
+
     func testThreadCountSetting() {
         XCTAssertEqual(ComputeThreads.defaultCount(environment: ["DVAE_THREADS": "3"]), 3)
         XCTAssertEqual(ComputeThreads.defaultCount(environment: ["DVAE_THREADS": "zero"]),

@@ -147,6 +147,56 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// `fillStandardNormal`'s vector Box–Muller rounds exactly as the scalar definition
+    /// (`fastBoxMuller`), on every level: the noise of a seed does not depend on the CPU's width.
+    func testBoxMullerEqualsTheScalarDefinitionBitForBit() {
+        var reference = RNG(seed: 77)
+        var pairs: [(Float, Float)] = (0..<4096).map { _ in (1 - reference.uniform(), reference.uniform()) }
+        // Edges: u1 = 1 (r = 0), the smallest u1, u2 at quadrant boundaries.
+        pairs += [(1, 0), (1, 0.5), (1.0 / 16_777_216, 0.125), (1.0 / 16_777_216, 0.375), (0.5, 0.25), (0.5, 0.75),
+                  (0.3, 0.999_999_94)]
+        forEachLevel { level in
+            var flat = pairs.flatMap { [$0.0, $0.1] }
+            flat.withUnsafeMutableBufferPointer { dvae_box_muller($0.baseAddress!, pairs.count) }
+            for (i, (u1, u2)) in pairs.enumerated() {
+                let (c, s) = fastBoxMuller(u1, u2)
+                XCTAssertEqual(flat[2 * i].bitPattern, c.bitPattern, "\(level): cos of pair \(i) (\(u1), \(u2))")
+                XCTAssertEqual(flat[2 * i + 1].bitPattern, s.bitPattern, "\(level): sin of pair \(i) (\(u1), \(u2))")
+            }
+            // And the generator's own fill: the same uniforms, the same deviates (odd count: the
+            // last one from `normal()`).
+            var a = RNG(seed: 5), b = RNG(seed: 5)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 101)
+            defer { out.deallocate() }
+            a.fillStandardNormal(out, count: 101)
+            for i in 0..<50 {
+                let (c, s) = fastBoxMuller(1 - b.uniform(), b.uniform())
+                XCTAssertEqual(out[2 * i].bitPattern, c.bitPattern, level)
+                XCTAssertEqual(out[2 * i + 1].bitPattern, s.bitPattern, level)
+            }
+            XCTAssertEqual(out[100], b.normal(), level)
+        }
+    }
+
+    /// The evaluation-only kernels compute the same values as the training ones, without the
+    /// derivative / probability buffers.
+    func testEvaluationOnlyKernelsMatchTheTrainingOnes() {
+        var rng = RNG(seed: 3)
+        let rows = 7, cols = 131
+        let logits = (0..<(rows * cols)).map { _ in 30 * (rng.uniform() - 0.5) }
+        let x = (0..<(rows * cols)).map { _ in rng.uniform() < 0.3 ? Float(1) : 0 }
+        forEachLevel { level in
+            var y1 = [Float](repeating: 0, count: logits.count), y2 = y1, d = y1, p = y1
+            var l1 = [Double](repeating: 0, count: rows), l2 = l1
+            dvae_softplus_forward(logits, &y1, &d, logits.count)
+            dvae_softplus_value(logits, &y2, logits.count)
+            XCTAssertEqual(y1, y2, level)
+            dvae_bernoulli_loglik(logits, x, &p, &l1, rows, cols)
+            dvae_bernoulli_loglik_value(logits, x, &l2, rows, cols)
+            for r in 0..<rows { XCTAssertEqual(l1[r], l2[r], accuracy: 1e-9 * abs(l1[r]), level) }
+        }
+    }
+
     func testAdamUpdateAgainstTheFormula() {
         var rng = RNG(seed: 7)
         let n = 1031

@@ -39,12 +39,16 @@ void dvae_log(const float *x, float *y, long n);
 
 /// Softplus layer forward: y = ln(1 + eˣ), d = softplus′(x) = sigmoid(x), sharing one exponential.
 void dvae_softplus_forward(const float *x, float *y, float *d, long n);
+/// Softplus for evaluation only: y = ln(1 + eˣ), no derivative (no backward pass follows).
+void dvae_softplus_value(const float *x, float *y, long n);
 /// out = a ⊙ b (an activation's backward: dx = dy ⊙ f′(x)).
 void dvae_multiply(const float *a, const float *b, float *out, long n);
 
 /// Bernoulli log-likelihood from logits l (rows × cols) and targets x: out[r] = Σ_j x l − softplus(l)
 /// summed in double, and p = sigmoid(l) kept for the backward pass.
 void dvae_bernoulli_loglik(const float *logits, const float *x, float *p, double *out, long rows, long cols);
+/// The same log-likelihood for evaluation only: out[r] as above, no p.
+void dvae_bernoulli_loglik_value(const float *logits, const float *x, double *out, long rows, long cols);
 /// Its backward: g[r, j] = a[r] (x[r, j] − p[r, j]), a = dL/d log p(x_r).
 void dvae_bernoulli_backward(const float *x, const float *p, const float *a, float *g, long rows, long cols);
 
@@ -65,6 +69,11 @@ void dvae_adam_update(float *w, const float *g, float *m, float *v, long n,
 
 /// Σ x² accumulated in double (the gradient norm's square; NaN/∞ propagate).
 double dvae_sum_squares(const float *x, long n);
+/// Box–Muller in place on `pairs` pairs of uniforms (u1 ∈ (0, 1], u2 ∈ [0, 1)): each pair becomes
+/// (r cos 2πu2, r sin 2πu2) with r = √(−2 ln u1), rounded exactly as Swift's
+/// `RNG.fillStandardNormal` computes them (the same on every vector level).
+void dvae_box_muller(float *p, long pairs);
+
 /// Adam on a clipped gradient: g ← scale · g (stored, as cblas_sscal would), then the update above
 /// with that g, in one pass.
 void dvae_adam_update_scaled(float *w, float *g, float *m, float *v, long n, float scale,

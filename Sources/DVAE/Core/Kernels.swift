@@ -8,6 +8,8 @@
 // whole-array loops use the same polynomials in C (Sources/CKernels), compiled for AVX-512,
 // AVX2+FMA and SSE2 and dispatched by CPU; these serve scalar uses and the remaining loops.
 
+import CKernels
+
 /// e^x for Float, clamped to the normal range: inputs below −87 give e^−87 (≈ 1.6e−38) and
 /// inputs above 88 give e^88 (≈ 1.65e38) instead of 0 / +∞. NaN propagates.
 @inlinable @inline(__always)
@@ -130,24 +132,32 @@ extension RNG {
     /// Box–Muller on uniform pairs, with the vectorisable `fastLog` and a polynomial sin/cos, so
     /// it is several times faster than `normal()` per deviate. The stream differs from `normal()`.
     public mutating func fillStandardNormal(_ p: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 1 < count {
-            // u1 ∈ (0, 1]: never 0, so the log is finite.
-            let u1 = 1 - uniform()
-            let u2 = uniform()
-            let r = fastSqrt(-2 * fastLog(u1))
-            let (s, c) = fastSinCos2Pi(u2)
-            p[i] = r * c
-            p[i + 1] = r * s
-            i += 2
+        // The uniforms of each pair first (the generator is sequential), then the transform
+        // r = fastSqrt(−2 fastLog(u1)), (r cos 2πu2, r sin 2πu2) at the CPU's vector width
+        // (`dvae_box_muller`, rounded exactly as `fastBoxMuller`).
+        let pairs = count / 2
+        for i in 0..<pairs {
+            p[2 * i] = 1 - uniform()          // u1 ∈ (0, 1]: never 0, so the log is finite.
+            p[2 * i + 1] = uniform()
         }
-        if i < count { p[i] = normal() }
+        dvae_box_muller(p, pairs)
+        if 2 * pairs < count { p[count - 1] = normal() }
     }
 
     /// Fills tensor `t` with standard normal deviates (fast path, see `fillStandardNormal(_:count:)`).
     public mutating func fillStandardNormal(_ t: Tensor) {
         fillStandardNormal(t.data, count: t.count)
     }
+}
+
+/// The Box–Muller pair of `fillStandardNormal` from u1 ∈ (0, 1] and u2 ∈ [0, 1): r = √(−2 ln u1),
+/// (r cos 2πu2, r sin 2πu2) with the engine's polynomials (the scalar definition the C kernel
+/// reproduces bit for bit).
+@inlinable
+public func fastBoxMuller(_ u1: Float, _ u2: Float) -> (Float, Float) {
+    let r = fastSqrt(-2 * fastLog(u1))
+    let (s, c) = fastSinCos2Pi(u2)
+    return (r * c, r * s)
 }
 
 /// (sin 2πu, cos 2πu) for u ∈ [0, 1), by reduction to [−π/4, π/4] and Taylor polynomials

@@ -78,8 +78,12 @@ private func boundValues(_ model: VAEModel, on data: Tensor, kind: BoundKind, se
         result.withUnsafeMutableBufferPointer { out in
             let slots = UncheckedSendable(out.baseAddress!)
             runWorkers(round.count) { w in
-                scoreBlock(workers[w], data: data, rows: round[w], kind: kind, corruption: corruption,
-                           noiseSeed: noiseSeed, into: slots.value)
+                // No backward pass follows: the networks skip its buffers (sigmoid derivatives,
+                // Bernoulli probabilities).
+                workers[w].evaluatingOnly {
+                    scoreBlock(workers[w], data: data, rows: round[w], kind: kind, corruption: corruption,
+                               noiseSeed: noiseSeed, into: slots.value)
+                }
             }
         }
         next += round.count

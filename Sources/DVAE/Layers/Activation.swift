@@ -17,6 +17,10 @@ public enum ActivationKind: String, Codable, Sendable, CaseIterable {
 public final class Activation {
     /// Which non-linearity.
     public let kind: ActivationKind
+    /// False while the network only evaluates (see `VAEModel.evaluatingOnly`): `forward` then skips
+    /// f′(x), which only `backward` reads.
+    var keepsDerivative = true
+    private var derivativeIsCurrent = false
     private var outputBuffer: Tensor?
     private var derivativeBuffer: Tensor?
     private var inputGradientBuffer: Tensor?
@@ -28,8 +32,18 @@ public final class Activation {
     @discardableResult
     public func forward(_ x: Tensor) -> Tensor {
         let y = reuse(&outputBuffer, rows: x.rows, cols: x.cols)
-        let d = reuse(&derivativeBuffer, rows: x.rows, cols: x.cols)
         let n = x.count
+        derivativeIsCurrent = keepsDerivative
+        if !keepsDerivative {
+            let xp = x.data, yp = y.data
+            switch kind {
+            case .softplus: dvae_softplus_value(xp, yp, n)
+            case .tanh: for i in 0..<n { yp[i] = fastTanh(xp[i]) }
+            case .relu: for i in 0..<n { yp[i] = max(xp[i], 0) }
+            }
+            return y
+        }
+        let d = reuse(&derivativeBuffer, rows: x.rows, cols: x.cols)
         let xp = x.data, yp = y.data, dp = d.data
         switch kind {
         case .softplus:
@@ -51,7 +65,9 @@ public final class Activation {
     /// dx = dy ⊙ f′(x) for the last forward input, into the layer's own buffer.
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let d = derivativeBuffer else { preconditionFailure("Activation.backward before forward") }
+        guard let d = derivativeBuffer, derivativeIsCurrent else {
+            preconditionFailure("Activation.backward without a training forward (none, or an evaluation-only one)")
+        }
         precondition(dy.rows == d.rows && dy.cols == d.cols, "Activation.backward: bad gradient shape")
         let dx = reuse(&inputGradientBuffer, rows: d.rows, cols: d.cols)
         let n = d.count
