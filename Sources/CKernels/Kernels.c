@@ -150,7 +150,9 @@ INLINE void box_muller_body(float *restrict p, long pairs) {
         q = q * (1.5f - h * q * q);
         float r = a * q;
         // fastSinCos2Pi(u2): quadrant k = round(4u2) mod 4, x = 2π(u2 − k/4) ∈ [−π/4, π/4].
-        float q4 = __builtin_elementwise_roundeven(u2 * 4.0f);
+        // round(4·u2) to nearest even by the 1.5·2²³ trick (exact for |4u2| < 2²²; no libm call,
+        // so the baseline level vectorises too).
+        float q4 = (u2 * 4.0f + 12582912.0f) - 12582912.0f;
         float x = (u2 - q4 * 0.25f) * 6.283185307f;
         int k = (int)q4 & 3;
         float x2 = x * x;
