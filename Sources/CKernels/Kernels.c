@@ -165,6 +165,70 @@ INLINE void box_muller_body(float *restrict p, long pairs) {
     }
 }
 
+// One uniform per pixel for E examples, example e from its own xoshiro256** stream (state words
+// st[4e ..< 4e + 4], advanced): u = (next >> 40) · 2⁻²⁴, exactly `RNG.uniform()`. Eight streams
+// advance at once in vector lanes (the generator's serial dependency is what limits one stream),
+// then each pixel is corrupted as `Corruption.apply` does: salt-and-pepper (mode 0) replaces it
+// with 0 when u < p/2 or 1 when u < p; bit-flip (mode 1) flips it when u < p.
+typedef uint64_t u64x8 __attribute__((vector_size(64)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+typedef float f32x8 __attribute__((vector_size(32)));
+INLINE float corrupt_pixel(float v, float u, int mode, float p, float half) {
+    if (mode == 0) return u < p ? (u < half ? 0.0f : 1.0f) : v;
+    return u < p ? 1.0f - v : v;
+}
+INLINE uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+INLINE void corrupt_streams_body(uint64_t *restrict st, const float *restrict src, float *restrict dst,
+                                 long E, long n, int mode, float p) {
+    float half = p * 0.5f;
+    long e0 = 0;
+    for (; e0 + 8 <= E; e0 += 8) {
+        u64x8 s0, s1, s2, s3;
+        for (int l = 0; l < 8; l++) {
+            s0[l] = st[4 * (e0 + l)]; s1[l] = st[4 * (e0 + l) + 1];
+            s2[l] = st[4 * (e0 + l) + 2]; s3[l] = st[4 * (e0 + l) + 3];
+        }
+        // Uniforms in blocks of 64 pixels × 8 streams (lane-major: u[j][l]), then each stream's
+        // contiguous row of pixels reads its lane.
+        for (long j0 = 0; j0 < n; j0 += 64) {
+            long jn = n - j0 < 64 ? n - j0 : 64;
+            f32x8 u[64];
+            float ul[8][64];
+            for (long j = 0; j < jn; j++) {
+                u64x8 x = s1 * 5;
+                u64x8 r = ((x << 7) | (x >> 57)) * 9;
+                u64x8 t = s1 << 17;
+                s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+                s3 = (s3 << 45) | (s3 >> 19);
+                u64x8 bits = r >> 40;
+                // < 2²⁴: exact through int32 and float, as Float(bits >> 40) in Swift.
+                u[j] = __builtin_convertvector(__builtin_convertvector(bits, i32x8), f32x8) * (1.0f / 16777216.0f);
+            }
+            for (long j = 0; j < jn; j++) for (int l = 0; l < 8; l++) ul[l][j] = u[j][l];
+            for (int l = 0; l < 8; l++) {
+                const float *sr = src + (e0 + l) * n + j0;
+                float *dr = dst + (e0 + l) * n + j0;
+                if (mode == 0) for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], 0, p, half);
+                else for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], 1, p, half);
+            }
+        }
+        for (int l = 0; l < 8; l++) {
+            st[4 * (e0 + l)] = s0[l]; st[4 * (e0 + l) + 1] = s1[l];
+            st[4 * (e0 + l) + 2] = s2[l]; st[4 * (e0 + l) + 3] = s3[l];
+        }
+    }
+    for (; e0 < E; e0++) {
+        uint64_t a = st[4 * e0], b = st[4 * e0 + 1], c = st[4 * e0 + 2], d = st[4 * e0 + 3];
+        for (long j = 0; j < n; j++) {
+            uint64_t r = rotl64(b * 5, 7) * 9, t = b << 17;
+            c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl64(d, 45);
+            long i = e0 * n + j;
+            dst[i] = corrupt_pixel(src[i], (float)(int32_t)(r >> 40) * (1.0f / 16777216.0f), mode, p, half);
+        }
+        st[4 * e0] = a; st[4 * e0 + 1] = b; st[4 * e0 + 2] = c; st[4 * e0 + 3] = d;
+    }
+}
+
 INLINE void multiply_body(const float *restrict a, const float *restrict b, float *restrict out, long n) {
     for (long i = 0; i < n; i++) out[i] = a[i] * b[i];
 }
@@ -311,6 +375,7 @@ typedef struct {
     void (*softplus_value)(const float *, float *, long);
     void (*bernoulli_loglik_value)(const float *, const float *, double *, long, long);
     void (*box_muller)(float *, long);
+    void (*corrupt_streams)(uint64_t *, const float *, float *, long, long, int, float);
 } kernel_table;
 
 // Instantiates every body with the function attribute ATTR, as functions NAME_SUFFIX, and a table.
@@ -348,12 +413,15 @@ typedef struct {
                                                      long rows, long cols) {                               \
         bernoulli_loglik_value_body(l, x, o, rows, cols); }                                                 \
     ATTR static void box_muller_##SUFFIX(float *p, long pairs) { box_muller_body(p, pairs); }             \
+    ATTR static void corrupt_streams_##SUFFIX(uint64_t *st, const float *s, float *d, long E, long n,       \
+                                              int mode, float p) {                                         \
+        corrupt_streams_body(st, s, d, E, n, mode, p); }                                                    \
     static const kernel_table table_##SUFFIX = {                                                           \
         LABEL, exp_##SUFFIX, log_##SUFFIX, softplus_forward_##SUFFIX, multiply_##SUFFIX,                   \
         bernoulli_loglik_##SUFFIX, bernoulli_backward_##SUFFIX, reparam_sample_##SUFFIX,                   \
         reparam_backward_##SUFFIX, adam_update_##SUFFIX, sum_squares_##SUFFIX,                             \
         adam_update_scaled_##SUFFIX, add_sum_squares_##SUFFIX, add_##SUFFIX, softplus_value_##SUFFIX,      \
-        bernoulli_loglik_value_##SUFFIX, box_muller_##SUFFIX};
+        bernoulli_loglik_value_##SUFFIX, box_muller_##SUFFIX, corrupt_streams_##SUFFIX};
 
 #ifdef DVAE_X86_LEVELS
 // tune=znver4: LLVM's Intel tunings cap auto-vectorisation at 256 bits even with AVX-512; Zen 4's
@@ -451,3 +519,6 @@ void dvae_bernoulli_loglik_value(const float *logits, const float *x, double *ou
     kernels()->bernoulli_loglik_value(logits, x, out, rows, cols);
 }
 void dvae_box_muller(float *p, long pairs) { kernels()->box_muller(p, pairs); }
+void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, int mode, float p) {
+    kernels()->corrupt_streams(states, src, dst, E, n, mode, p);
+}

@@ -1,5 +1,5 @@
 import CKernels
-import DVAE
+@testable import DVAE
 import Foundation
 import XCTest
 
@@ -194,6 +194,23 @@ final class VectorKernelTests: XCTestCase {
             dvae_bernoulli_loglik(logits, x, &p, &l1, rows, cols)
             dvae_bernoulli_loglik_value(logits, x, &l2, rows, cols)
             for r in 0..<rows { XCTAssertEqual(l1[r], l2[r], accuracy: 1e-9 * abs(l1[r]), level) }
+        }
+    }
+
+    /// The corruption of many examples at once (eight random streams per vector) draws the same
+    /// pixels and leaves the same stream states as `Corruption.apply` example by example.
+    func testCorruptionOfManyStreamsEqualsOneByOne() {
+        let x = binaryBatch(rows: 2 * 13, cols: 37, seed: 6)
+        for corruption in [Corruption.saltPepper(0.3), .bitFlip(0.2), .saltPepperAuthors(0.4), .gaussian(0.5)] {
+            forEachLevel { level in
+                var one = (0..<13).map { RNG(seed: 9, stream: UInt64($0)) }
+                var many = one
+                let a = Tensor(rows: x.rows, cols: x.cols), b = Tensor(rows: x.rows, cols: x.cols)
+                for e in 0..<13 { corruption.apply(x, rows: 2 * e ..< 2 * e + 2, into: a, rng: &one[e]) }
+                corruption.apply(x, into: b, rowsPerExample: 2, streams: &many)
+                XCTAssertEqual(a.array, b.array, "\(corruption) \(level)")
+                for e in 0..<13 { XCTAssertEqual(one[e].next(), many[e].next(), "\(corruption) \(level): stream \(e)") }
+            }
         }
     }
 

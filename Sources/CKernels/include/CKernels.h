@@ -74,6 +74,13 @@ double dvae_sum_squares(const float *x, long n);
 /// `RNG.fillStandardNormal` computes them (the same on every vector level).
 void dvae_box_muller(float *p, long pairs);
 
+/// Corrupts E examples of n pixels each (src and dst E × n, row e = example e), example e drawing
+/// one uniform per pixel from its own xoshiro256** stream whose state words are
+/// states[4e ..< 4e + 4] (advanced in place), exactly as `RNG.uniform()` would: salt-and-pepper
+/// (mode 0: u < p/2 → 0, u < p → 1, else unchanged) or bit-flip (mode 1: u < p → 1 − x).
+/// The same pixels as `Corruption.apply` example by example; eight streams run at once.
+void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, int mode, float p);
+
 /// Adam on a clipped gradient: g ← scale · g (stored, as cblas_sscal would), then the update above
 /// with that g, in one pass.
 void dvae_adam_update_scaled(float *w, float *g, float *m, float *v, long n, float scale,

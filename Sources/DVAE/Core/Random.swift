@@ -31,6 +31,14 @@ public struct RNG: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ (z ^ (z >> 31)))
     }
 
+    /// The four state words, for kernels that advance several streams at once
+    /// (`Corruption.apply(_:into:rowsPerExample:streams:)`). Those draw uniforms only, so the
+    /// cached second normal deviate is untouched.
+    var stateWords: (UInt64, UInt64, UInt64, UInt64) {
+        get { (s0, s1, s2, s3) }
+        set { (s0, s1, s2, s3) = newValue }
+    }
+
     /// The next 64 random bits.
     @inlinable public mutating func next() -> UInt64 { nextBits() }
 

@@ -1,3 +1,5 @@
+import CKernels
+
 extension Corruption {
     /// Draws x̃ ~ p(x̃ | x) for every element of `x`, writing into `out`.
     ///
@@ -61,5 +63,30 @@ extension Corruption {
         let t = Tensor(rows: 1, cols: x.count, values: x)
         apply(t, into: t, rng: &rng)
         return t.array
+    }
+}
+
+extension Corruption {
+    /// Corrupts example e = 0 ..< `streams.count` — rows e·`rowsPerExample` ..< (e + 1)·`rowsPerExample`
+    /// of `x` — into the same rows of `out`, drawing from `streams[e]`: the same pixels and the same
+    /// advanced streams as `apply(x, rows:into:rng: &streams[e])` example by example. Salt-and-pepper
+    /// and bit-flip (one uniform per pixel) advance eight streams at once in a vector kernel
+    /// (`dvae_corrupt_streams`); the other kinds run example by example.
+    func apply(_ x: Tensor, into out: Tensor, rowsPerExample: Int, streams: inout [RNG]) {
+        let E = streams.count
+        precondition(out.rows == x.rows && out.cols == x.cols && E * rowsPerExample <= x.rows,
+                     "Corruption.apply: \(E) examples of \(rowsPerExample) rows in \(x.rows)")
+        let mode: Int32, p: Float
+        switch self {
+        case .saltPepper(let level): (mode, p) = (0, level)
+        case .bitFlip(let level): (mode, p) = (1, level)
+        default:
+            for e in 0..<E { apply(x, rows: e * rowsPerExample ..< (e + 1) * rowsPerExample, into: out, rng: &streams[e]) }
+            return
+        }
+        var words = [UInt64](repeating: 0, count: 4 * E)
+        for e in 0..<E { (words[4 * e], words[4 * e + 1], words[4 * e + 2], words[4 * e + 3]) = streams[e].stateWords }
+        dvae_corrupt_streams(&words, x.data, out.data, E, rowsPerExample * x.cols, mode, p)
+        for e in 0..<E { streams[e].stateWords = (words[4 * e], words[4 * e + 1], words[4 * e + 2], words[4 * e + 3]) }
     }
 }

@@ -103,9 +103,7 @@ private func scoreBlock(_ model: VAEModel, data: Tensor, rows: Range<Int>, kind:
     chunk.data.update(from: data.data + rows.lowerBound * D, count: E * D)
     var streams = (0..<E).map { RNG(seed: noiseSeed, stream: UInt64(rows.lowerBound + $0)) }
     let encoderInput = corruption.isIdentity ? chunk : reuse(&ws.corrupted, rows: E, cols: D)
-    if !corruption.isIdentity {
-        for e in 0..<E { corruption.apply(chunk, rows: e ..< e + 1, into: encoderInput, rng: &streams[e]) }
-    }
+    if !corruption.isIdentity { corruption.apply(chunk, into: encoderInput, rowsPerExample: 1, streams: &streams) }
     let (mu, logVar) = model.encoder.forward(encoderInput)
     // The clean targets of a full pass, replicated once per block (not once per pass).
     let perPass = min(k, max(1, boundRowsPerPass / E))

@@ -34,11 +34,9 @@ private func forwardLogWeights(_ model: VAEModel, batch x: Tensor, rows: Range<I
     let L = model.config.latent
     let eps = reuse(&ws.eps, rows: clean.rows * K, cols: L)
     let encoderInput = corruption.isIdentity ? clean : reuse(&ws.corrupted, rows: clean.rows, cols: clean.cols)
-    for i in 0..<input.rows {
-        var rng = RNG(seed: noiseSeed, stream: UInt64(rows.lowerBound + i))
-        if !corruption.isIdentity { corruption.apply(clean, rows: i * M ..< (i + 1) * M, into: encoderInput, rng: &rng) }
-        rng.fillStandardNormal(eps.data + i * M * K * L, count: M * K * L)
-    }
+    var streams = (0..<input.rows).map { RNG(seed: noiseSeed, stream: UInt64(rows.lowerBound + $0)) }
+    if !corruption.isIdentity { corruption.apply(clean, into: encoderInput, rowsPerExample: M, streams: &streams) }
+    for i in 0..<input.rows { streams[i].fillStandardNormal(eps.data + i * M * K * L, count: M * K * L) }
     let (mu, logVar) = model.encoder.forward(encoderInput)
     // The decoder scores the clean x; only the encoder saw x̃.
     let targets: Tensor
