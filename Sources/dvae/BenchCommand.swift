@@ -96,6 +96,7 @@ struct BenchCommand: ParsableCommand {
             row("sgemm roofline share", String(format: "%.0f%%", 100 * r.sgemmRooflineShare),
                 "(step GFLOP/s ÷ sgemm GFLOP/s)"),
             row("BLAS core", r.blasCore, r.blasCoreOverridden ? "(OpenBLAS chose \(r.blasCoreLibraryChoice))" : ""),
+            row("element-wise kernels", r.elementwiseKernels ?? "?", "(\(ElementwiseKernels.environmentVariable) to choose)"),
         ]
         lines.append("  CPU: " + r.cpu)
         if let note = r.blasCoreNote { lines.append("  note: " + note) }

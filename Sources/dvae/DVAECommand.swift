@@ -1,4 +1,6 @@
 import ArgumentParser
+import DVAE
+import Foundation
 
 /// The `dvae` program: the REPL (default), `dvae run FILE`, `dvae sweep FILE`, and `dvae bench`.
 @main
@@ -15,9 +17,14 @@ struct DVAECommand: ParsableCommand {
         defaultSubcommand: ReplCommand.self
     )
 
-    /// Chooses the BLAS kernels (possibly re-executing once), then parses the arguments and runs.
+    /// Chooses the BLAS kernels (possibly re-executing once) and the element-wise kernels'
+    /// level (`DVAE_KERNELS`), then parses the arguments and runs.
     static func main() {
         BLASStartup.selectKernels()
+        if let problem = ElementwiseKernels.apply(environment: ProcessInfo.processInfo.environment) {
+            printError("dvae: " + problem)
+            Foundation.exit(2)
+        }
         main(nil)
     }
 }

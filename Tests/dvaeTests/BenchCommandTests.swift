@@ -31,6 +31,26 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    func testTheElementwiseKernelLevelIsReportedAndCanBeNarrowed() throws {
+        let args = ["bench", "--steps", "2", "--warmup", "0", "--gru-steps", "1", "--iwae-examples", "1", "--json"]
+        let widest = try DVAEBinary.run(args)
+        XCTAssertEqual(widest.status, 0, widest.stderr)
+        let level = (try JSONSerialization.jsonObject(with: Data(widest.stdout.utf8)) as? [String: Any])?["elementwise_kernels"] as? String
+        #if arch(x86_64)
+        XCTAssertTrue(["x86-64-v4", "x86-64-v3", "x86-64"].contains(level ?? ""), "\(level ?? "nil")")
+        // Every x86-64 CPU runs the baseline level: asking for it is honoured and reported.
+        let baseline = try DVAEBinary.run(args, environment: ["DVAE_KERNELS": "x86-64"])
+        XCTAssertEqual(baseline.status, 0, baseline.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(baseline.stdout.utf8)) as? [String: Any])?["elementwise_kernels"] as? String,
+                       "x86-64")
+        #else
+        XCTAssertEqual(level, "generic")
+        #endif
+        let bad = try DVAEBinary.run(args, environment: ["DVAE_KERNELS": "avx9000"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("DVAE_KERNELS=avx9000 is not a kernel level this CPU runs; choose one of"), bad.stderr)
+    }
+
     func testThreadCountIsChecked() throws {
         let result = try DVAEBinary.run(["bench", "--threads", "0"])
         XCTAssertNotEqual(result.status, 0)

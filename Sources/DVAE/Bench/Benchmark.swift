@@ -53,6 +53,9 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var blasCoreNote: String?
     /// The processor: vendor, family, model and widest vector extension.
     public var cpu: String
+    /// The instruction-set level of the element-wise kernels in use (`ElementwiseKernels.current`,
+    /// e.g. `x86-64-v4`); nil in results from before it was recorded.
+    public var elementwiseKernels: String?
 
     /// The fraction of the step's time its matrix products alone would take (= `sgemmRooflineShare`).
     public var gemmTimeFraction: Double { sgemmRooflineShare }
@@ -72,6 +75,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         case blasCoreOverridden = "blas_core_overridden"
         case blasCoreNote = "blas_core_note"
         case workers = "sgemm_workers"
+        case elementwiseKernels = "elementwise_kernels"
     }
 }
 
@@ -198,6 +202,7 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
                            sgemmShapes: measured, workers: shards, blasThreads: blasThreadCount,
                            blasCore: blas.core, blasCoreLibraryChoice: blas.libraryCore,
                            blasCoreOverridden: blas.overridden, blasCoreNote: blas.note,
-                           cpu: "\(cpu.vendor) family \(cpu.family) model \(cpu.model), \(cpu.vectorLevel)")
+                           cpu: "\(cpu.vendor) family \(cpu.family) model \(cpu.model), \(cpu.vectorLevel)",
+                           elementwiseKernels: ElementwiseKernels.current)
 }
 
