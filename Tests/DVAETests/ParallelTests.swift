@@ -134,37 +134,50 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(calls, 1)
     }
 
-    /// The one-region step (gradients, blocked reduction with the norm, Adam by ranges) gives the
-    /// same parameters, bit for bit, as the phases run as separate calls — for 1, 2 and 3 workers,
-    /// with clipping active.
+    /// The one-region step (affine gradients written by output rows from every worker's dL/dy,
+    /// other gradients summed by blocks, the norm, Adam by units) gives the same parameters and
+    /// clipped gradients, bit for bit, as the phases run as separate calls (per-worker gradients
+    /// added in worker order) — for 1, 2 and 3 workers, with clipping active, for the MLP
+    /// Bernoulli model, a Gaussian decoder (its log-variance is not an affine layer), the
+    /// sigmoid-Gaussian decoder, a log σ encoder, and a GRU encoder (its own weights are summed).
     func testFusedStepEqualsTheSeparatePhases() {
-        for threads in [1, 2, 3] {
-            let config = TrainConfig(objective: objective, epochs: 1, batchSize: 64, adam: AdamConfig(lr: 1e-2),
-                                     clipNorm: 0.5, seed: 3)
-            let fused = model(), separate = model()
-            let trainer = Trainer(model: fused, config: config, threads: threads)
-            let adam = Adam(parameters: separate.parameters, config: config.adam)
-            var r1 = RNG(seed: 7), r2 = RNG(seed: 7)
-            var clipped = 0
-            for _ in 0..<4 {
-                let f = trainer.step(batch: x, rng: &r1)
-                separate.zeroGradients()
-                let g = evaluateObjective(separate, batch: x, config: objective, rng: &r2,
-                                          accumulateGradients: true, threads: threads)
-                XCTAssertEqual(f, g, "\(threads) threads")
-                let norm = separate.parameters.reduce(0.0) { $0 + dvae_sum_squares($1.grad.data, $1.grad.count) }.squareRoot()
-                if norm > 0.5 {
-                    clipped += 1
-                    let scale = Float(0.5 / norm)
-                    for p in separate.parameters { for i in 0..<p.grad.count { p.grad.data[i] *= scale } }
+        var configs: [(String, ModelConfig)] = [("mlp", smallModelConfig())]
+        var gaussian = smallModelConfig(); gaussian.decoder = .gaussian
+        var sigmoid = smallModelConfig(); sigmoid.decoder = .gaussianSigmoid
+        var logSigma = smallModelConfig(); logSigma.encoderSigma = .exp
+        let gru = ModelConfig(inputSize: 16, height: 4, width: 4, encoder: .gru, encoderHidden: [5], latent: 3,
+                              decoder: .bernoulli, decoderHidden: [6])
+        configs += [("gaussian", gaussian), ("gaussian_sigmoid", sigmoid), ("log sigma", logSigma), ("gru", gru)]
+        let data = binaryBatch(rows: 64, cols: 16, seed: 21)
+        for (name, modelConfig) in configs {
+            for threads in [1, 2, 3] {
+                let config = TrainConfig(objective: objective, epochs: 1, batchSize: 64, adam: AdamConfig(lr: 1e-2),
+                                         clipNorm: 0.5, seed: 3)
+                let fused = VAEModel(config: modelConfig, seed: 5), separate = VAEModel(config: modelConfig, seed: 5)
+                let trainer = Trainer(model: fused, config: config, threads: threads)
+                let adam = Adam(parameters: separate.parameters, config: config.adam)
+                var r1 = RNG(seed: 7), r2 = RNG(seed: 7)
+                var clipped = 0
+                for _ in 0..<4 {
+                    let f = trainer.step(batch: data, rng: &r1)
+                    separate.zeroGradients()
+                    let g = evaluateObjective(separate, batch: data, config: objective, rng: &r2,
+                                              accumulateGradients: true, threads: threads)
+                    XCTAssertEqual(f, g, "\(name), \(threads) threads")
+                    let norm = separate.parameters.reduce(0.0) { $0 + dvae_sum_squares($1.grad.data, $1.grad.count) }.squareRoot()
+                    if norm > 0.5 {
+                        clipped += 1
+                        let scale = Float(0.5 / norm)
+                        for p in separate.parameters { for i in 0..<p.grad.count { p.grad.data[i] *= scale } }
+                    }
+                    adam.update(threads: threads)
                 }
-                adam.update(threads: threads)
-            }
-            XCTAssertGreaterThan(clipped, 0, "the test must exercise clipping")
-            XCTAssertEqual(trainer.optimizer.step, 4)
-            for (p, q) in zip(fused.parameters, separate.parameters) {
-                XCTAssertEqual(p.value.array, q.value.array, "\(threads) threads: \(p.name)")
-                XCTAssertEqual(p.grad.array, q.grad.array, "\(threads) threads: the clipped gradient of \(p.name)")
+                XCTAssertGreaterThan(clipped, 0, "the test must exercise clipping")
+                XCTAssertEqual(trainer.optimizer.step, 4)
+                for (p, q) in zip(fused.parameters, separate.parameters) {
+                    XCTAssertEqual(p.value.array, q.value.array, "\(name), \(threads) threads: \(p.name)")
+                    XCTAssertEqual(p.grad.array, q.grad.array, "\(name), \(threads) threads: the clipped gradient of \(p.name)")
+                }
             }
         }
     }

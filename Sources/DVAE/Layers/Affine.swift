@@ -1,3 +1,5 @@
+import CBLAS
+
 /// A fully connected layer **y = x · Wᵀ + b** (the PyTorch layout).
 ///
 /// Shapes: input `x` is `n × inputSize`; `weight` is `outputSize × inputSize` (row `o` holds the
@@ -19,7 +21,14 @@ public final class Affine {
     /// When false, `backward` skips dL/dx (the first layer of a network, whose input is data).
     public var computesInputGradient: Bool
 
+    /// When true (inside the fused training step), `backward` computes only dL/dx and keeps dL/dy;
+    /// the parameter gradients are then written by `writeParameterGradients(rows:from:)`, each
+    /// worker a range of output rows from every worker's (dL/dy, x).
+    var defersParameterGradients = false {
+        didSet { if defersParameterGradients { deferredOutputGradient = nil } }
+    }
     private var input: Tensor?
+    private var deferredOutputGradient: Tensor?
     private var outputBuffer: Tensor?
     private var inputGradientBuffer: Tensor?
 
@@ -58,15 +67,57 @@ public final class Affine {
     public func backward(_ dy: Tensor) -> Tensor? {
         guard let x = input else { preconditionFailure("Affine.backward before forward") }
         precondition(dy.rows == x.rows && dy.cols == outputSize, "Affine \(weight.name): bad output gradient shape")
+        if defersParameterGradients {
+            deferredOutputGradient = dy
+            return inputGradient(dy, x)
+        }
         gemm(dy, transA: true, x, into: weight.grad, alpha: 1, beta: 1)        // out×n · n×in
         let db = bias.grad.data
         for r in 0..<dy.rows {
             let row = dy.data + r * outputSize
             for o in 0..<outputSize { db[o] += row[o] }
         }
+        return inputGradient(dy, x)
+    }
+
+    /// dL/dx = dy W (n × inputSize, the layer's own buffer), or nil when not computed.
+    private func inputGradient(_ dy: Tensor, _ x: Tensor) -> Tensor? {
         guard computesInputGradient else { return nil }
         let dx = reuse(&inputGradientBuffer, rows: x.rows, cols: inputSize)
         gemm(dy, weight.value, into: dx)                                         // n×out · out×in
         return dx
+    }
+
+    /// Writes (does not add) rows `rows` of dL/dW and dL/db: Σ_s dy_sᵀ x_s over the layers
+    /// `sources` (this layer's counterparts in each worker, in worker order) that ran `backward`
+    /// with `defersParameterGradients` since it was set (a layer the backward pass did not reach
+    /// adds nothing). dW[rows] (|rows| × in) is one gemm per source on dy_s's columns `rows`; the
+    /// sums run in source order, each source's bias sum formed from 0 first, as adding per-worker
+    /// gradients would.
+    func writeParameterGradients(rows: Range<Int>, from sources: [Affine]) {
+        guard !rows.isEmpty else { return }
+        let dW = weight.grad.data + rows.lowerBound * inputSize, db = bias.grad.data
+        var first = true
+        for source in sources {
+            guard let dy = source.deferredOutputGradient, let x = source.input else { continue }
+            // dW[rows] (+)= dy[:, rows]ᵀ x      (|rows| × n · n × in)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows.count), Int32(inputSize), Int32(dy.rows),
+                        1, dy.data + rows.lowerBound, Int32(outputSize), x.data, Int32(inputSize),
+                        first ? 0 : 1, dW, Int32(inputSize))
+            // db[o] (+)= Σ_r dy[r, o]
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows.count) { sum in
+                sum.initialize(repeating: 0)
+                for r in 0..<dy.rows {
+                    let row = dy.data + r * outputSize + rows.lowerBound
+                    for i in 0..<rows.count { sum[i] += row[i] }
+                }
+                for i in 0..<rows.count { db[rows.lowerBound + i] = first ? sum[i] : db[rows.lowerBound + i] + sum[i] }
+            }
+            first = false
+        }
+        if first {
+            (weight.grad.data + rows.lowerBound * inputSize).update(repeating: 0, count: rows.count * inputSize)
+            (db + rows.lowerBound).update(repeating: 0, count: rows.count)
+        }
     }
 }
