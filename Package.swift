@@ -28,7 +28,7 @@ let package = Package(
         // The engine: tensors, layers, models, objectives, training, data, checkpoints.
         // Plain -O (not -Ounchecked): the engine's preconditions must trap, not corrupt memory;
         // measured cost on `dvae bench` about 2 %.
-        .target(name: "DVAE", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "DVAE", dependencies: ["CBLAS", "CKernels", "CZlib"]),
         // C kernels: CPUID feature detection, and the element-wise loops of the training step
         // compiled for AVX-512, AVX2+FMA and baseline x86-64, dispatched at run time.
         .target(name: "CKernels"),

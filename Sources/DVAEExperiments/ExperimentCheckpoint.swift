@@ -35,7 +35,8 @@ enum ExperimentCheckpoint {
         // checkpoint opens in the language like any other.
         var metadata = Checkpoint.trainingMetadata(batch: config.batchSize, clip: config.clipNorm,
                                                     schedule: config.schedule ?? .constant,
-                                                    nonFinite: config.nonFinite ?? .skip)
+                                                    nonFinite: config.nonFinite ?? .skip,
+                                                    batchOrder: config.batchOrder ?? .shuffled)
         metadata.merge([
             Checkpoint.MetadataKey.architecture: json(config.model),
             Checkpoint.MetadataKey.objective: json(config.objectiveConfig),
@@ -83,7 +84,7 @@ enum ExperimentCheckpoint {
         }
         guard let curveText = loaded.metadata[curveKey],
               let curve = try? ExperimentJSON.decoder().decode([EpochRecord].self, from: Data(curveText.utf8)),
-              curve.count == epoch,
+              curve.count == config.curveRecords(upTo: epoch), curve.last.map({ $0.epoch <= epoch }) ?? true,
               let wall = loaded.metadata[wallSecondsKey].flatMap(Double.init) else {
             return .unusable(reason: "its learning curve or wall time is missing or does not match its \(epoch) epochs")
         }

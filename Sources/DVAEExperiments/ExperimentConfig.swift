@@ -64,6 +64,17 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     /// the final bound) instead of the validation split — for notebooks that study the test bound
     /// against epochs, not for model selection. nil or false: the validation split (`validCount`).
     public var curveOnTest: Bool?
+    /// How training scores the latent term (nil: Monte Carlo; `.analytic`: the closed-form KL of
+    /// the authors' training cost, `vae` / `dvae` only).
+    public var trainKL: KLEstimator?
+    /// How each epoch walks the training set (nil: reshuffled every epoch; `.fixed`: the
+    /// authors' file-order minibatches, full ones only).
+    public var batchOrder: BatchOrder?
+    /// The curve keeps every `curveEvery`-th epoch (and the last), and its bounds are computed
+    /// only there (nil: every epoch). Keeps a 5 000-epoch cell's curve and checkpoint small.
+    public var curveEvery: Int?
+    /// When true, the curve also scores the clean training examples (`EpochRecord.cleanTrainBound`).
+    public var curveOnTrain: Bool?
 
     /// A configuration; the defaults are a tiny quick-protocol cell on the synthetic data.
     public init(dataset: String = "synthetic", trainCount: Int? = nil, validCount: Int? = 0,
@@ -74,7 +85,8 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                 epochs: Int = 10, batchSize: Int = 100, learningRate: Float = 1e-3, clipNorm: Float? = nil,
                 seed: UInt64 = 0, extraIWAE: Int? = nil, schedule: LearningRateSchedule? = nil,
                 optimizer: AdamVariant? = nil, nonFinite: NonFiniteRule? = nil, analyticKL: Bool? = nil,
-                curveOnTest: Bool? = nil, dataDigest: String? = nil) {
+                curveOnTest: Bool? = nil, dataDigest: String? = nil, trainKL: KLEstimator? = nil,
+                batchOrder: BatchOrder? = nil, curveEvery: Int? = nil, curveOnTrain: Bool? = nil) {
         self.dataset = dataset
         self.dataDigest = dataDigest
         self.trainCount = trainCount
@@ -96,6 +108,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         self.nonFinite = nonFinite
         self.analyticKL = analyticKL
         self.curveOnTest = curveOnTest
+        self.trainKL = trainKL
+        self.batchOrder = batchOrder
+        self.curveEvery = curveEvery
+        self.curveOnTrain = curveOnTrain
     }
 
     /// The digest of the data a cell on `data` uses: the training and test splits' `contentDigest`
@@ -114,7 +130,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
 
     /// The objective the trainer maximises.
     public var objectiveConfig: ObjectiveConfig {
-        ObjectiveConfig(kind: objective, K: K, M: M, corruption: corruption)
+        ObjectiveConfig(kind: objective, K: K, M: M, corruption: corruption, kl: trainKL ?? .monteCarlo)
     }
 
     /// The trainer's settings (seeded with `seed`; per-epoch validation when `validCount` ≠ 0).
@@ -122,7 +138,17 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         TrainConfig(objective: objectiveConfig, epochs: epochs, batchSize: batchSize,
                     adam: AdamConfig(lr: learningRate, variant: optimizer ?? .standard), clipNorm: clipNorm, seed: seed,
                     validateEveryEpoch: validCount != 0 || curveOnTest == true, schedule: schedule ?? .constant,
-                    nonFinite: nonFinite ?? .skip)
+                    nonFinite: nonFinite ?? .skip, batchOrder: batchOrder ?? .shuffled,
+                    evaluationInterval: curveEvery ?? 1, scoreCleanTraining: curveOnTrain == true)
+    }
+
+    /// True when the curve keeps the record of the 1-based `epoch`.
+    public func recordsCurve(at epoch: Int) -> Bool { trainConfig.evaluates(epoch: epoch) }
+
+    /// How many curve records the first `epoch` epochs leave.
+    public func curveRecords(upTo epoch: Int) -> Int {
+        let every = max(1, curveEvery ?? 1)
+        return epoch / every + (epoch >= epochs && epochs % every != 0 ? 1 : 0)
     }
 
     /// The bound of the trained objective on clean test data: ELBO for `vae` / `dvae` (with the
@@ -182,6 +208,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
         h.combine(nonFinite)
         h.combine(analyticKL)
         h.combine(curveOnTest)
+        h.combine(trainKL)
+        h.combine(batchOrder)
+        h.combine(curveEvery)
+        h.combine(curveOnTrain)
     }
 }
 
@@ -194,6 +224,8 @@ extension ExperimentConfig: CustomStringConvertible {
         if let p = schedule, p != .constant { s += " lr \(p)" }
         if let o = optimizer, o != .standard { s += " adam-\(o.rawValue)" }
         if let n = nonFinite, n != .skip { s += " nonfinite-\(n.rawValue)" }
+        if let k = trainKL, k != .monteCarlo { s += " kl-\(k.rawValue)" }
+        if let b = batchOrder, b != .shuffled { s += " batches-\(b.rawValue)" }
         return s
     }
 }

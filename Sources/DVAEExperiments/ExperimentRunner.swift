@@ -86,20 +86,23 @@ public enum ExperimentRunner {
                                           kind: .partialCheckpoint))
             }
         }
-        let stepsPerEpoch = (splits.train.count + config.batchSize - 1) / config.batchSize
+        let stepsPerEpoch = config.trainConfig.stepsPerEpoch(examples: splits.train.count)
         var savedEpoch: Int? = partial != nil && trainer.epochsCompleted > 0 ? trainer.epochsCompleted : nil
         var lastSave = clock.now
         let report = trainer.run(train: splits.train, validation: splits.valid) { event in
             let control = onEvent(event)
             if case .epochEnd(let record) = event {
-                curve.append(record)
-                if let partial, control == .stop || trainer.epochsCompleted >= config.epochs
+                if config.recordsCurve(at: record.epoch) { curve.append(record) }
+                if let cache, let partial, control == .stop || trainer.epochsCompleted >= config.epochs
                     || (clock.now - lastSave).inSeconds >= checkpointInterval {
                     // Best effort: a failed save only loses resumability, never the run.
+                    let wall = previousWall + elapsed()
                     if (try? ExperimentCheckpoint.save(trainer, config: config, curve: curve,
-                                                       wallSeconds: previousWall + elapsed(), to: partial)) != nil {
+                                                       wallSeconds: wall, to: partial)) != nil {
                         savedEpoch = trainer.epochsCompleted
                         lastSave = clock.now
+                        try? cache.storeProgress(CellProgress(config: config, epochsCompleted: trainer.epochsCompleted,
+                                                              wallSeconds: wall, curve: curve))
                     }
                 }
             }
@@ -129,6 +132,7 @@ public enum ExperimentRunner {
             try cache.store(result)
             cache.clearSweepRecords(config)
             if let partial { try? FileManager.default.removeItem(atPath: partial) }
+            try? FileManager.default.removeItem(atPath: cache.progressPath(for: config))
         } else {
             result.wallSeconds = previousWall + elapsed()
         }
@@ -163,6 +167,8 @@ public enum ExperimentRunner {
         guard config.M >= 1 else { throw invalid("M = \(config.M); need M ≥ 1") }
         guard config.epochs >= 0 else { throw invalid("epochs = \(config.epochs); need epochs ≥ 0") }
         guard config.batchSize >= 1 else { throw invalid("batch size \(config.batchSize); need ≥ 1") }
+        if let problem = (config.trainKL ?? .monteCarlo).problem(with: config.objective) { throw invalid(problem) }
+        if let every = config.curveEvery, every < 1 { throw invalid("curve every \(every) epochs; need ≥ 1") }
         guard config.learningRate.isFinite, config.learningRate > 0 else {
             throw invalid("learning rate \(config.learningRate); need a finite positive rate")
         }
@@ -194,6 +200,10 @@ public enum ExperimentRunner {
         }
         let train = try subset(data.train, "train", config.trainCount)
         guard train.count > 0 || config.epochs == 0 else { throw ExperimentError.notEnoughData(split: "train", requested: 1, available: 0) }
+        if config.batchOrder == .fixed, train.count < config.batchSize, config.epochs > 0 {
+            // Fixed batches use full minibatches only: fewer examples than one batch train nothing.
+            throw ExperimentError.notEnoughData(split: "train", requested: config.batchSize, available: train.count)
+        }
         let test = try subset(data.test, "test", config.testCount)
         guard test.count > 0 else { throw ExperimentError.notEnoughData(split: "test", requested: 1, available: 0) }
         let valid: Dataset? = config.curveOnTest == true ? test

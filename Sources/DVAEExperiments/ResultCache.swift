@@ -59,6 +59,31 @@ public struct ResultCache: Sendable {
     /// The resumable state of an interrupted run: `<directory>/<key>.partial.safetensors`.
     public func partialCheckpointPath(for config: ExperimentConfig) -> String { path(config.key + ".partial.safetensors") }
 
+    /// The progress of an unfinished run: `<directory>/progress/<key>.json` (a `CellProgress`,
+    /// written with each partial checkpoint, removed when the cell finishes). In a subfolder so
+    /// `scan()` never mistakes it for a result.
+    public func progressPath(for config: ExperimentConfig) -> String { path("progress/" + config.key + ".json") }
+
+    /// Writes `progress` atomically to `progressPath(for:)`, creating the folder when missing.
+    public func storeProgress(_ progress: CellProgress) throws {
+        let file = progressPath(for: progress.config)
+        do {
+            try FileManager.default.createDirectory(atPath: path("progress"), withIntermediateDirectories: true)
+            try writeFileAtomically([UInt8](try ExperimentJSON.fileEncoder().encode(progress)) + [0x0A], to: file)
+        } catch {
+            throw ExperimentError.io(path: file, reason: "cannot write the progress file: \(error)")
+        }
+    }
+
+    /// The progress recorded for `config` (an unfinished run's curve so far), or nil when there is
+    /// none or it is unreadable or belongs to another configuration.
+    public func progress(of config: ExperimentConfig) -> CellProgress? {
+        guard let data = FileManager.default.contents(atPath: progressPath(for: config)),
+              let p = try? ExperimentJSON.decoder().decode(CellProgress.self, from: data),
+              p.key == config.key, p.config == config else { return nil }
+        return p
+    }
+
     /// The checkpoint's file name, relative to the directory (stored in `ExperimentResult.checkpointFile`).
     public func checkpointFileName(for config: ExperimentConfig) -> String { config.key + ".safetensors" }
 
@@ -167,7 +192,8 @@ public struct ResultCache: Sendable {
 
     /// Deletes the result, checkpoint and partial checkpoint of `config` (missing files are fine).
     public func remove(_ config: ExperimentConfig) {
-        for p in [resultPath(for: config), checkpointPath(for: config), partialCheckpointPath(for: config)] {
+        for p in [resultPath(for: config), checkpointPath(for: config), partialCheckpointPath(for: config),
+                  progressPath(for: config)] {
             try? FileManager.default.removeItem(atPath: p)
         }
     }

@@ -149,6 +149,10 @@ extension CurveValue: HasMembers {
         Member("epochs", "the epoch numbers") { .list($0.points.map { number($0.epoch) }) },
         Member("train", "training bounds, one per epoch") { numbers($0.points.map(\.train)) },
         Member("valid", "validation bounds, where measured") { numbers($0.points.compactMap(\.valid)) },
+        Member("valid_epochs", "the epochs where the validation bound was measured") {
+            .list($0.points.filter { $0.valid != nil }.map { number($0.epoch) })
+        },
+        Member("clean_train", "bounds on the clean training data, where measured") { numbers($0.points.compactMap(\.clean)) },
     ]
 }
 

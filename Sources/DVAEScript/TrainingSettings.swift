@@ -21,6 +21,8 @@ struct TrainingSettings: Equatable {
     var schedule: LearningRateSchedule = .constant
     /// What a non-finite step does.
     var nonFinite: NonFiniteRule = .skip
+    /// How epochs walk the training set.
+    var batchOrder: BatchOrder = .shuffled
 
     /// Metadata key of the minibatch size (`docs/checkpoint.md`).
     static let batchKey = Checkpoint.MetadataKey.batch
@@ -51,7 +53,8 @@ struct TrainingSettings: Equatable {
         if let a = try? encoder.encode(adam) { m[Checkpoint.MetadataKey.adamConfig] = String(decoding: a, as: UTF8.self) }
         m[Checkpoint.MetadataKey.corruption] = objective.effectiveCorruption.description
         m[Checkpoint.MetadataKey.seed] = String(seed)
-        m.merge(Checkpoint.trainingMetadata(batch: batch, clip: clip, schedule: schedule, nonFinite: nonFinite)) { $1 }
+        m.merge(Checkpoint.trainingMetadata(batch: batch, clip: clip, schedule: schedule, nonFinite: nonFinite,
+                                            batchOrder: batchOrder)) { $1 }
         return m
     }
 
@@ -98,12 +101,24 @@ struct TrainingSettings: Equatable {
             guard let r = NonFiniteRule(rawValue: text) else { throw bad(Self.nonFiniteKey, "expected skip or shrink") }
             nonFinite = r
         }
-        self.init(objective: objective, batch: batch, adam: adam, clip: clip, seed: seed, schedule: schedule, nonFinite: nonFinite)
+        var batchOrder = BatchOrder.shuffled
+        if let text = metadata[Checkpoint.MetadataKey.batchOrder] {
+            guard let b = BatchOrder(rawValue: text) else {
+                throw bad(Checkpoint.MetadataKey.batchOrder, "expected \(BatchOrder.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+            batchOrder = b
+        }
+        guard objective.kl.problem(with: objective.kind) == nil else {
+            throw bad(Checkpoint.MetadataKey.objective, objective.kl.problem(with: objective.kind)!)
+        }
+        self.init(objective: objective, batch: batch, adam: adam, clip: clip, seed: seed, schedule: schedule,
+                  nonFinite: nonFinite, batchOrder: batchOrder)
     }
 
     /// Settings given explicitly.
     init(objective: ObjectiveConfig, batch: Int, adam: AdamConfig, clip: Float?, seed: UInt64,
-         schedule: LearningRateSchedule = .constant, nonFinite: NonFiniteRule = .skip) {
+         schedule: LearningRateSchedule = .constant, nonFinite: NonFiniteRule = .skip,
+         batchOrder: BatchOrder = .shuffled) {
         self.objective = objective
         self.batch = batch
         self.adam = adam
@@ -111,5 +126,6 @@ struct TrainingSettings: Equatable {
         self.seed = seed
         self.schedule = schedule
         self.nonFinite = nonFinite
+        self.batchOrder = batchOrder
     }
 }

@@ -225,6 +225,8 @@ struct CurvePoint {
     var train: Double
     /// Bound on the validation data, if any.
     var valid: Double?
+    /// Bound on the clean training data, if measured.
+    var clean: Double? = nil
 }
 
 /// A learning curve.
@@ -239,6 +241,7 @@ struct CurveValue: CustomStringConvertible {
         if points.isEmpty { return "empty curve" }
         return points.map { p in
             "epoch \(p.epoch)  train \(formatFixed(p.train, 2))" + (p.valid.map { "  valid \(formatFixed($0, 2))" } ?? "")
+                + (p.clean.map { "  clean train \(formatFixed($0, 2))" } ?? "")
         }.joined(separator: "\n")
     }
 
@@ -248,6 +251,10 @@ struct CurveValue: CustomStringConvertible {
         let valid = points.compactMap { p in p.valid.map { (Double(p.epoch), $0) } }
         if !valid.isEmpty {
             series.append(LinePlot.Series(name: "valid", x: valid.map(\.0), y: valid.map(\.1)))
+        }
+        let clean = points.compactMap { p in p.clean.map { (Double(p.epoch), $0) } }
+        if !clean.isEmpty {
+            series.append(LinePlot.Series(name: "clean train", x: clean.map(\.0), y: clean.map(\.1)))
         }
         return LinePlot(title: title, xLabel: "epoch", yLabel: "bound (nats)", series: series)
     }

@@ -45,15 +45,18 @@ public enum Checkpoint {
         public static let schedule = "schedule"
         /// What a non-finite step does: a `NonFiniteRule` raw value (`skip` or `shrink`).
         public static let nonFinite = "nonfinite"
+        /// How epochs walk the training set: a `BatchOrder` raw value (absent: `shuffled`).
+        public static let batchOrder = "batch_order"
     }
 
     /// The metadata entries of the training settings beyond objective, seed and Adam (`batch`,
-    /// `clip` when clipping, `schedule`, `nonfinite`): one writer for `save` and experiment cells.
+    /// `clip` when clipping, `schedule`, `nonfinite`, `batch_order` when fixed): one writer for `save` and experiment cells.
     public static func trainingMetadata(batch: Int, clip: Float?, schedule: LearningRateSchedule,
-                                        nonFinite: NonFiniteRule) -> [String: String] {
+                                        nonFinite: NonFiniteRule, batchOrder: BatchOrder = .shuffled) -> [String: String] {
         var m = [MetadataKey.batch: String(batch), MetadataKey.schedule: schedule.description,
                  MetadataKey.nonFinite: nonFinite.rawValue]
         if let clip { m[MetadataKey.clip] = "\(clip)" }
+        if batchOrder != .shuffled { m[MetadataKey.batchOrder] = batchOrder.rawValue }
         return m
     }
 

@@ -39,6 +39,7 @@ public enum DataLoader {
         let lower = name.lowercased()
         switch DatasetName(name: name) {
         case .binarizedMNIST: return try binarizedMNIST(locator: locator, budget: budget)
+        case .mnistBinomial: return try mnistBinomial(locator: locator, budget: budget)
         case .frey: return try freyFace(locator: locator)
         case .synthetic: return synthetic(seed: 0)
         case nil: break
@@ -61,7 +62,8 @@ public enum DataLoader {
             }
             return single(try amat(path: path, name: stem(of: base), budget: budget))
         }
-        if lower.hasSuffix("-idx3-ubyte") || lower.hasSuffix(".idx3-ubyte") {
+        if lower.hasSuffix("-idx3-ubyte") || lower.hasSuffix(".idx3-ubyte")
+            || lower.hasSuffix("-idx3-ubyte.gz") || lower.hasSuffix(".idx3-ubyte.gz") {
             let path = try locator.locate(name)
             return single(try idx(imagesPath: path, name: stem(of: basename(path)), binarize: false, budget: budget))
         }
@@ -95,7 +97,7 @@ public enum DataLoader {
     }
 
     private static func stem(of base: String) -> String {
-        for suffix in [".amat", ".mat", "-idx3-ubyte", ".idx3-ubyte"] where base.lowercased().hasSuffix(suffix) {
+        for suffix in [".amat", ".mat", "-idx3-ubyte.gz", ".idx3-ubyte.gz", "-idx3-ubyte", ".idx3-ubyte"] where base.lowercased().hasSuffix(suffix) {
             return String(base.dropLast(suffix.count))
         }
         return base

@@ -3,6 +3,9 @@
 public enum DatasetName: String, CaseIterable, Sendable {
     /// Binarised MNIST (Larochelle & Murray): three `.amat` files.
     case binarizedMNIST = "binarized_mnist"
+    /// Grey-level MNIST (the IDX files) binarised once by a seeded Bernoulli draw, split
+    /// 50 000 / 10 000 / 10 000 as `mnist.pkl.gz`: the default data of the authors' script.
+    case mnistBinomial = "mnist_binomial"
     /// Frey Face: `frey_rawface.mat`.
     case frey
     /// The built-in 12 × 12 binary shapes (no files).
@@ -15,6 +18,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
     public var aliases: [String] {
         switch self {
         case .binarizedMNIST: return ["mnist", "binarised_mnist"]
+        case .mnistBinomial: return ["binomial_mnist", "mnist_binomial_once"]
         case .frey: return ["freyface", "frey_face"]
         case .synthetic: return ["builtin", "shapes"]
         }

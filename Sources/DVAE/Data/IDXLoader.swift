@@ -4,13 +4,15 @@ extension DataLoader {
     /// Format: magic `00 00 08 03` (unsigned bytes, 3 dimensions), then the big-endian 32-bit sizes
     /// count, rows, cols, then `count × rows × cols` pixel bytes, each image row-major. Pixels are
     /// divided by 255; with `binarize` a pixel becomes 1 when its intensity is > 0.5, else 0 (the
-    /// kind is then `.binary`, otherwise `.continuous`). Gzipped files, label files and sizes that
-    /// disagree with the file length are reported as errors.
+    /// kind is then `.binary`, otherwise `.continuous`). A gzip-compressed file (`….gz`, as the
+    /// files are distributed) is decompressed first. Label files and sizes that disagree with the
+    /// file length are reported as errors.
     /// The header's sizes are multiplied with overflow checks and compared with the file's length
     /// before anything is allocated; the tensor (4 bytes per pixel) is measured against `budget`.
     public static func idx(imagesPath: String, name: String, binarize: Bool = false,
                            budget: MemoryBudget = .default) throws -> Dataset {
-        let bytes = try readFileBytes(imagesPath, budget: budget)
+        var bytes = try readFileBytes(imagesPath, budget: budget)
+        if isGzip(bytes) { bytes = try gunzip(bytes, path: imagesPath, budget: budget) }
         return try parseIDX(bytes, path: imagesPath, name: name, binarize: binarize, budget: budget)
     }
 

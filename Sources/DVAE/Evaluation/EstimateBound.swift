@@ -140,12 +140,7 @@ private func scoreBlock(_ model: VAEModel, data: Tensor, rows: Range<Int>, kind:
     if kind == .elboAnalytic {
         // log p(x|z) of the one sample, minus KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²).
         for e in 0..<E {
-            var kl = 0.0
-            for j in 0..<L {
-                let m = Double(mu.data[e * L + j]), lv = Double(logVar.data[e * L + j])
-                kl += 0.5 * (m * m + exp(lv) - 1 - lv)
-            }
-            out[rows.lowerBound + e] = ws.logLik[e] - kl
+            out[rows.lowerBound + e] = ws.logLik[e] - analyticKL(mu: mu.data + e * L, logVar: logVar.data + e * L, count: L)
         }
         return
     }

@@ -12,7 +12,7 @@ import Foundation
 /// (for the backward pass). Fills `ws.logWeights` in the layout r = (i·M + m)·K + k, with i
 /// counted from `rows.lowerBound`.
 private func forwardLogWeights(_ model: VAEModel, batch x: Tensor, rows: Range<Int>, M: Int, K: Int,
-                               corruption: Corruption, noiseSeed: UInt64) -> Tensor {
+                               corruption: Corruption, kl: KLEstimator = .monteCarlo, noiseSeed: UInt64) -> Tensor {
     let ws = model.workspace
     precondition(x.cols == model.config.inputSize,
                  "batch has \(x.cols) columns, model expects \(model.config.inputSize)")
@@ -46,7 +46,7 @@ private func forwardLogWeights(_ model: VAEModel, batch x: Tensor, rows: Range<I
         targets = reuse(&ws.targets, rows: clean.rows * K, cols: clean.cols)
         replicateRows(clean, times: K, into: targets)
     }
-    scoreSamples(model, mu: mu, logVar: logVar, eps: eps, decoderTargets: targets, workspace: ws)
+    scoreSamples(model, mu: mu, logVar: logVar, eps: eps, decoderTargets: targets, kl: kl, workspace: ws)
     return mu
 }
 
@@ -57,8 +57,9 @@ func shardObjective(_ model: VAEModel, batch x: Tensor, rows: Range<Int>, config
                             noiseSeed: UInt64, batchSize n: Int, accumulateGradients: Bool) -> Double {
     let M = config.effectiveM, K = max(config.K, 1)
     let ws = model.workspace
+    precondition(config.kl.problem(with: config.kind) == nil, config.kl.problem(with: config.kind) ?? "")
     let mu = forwardLogWeights(model, batch: x, rows: rows, M: M, K: K,
-                               corruption: config.effectiveCorruption, noiseSeed: noiseSeed)
+                               corruption: config.effectiveCorruption, kl: config.kl, noiseSeed: noiseSeed)
     let groups = rows.count * M
     let rowGradient = reuse(&ws.rowGradient, rows: groups * K, cols: 1)
     let logK = log(Double(K))

@@ -43,13 +43,41 @@ public struct ObjectiveConfig: Codable, Equatable, Sendable {
     public var M: Int
     /// p(x̃|x) for dvae / diwae (ignored by vae / iwae).
     public var corruption: Corruption
+    /// How the latent term is scored (`monteCarlo` unless asked; `analytic` for vae / dvae only,
+    /// see `KLEstimator.problem(with:)`).
+    public var kl: KLEstimator
 
-    /// A configuration; defaults to the single-sample VAE.
-    public init(kind: ObjectiveKind = .vae, K: Int = 1, M: Int = 1, corruption: Corruption = .none) {
+    /// A configuration; defaults to the single-sample VAE with the Monte Carlo latent term.
+    public init(kind: ObjectiveKind = .vae, K: Int = 1, M: Int = 1, corruption: Corruption = .none,
+                kl: KLEstimator = .monteCarlo) {
         self.kind = kind
         self.K = K
         self.M = M
         self.corruption = corruption
+        self.kl = kl
+    }
+
+    private enum CodingKeys: String, CodingKey { case kind, K, M, corruption, kl }
+
+    /// Decodes a configuration; files written before `kl` existed read as `monteCarlo`.
+    public init(from decoder: Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(ObjectiveKind.self, forKey: .kind)
+        K = try c.decode(Int.self, forKey: .K)
+        M = try c.decode(Int.self, forKey: .M)
+        corruption = try c.decode(Corruption.self, forKey: .corruption)
+        kl = try c.decodeIfPresent(KLEstimator.self, forKey: .kl) ?? .monteCarlo
+    }
+
+    /// Encodes the configuration; `kl` is written only when it is not the default, so files
+    /// and metadata of Monte Carlo runs read exactly as before the field existed.
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(K, forKey: .K)
+        try c.encode(M, forKey: .M)
+        try c.encode(corruption, forKey: .corruption)
+        if kl != .monteCarlo { try c.encode(kl, forKey: .kl) }
     }
 
     /// The corruptions per example actually used (1 for vae / iwae).

@@ -16,6 +16,8 @@ final class ObjectiveWorkspace {
     var logWeights: [Double] = []  // R: log p(x, z_r) − log q(z_r | x̃)
     var logLik: [Double] = []      // R: log p(x | z_r)
     var lastTargets: Tensor?       // the decoder targets of the last scoring pass
+    var lastLogVar: Tensor?        // E × L: the encoder's log-variance of the last scoring pass
+    var lastKL: KLEstimator = .monteCarlo  // how the last scoring pass scored the latent term
 }
 
 /// Copies each row of `x` `times` times into `out` (rows i·times ..< (i+1)·times hold x_i).

@@ -8,6 +8,18 @@ public enum NonFiniteRule: String, Codable, Equatable, Sendable, CaseIterable {
     case shrink
 }
 
+/// How each epoch walks the training set.
+public enum BatchOrder: String, Codable, Equatable, Sendable, CaseIterable {
+    /// Reshuffled every epoch by the epoch's stream; the last minibatch may be smaller (default).
+    case shuffled
+    /// The authors' loop: the same minibatches every epoch, in file order, full ones only
+    /// (⌊n / batch⌋ steps; the remainder is never seen — 72 of Frey Face's 1 572 faces).
+    case fixed
+
+    /// The word the language writes.
+    public var name: String { rawValue }
+}
+
 /// Everything that determines a training run besides the model and the data.
 public struct TrainConfig: Codable, Equatable, Sendable {
     /// The objective maximised.
@@ -28,12 +40,21 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var schedule: LearningRateSchedule
     /// What a step with a non-finite objective or gradient does (`skip` by default).
     public var nonFinite: NonFiniteRule
+    /// How each epoch walks the training set (`shuffled` by default).
+    public var batchOrder: BatchOrder
+    /// The curve's bounds (validation, clean training set) are computed after every
+    /// `evaluationInterval`-th epoch and after the last (1: every epoch).
+    public var evaluationInterval: Int
+    /// Also score the clean training set (`EpochRecord.cleanTrainBound`) at evaluated epochs: the
+    /// bound the model reaches on the data it fits, without the training noise.
+    public var scoreCleanTraining: Bool
 
     /// A configuration; defaults follow the paper (batch 100) with a faster learning rate.
     public init(objective: ObjectiveConfig = ObjectiveConfig(), epochs: Int = 10, batchSize: Int = 100,
                 adam: AdamConfig = AdamConfig(), clipNorm: Float? = nil, seed: UInt64 = 0,
                 validateEveryEpoch: Bool = true, schedule: LearningRateSchedule = .constant,
-                nonFinite: NonFiniteRule = .skip) {
+                nonFinite: NonFiniteRule = .skip, batchOrder: BatchOrder = .shuffled,
+                evaluationInterval: Int = 1, scoreCleanTraining: Bool = false) {
         self.objective = objective
         self.epochs = epochs
         self.batchSize = batchSize
@@ -43,6 +64,25 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         self.validateEveryEpoch = validateEveryEpoch
         self.schedule = schedule
         self.nonFinite = nonFinite
+        self.batchOrder = batchOrder
+        self.evaluationInterval = evaluationInterval
+        self.scoreCleanTraining = scoreCleanTraining
+    }
+
+    /// True when the curve's bounds are computed after the 1-based `epoch`.
+    public func evaluates(epoch: Int) -> Bool {
+        epoch % max(1, evaluationInterval) == 0 || epoch == epochs
+    }
+
+    /// The bound the curve scores: the ELBO, with its KL in closed form when training uses it.
+    public var curveBound: BoundKind { objective.kl == .analytic ? .elboAnalytic : .elbo }
+
+    /// Optimiser steps per epoch on `n` training examples.
+    public func stepsPerEpoch(examples n: Int) -> Int {
+        switch batchOrder {
+        case .shuffled: return (n + batchSize - 1) / batchSize
+        case .fixed: return n / batchSize
+        }
     }
 
     /// The learning rate of the 1-based `epoch`: `adam.lr` times the schedule's factor.
@@ -59,14 +99,17 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var trainBound: Double
     /// ELBO on the validation set after the epoch, when computed.
     public var validBound: Double?
+    /// ELBO on the clean training set after the epoch, when computed (`scoreCleanTraining`).
+    public var cleanTrainBound: Double?
     /// Wall-clock seconds of the epoch (training and validation).
     public var seconds: Double
 
     /// A record with the given fields.
-    public init(epoch: Int, trainBound: Double, validBound: Double?, seconds: Double) {
+    public init(epoch: Int, trainBound: Double, validBound: Double?, seconds: Double, cleanTrainBound: Double? = nil) {
         self.epoch = epoch
         self.trainBound = trainBound
         self.validBound = validBound
+        self.cleanTrainBound = cleanTrainBound
         self.seconds = seconds
     }
 }

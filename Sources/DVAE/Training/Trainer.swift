@@ -3,7 +3,8 @@ import CKernels
 
 /// Minibatch training of a `VAEModel` with Adam.
 ///
-/// Each epoch shuffles the training set with its own stream `RNG(seed: config.seed, epoch)`, so a
+/// Each epoch shuffles the training set (or, with `BatchOrder.fixed`, walks it in file order)
+/// with its own stream `RNG(seed: config.seed, epoch)`, so a
 /// run resumed at epoch e (restore the weights, `optimizer.step/m/v` and `epochsCompleted`)
 /// continues exactly as the uninterrupted run would. The learning rate of each epoch is
 /// `config.learningRate(epoch:)` (the schedule is a function of the epoch, so it resumes too).
@@ -59,14 +60,15 @@ public final class Trainer {
         var report = TrainingReport(epochsCompleted: epochsCompleted, steps: 0, skippedSteps: 0, curve: [], stoppedEarly: false)
         let n = train.count
         guard n > 0 else { return report }
-        let stepsPerEpoch = (n + config.batchSize - 1) / config.batchSize
+        let stepsPerEpoch = config.stepsPerEpoch(examples: n)
+        guard stepsPerEpoch > 0 else { return report }
         let clock = ContinuousClock()
         while epochsCompleted < config.epochs {
             let epoch = epochsCompleted + 1
             optimizer.config.lr = config.learningRate(epoch: epoch)
             var rng = Trainer.epochRNG(seed: config.seed, epoch: epoch)
             var order = Array(0..<n)
-            rng.shuffle(&order)
+            if config.batchOrder == .shuffled { rng.shuffle(&order) }
             let started = clock.now
             var boundSum = 0.0, boundCount = 0
             for s in 0..<stepsPerEpoch {
@@ -91,12 +93,19 @@ public final class Trainer {
                     return report
                 }
             }
-            var valid: Double? = nil
-            if let v = validation, config.validateEveryEpoch, v.count > 0 {
-                valid = estimateBound(model, on: v.x, kind: .elbo, seed: config.seed ^ 0x5EED_0F_FA11D, threads: threads).mean
+            var valid: Double? = nil, cleanTrain: Double? = nil
+            if config.evaluates(epoch: epoch) {
+                if let v = validation, config.validateEveryEpoch, v.count > 0 {
+                    valid = estimateBound(model, on: v.x, kind: config.curveBound, seed: config.seed ^ 0x5EED_0F_FA11D,
+                                          threads: threads).mean
+                }
+                if config.scoreCleanTraining {
+                    cleanTrain = estimateBound(model, on: train.x, kind: config.curveBound, seed: config.seed ^ 0x7EA1_0F_C1EA,
+                                               threads: threads).mean
+                }
             }
             let record = EpochRecord(epoch: epoch, trainBound: boundCount > 0 ? boundSum / Double(boundCount) : .nan,
-                                     validBound: valid, seconds: (clock.now - started).inSeconds)
+                                     validBound: valid, seconds: (clock.now - started).inSeconds, cleanTrainBound: cleanTrain)
             epochsCompleted = epoch
             history.append(record)
             report.curve.append(record)

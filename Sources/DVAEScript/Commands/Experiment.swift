@@ -29,12 +29,16 @@ enum ExperimentCommand: Command {
                     summary: "validation ELBO on N validation examples after each epoch (default 0: none)"),
             Keyword(name: "curve_on", slots: [.word("SPLIT", ["valid", "test"])],
                     summary: "the per-epoch curve scores valid (default) or the clean test examples"),
+            Keyword(name: "curve_every", slots: [.expr("N")],
+                    summary: "keep (and score) the curve every N epochs and at the last (default 1)"),
+            Keyword(name: "curve_train", slots: [],
+                    summary: "the curve also scores the clean training examples (the bound on the data the model fits)"),
             Keyword(name: "test_size", slots: [.expr("N")], summary: "test bound on N test examples, a fixed random subset (default: all)"),
             Keyword(name: "cache", slots: [.expr("DIR")], summary: "reuse a finished cell from DIR, else store it there (\"\": no cache)"),
             Keyword(name: "iwae_extra", slots: [.expr("K")], summary: "also the IWAE-K bound on the test data (5000 in the paper; 0: off)"),
             Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
             Keyword(name: "protocol", slots: [.expr("PROTOCOL")],
-                    summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, analytic (each overridable)"),
+                    summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, kl analytic, batches fixed, analytic (each overridable)"),
         ] + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
         returnsValue: true,
         summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",
@@ -87,10 +91,15 @@ extension Interpreter {
             if !a.has("schedule") { o.schedule = .authors }
             if !a.has("init") { model.initialisation = .glorot }
             if !a.has("encoder_sigma") { model.encoderSigma = .exp }
+            // Their training cost is BCE + the closed-form KL (an importance-weighted objective
+            // has no closed form: it keeps the Monte Carlo ratio, as an extrapolation of theirs).
+            if !a.has("kl"), !o.kind.isImportanceWeighted { o.kl = .analytic }
+            if !a.has("batches") { o.batchOrder = .fixed }
             analytic = true
         }
         let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
+        let curveEvery = a.has("curve_every") ? try a.int("curve_every", default: 1, minimum: 1) : nil
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
         let seed = UInt64(try a.int("seed", default: 1, minimum: 0, maximum: CommandArguments.maximumSeed))
         var extra: Int?
@@ -117,6 +126,11 @@ extension Interpreter {
         let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
         let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
         try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
+        if o.batchOrder == .fixed, trainCount < batch {
+            throw LocatedError("`batches fixed` uses full minibatches only, and \(trainCount) training examples fill none of \(batch)",
+                               at: a.location(of: a.has("batches") ? "batches" : "train_size"),
+                               suggestion: "lower `batch`, raise `train_size`, or write batches shuffled")
+        }
         // The cell builds and trains this model: measure it (and one step's activations) first.
         try checkModelSize(model, at: a.call.location)
         let rows = ObjectiveConfig(kind: kind, K: K, M: M).samplesPerStep(batch: min(batch, trainCount))
@@ -148,7 +162,11 @@ extension Interpreter {
             nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
             analyticKL: analytic ? true : nil,
             curveOnTest: a.word("curve_on")?.0 == "test" ? true : nil,
-            dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount))
+            dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount),
+            trainKL: o.kl == .analytic ? .analytic : nil,
+            batchOrder: o.batchOrder == .fixed ? .fixed : nil,
+            curveEvery: curveEvery.flatMap { $0 == 1 ? nil : $0 },
+            curveOnTrain: a.has("curve_train") ? true : nil)
         return try cell(config, data: data, cache: cache, a)
     }
 
@@ -161,7 +179,7 @@ extension Interpreter {
         func note(_ outcome: CellLedger.Outcome) { cells.record(config, cache: cache, location: location, outcome) }
         func pending(_ outcome: CellLedger.Outcome) -> Value {
             note(outcome)
-            return .experiment(ExperimentValue(pending: config))
+            return .experiment(ExperimentValue(pending: config, progress: cache?.progress(of: config)))
         }
         func compute() throws -> Value {
             do {
@@ -329,16 +347,25 @@ struct ExperimentValue: CustomStringConvertible {
     /// there yet): its numbers are NaN.
     var pending = false
 
-    /// A finished cell.
-    init(result: ExperimentResult) { self.result = result }
+    /// Epochs trained: all of them for a finished cell, those of the last saved progress for a
+    /// pending one.
+    var epochsDone: Int
 
-    /// A cell whose result is not there yet: NaN bounds, no curve, nothing saved.
-    init(pending config: ExperimentConfig) {
+    /// A finished cell.
+    init(result: ExperimentResult) {
+        self.result = result
+        epochsDone = result.config.epochs
+    }
+
+    /// A cell whose result is not there yet: NaN bounds, nothing saved, and the curve so far when
+    /// an unfinished run left its `progress` (a long cell resumed across sessions).
+    init(pending config: ExperimentConfig, progress: CellProgress? = nil) {
         func missing(_ kind: BoundKind) -> BoundEstimate { BoundEstimate(kind: kind, mean: .nan, standardError: .nan, count: 0) }
         result = ExperimentResult(config: config, testBound: missing(config.testBoundKind),
-                                  extraBound: config.extraIWAE.map { missing(.iwae($0)) }, curve: [], skippedSteps: 0,
-                                  checkpointFile: nil, wallSeconds: 0)
+                                  extraBound: config.extraIWAE.map { missing(.iwae($0)) }, curve: progress?.curve ?? [],
+                                  skippedSteps: 0, checkpointFile: nil, wallSeconds: progress?.wallSeconds ?? 0)
         pending = true
+        epochsDone = progress?.epochsCompleted ?? 0
     }
 
     /// The test bound of the trained objective on clean test data (ELBO or IWAE-K).
@@ -354,13 +381,17 @@ struct ExperimentValue: CustomStringConvertible {
     /// The learning curve.
     var curve: CurveValue {
         CurveValue(title: "\(Interpreter.shortLabel(result.config)) on \(result.config.dataset)",
-                   points: result.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound) })
+                   points: result.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound,
+                                                         clean: $0.cleanTrainBound) })
     }
 
     /// One line: the cell, its bounds, the wall time, and `(cached)` when read from the cache, e.g.
     /// `dvae K1 salt_pepper 0.05 mlp[200] seed 1: ELBO -120.31 ± 0.52 (1000 test examples), 12.3 s`.
     var description: String {
-        if pending { return "\(Interpreter.shortLabel(result.config)): pending (not computed yet)" }
+        if pending {
+            let done = epochsDone > 0 ? "\(epochsDone) of \(result.config.epochs) epochs so far" : "not computed yet"
+            return "\(Interpreter.shortLabel(result.config)): pending (\(done))"
+        }
         var s = "\(Interpreter.shortLabel(result.config)): \(bound.label) \(bound.cell)"
         if let x = extra { s += ", \(x.label) \(x.cell)" }
         s += " (\(bound.count) test examples), \(formatFixed(result.wallSeconds, 1)) s"
@@ -384,7 +415,8 @@ extension ExperimentValue: HasMembers {
         Member("noise", "the training noise") { .string(Interpreter.noiseText($0.result.config.corruption)) },
         Member("objective", "the training objective") { .string($0.result.config.objective.rawValue) },
         Member("K", "latent samples per corruption") { .number(Double($0.result.config.K)) },
-        Member("epochs", "epochs trained") { .number(Double($0.result.curve.count)) },
+        Member("epochs", "epochs trained (so far, for a pending cell)") { .number(Double($0.epochsDone)) },
+        Member("planned_epochs", "epochs the cell trains in all") { .number(Double($0.result.config.epochs)) },
         Member("skipped", "steps skipped as non-finite") { .number(Double($0.result.skippedSteps)) },
         Member("checkpoint", "the trained model's checkpoint, if kept") { $0.result.checkpointPath.map { .string($0) } ?? .nothing },
         Member("machine", "the machine it ran on") { .string($0.result.machine.description) },

@@ -23,6 +23,10 @@ struct OptimisationArguments {
     var optimizer: AdamVariant?
     /// The non-finite-step rule (`nonfinite`), nil when not given.
     var nonFinite: NonFiniteRule?
+    /// How training scores the latent term (`kl`), nil when not given.
+    var kl: KLEstimator?
+    /// How epochs walk the data (`batches`), nil when not given.
+    var batchOrder: BatchOrder?
 }
 
 extension Interpreter {
@@ -76,8 +80,19 @@ extension Interpreter {
         let optimizer = a.word("optimizer").map { $0.0 == "authors_adam" ? AdamVariant.authors : AdamVariant.standard }
             ?? previous?.adam.variant
         let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip } ?? previous?.nonFinite
+        var kl = inherited?.kl
+        if let (w, at) = a.word("kl") {
+            kl = KLEstimator(name: w)
+            if let problem = kl?.problem(with: kind) {
+                throw LocatedError(problem, at: at, suggestion: "use objective \(kind.usesCorruption ? "dvae" : "vae"), or kl monte_carlo")
+            }
+        } else if let k = kl, k.problem(with: kind) != nil {
+            kl = nil   // inherited from a vae/dvae run, now training an importance-weighted objective
+        }
+        let batchOrder = a.word("batches").flatMap { BatchOrder(rawValue: $0.0) } ?? previous?.batchOrder
         return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip,
-                                     schedule: try a.schedule() ?? previous?.schedule, optimizer: optimizer, nonFinite: nonFinite)
+                                     schedule: try a.schedule() ?? previous?.schedule, optimizer: optimizer, nonFinite: nonFinite,
+                                     kl: kl, batchOrder: batchOrder)
     }
 
     /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by

@@ -51,7 +51,7 @@ extension Interpreter {
         let epochs = try a.int("epochs", default: 10, minimum: 0, maximum: Interpreter.maximumEpochs)
         // Without its own `seed`, a model trained before continues with the seed of that run.
         let seed = try handle.training.map { a.has("seed") ? try a.seed() : $0.seed } ?? a.seed()
-        let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none)
+        let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none, kl: o.kl ?? .monteCarlo)
         try a.checkSampleBudget(objective, batch: min(batch, data.count))
         let rows = objective.samplesPerStep(batch: min(batch, data.count))
         let argument = a.has("K") ? "K" : a.has("M") ? "M" : "batch"
@@ -66,9 +66,13 @@ extension Interpreter {
         let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
                                  adam: AdamConfig(lr: Float(lr), variant: o.optimizer ?? .standard), clipNorm: clip, seed: seed,
                                  validateEveryEpoch: validation != nil, schedule: o.schedule ?? .constant,
-                                 nonFinite: o.nonFinite ?? .skip)
+                                 nonFinite: o.nonFinite ?? .skip, batchOrder: o.batchOrder ?? .shuffled)
         let trainer = Trainer(model: handle.model, config: config, optimizer: handle.optimizer, epochsCompleted: start)
-        let stepsPerEpoch = (data.count + batch - 1) / batch
+        let stepsPerEpoch = config.stepsPerEpoch(examples: data.count)
+        guard stepsPerEpoch > 0 || epochs == 0 else {
+            throw LocatedError("`batches fixed` uses full minibatches only, and \(data.count) examples fill none of \(batch)",
+                               at: a.location(of: "batches"), suggestion: "lower `batch`, or use batches shuffled")
+        }
         let clock = ContinuousClock()
         let began = clock.now
         var lastProgress = clock.now - .seconds(1)
@@ -103,7 +107,7 @@ extension Interpreter {
         handle.optimizer = trainer.optimizer
         handle.epochsTrained = trainer.epochsCompleted
         handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed,
-                                           schedule: config.schedule, nonFinite: config.nonFinite)
+                                           schedule: config.schedule, nonFinite: config.nonFinite, batchOrder: config.batchOrder)
         handle.trainedWith = label
         if let (e, s) = interruptedAt {
             sink.progressDone()
