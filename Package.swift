@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "DVAETests", dependencies: ["DVAE", "CKernels"]),
+        .testTarget(name: "DVAETests", dependencies: ["DVAE", "CKernels", "CZlib"]),
         .testTarget(name: "DVAEExperimentsTests", dependencies: ["DVAEExperiments", "DVAE"]),
         .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook", "DVAE"]),
         .testTarget(name: "DVAEScriptTests", dependencies: ["DVAEScript", "DVAE"]),

@@ -83,9 +83,15 @@ final class DataFormatTests: XCTestCase {
         XCTAssertThrowsError(try DataLoader.idx(imagesPath: labels, name: "l")) { e in
             XCTAssertTrue("\(e)".contains("label file"), "\(e)")
         }
+        // A gzip file is decompressed first; a truncated or corrupt one says so.
         let gz = write("g-idx3-ubyte.gz", [0x1F, 0x8B, 8, 0])
         XCTAssertThrowsError(try DataLoader.idx(imagesPath: gz, name: "g")) { e in
-            XCTAssertTrue("\(e)".contains("gunzip"), "\(e)")
+            XCTAssertTrue("\(e)".contains("gzip data ends early"), "\(e)")
+        }
+        var corrupt = gzipped(idxBytes(count: 1, rows: 2, cols: 2, pixels: [1, 2, 3, 4]))
+        corrupt[12] ^= 0xFF
+        XCTAssertThrowsError(try DataLoader.idx(imagesPath: write("c-idx3-ubyte.gz", corrupt), name: "c")) { e in
+            XCTAssertTrue("\(e)".contains("gzip"), "\(e)")
         }
         let magic = write("m-idx3-ubyte", [1, 2, 3, 4, 5])
         XCTAssertThrowsError(try DataLoader.idx(imagesPath: magic, name: "m")) { e in

@@ -85,3 +85,27 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertEqual(mnist.valid.count, 10_000)
     }
 }
+
+/// `mnist_binomial`: the authors' default data, grey-level MNIST binarised once.
+final class MNISTBinomialTests: XCTestCase {
+    func testSplitsValuesAndTheDrawAreFixed() throws {
+        guard let dir = sharedDataDirectory() else {
+            throw XCTSkip("shared data directory (../shared/data or $DVAE_DATA) not found")
+        }
+        let locator = DataLocator(directories: [dir])
+        let d = try DataLoader.mnistBinomial(locator: locator)
+        XCTAssertEqual([d.train.count, d.valid.count, d.test.count], [50_000, 10_000, 10_000])
+        XCTAssertEqual(d.name, "mnist_binomial")
+        XCTAssertEqual(d.train.kind, .binary)
+        XCTAssertTrue(d.test.x.array.allSatisfy { $0 == 0 || $0 == 1 })
+        // A Bernoulli draw keeps the grey images' mean intensity (0.1307 over the 60 000).
+        XCTAssertEqual(d.train.pixelMean, 0.1307, accuracy: 0.002)
+        // Each binary pixel is 1 only where the grey pixel is not 0, and the split follows the IDX order.
+        let grey = try DataLoader.idx(imagesPath: dir + "/train-images-idx3-ubyte.gz", name: "grey")
+        for i in 0..<784 where d.valid.x[i] == 1 { XCTAssertGreaterThan(grey.x[50_000 * 784 + i], 0) }
+        // The same draw every time, on every machine (the seed is fixed): pinned digests.
+        // Notebook 12's committed cells are keyed by these: a change would orphan their partial state.
+        XCTAssertEqual([d.train.contentDigest, d.valid.contentDigest, d.test.contentDigest],
+                       ["409fa1d72ce8a124", "f3baf78d1c5ed34c", "a1135d1d438b8eaa"])
+    }
+}

@@ -1,0 +1,35 @@
+import DVAE
+import DVAEExperiments
+import Foundation
+import XCTest
+@testable import DVAEScript
+
+/// A pending cell with an unfinished run shows its progress: epochs so far and the curve so far.
+final class PendingProgressTests: XCTestCase {
+    func testAPendingCellShowsItsCurveSoFar() throws {
+        let dir = NSTemporaryDirectory() + "dvae-progress-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let cell = """
+            let d = load synthetic
+            let r = experiment on d objective dvae noise salt_pepper 0.05 law authors protocol authors hidden [16] latent 4 epochs 6 batch 50 train_size 200 test_size 50 curve_on test curve_every 2 curve_train seed 2 cache "\(dir)"
+            """
+        // Session 1 computes the cell and is stopped after epoch 3 (as a killed sweep task would be).
+        let computing = Interpreter(sink: CaptureSink(), options: InterpreterOptions(testMode: true, cellMode: .plan))
+        try computing.run(cell, file: "plan.dvae")
+        let config = try XCTUnwrap(computing.cells.entries.first?.config)
+        XCTAssertEqual(config.trainKL, .analytic, "protocol authors trains with the closed-form KL")
+        XCTAssertEqual(config.batchOrder, .fixed, "protocol authors uses fixed minibatches")
+        let cache = try ResultCache(directory: dir)
+        XCTAssertThrowsError(try ExperimentRunner.run(config, data: DataLoader.synthetic(seed: 0), cache: cache, checkpointInterval: 1e9) { e in
+            if case .epochEnd(let r) = e, r.epoch == 3 { return .stop }
+            return .proceed
+        })
+
+        let sink = CaptureSink()
+        let gathering = Interpreter(sink: sink, options: InterpreterOptions(testMode: true, cellMode: .plan))
+        try gathering.run(cell + "\nprint r\nprint r.pending, r.epochs, r.planned_epochs, r.curve.valid_epochs, len(r.curve.clean_train)",
+                          file: "gather.dvae")
+        XCTAssertEqual(sink.texts[0], "dvae K1 salt_pepper_authors 0.05 mlp[16] seed 2: pending (3 of 6 epochs so far)")
+        XCTAssertEqual(sink.texts[1], "true 3 6 [2] 1")
+    }
+}
