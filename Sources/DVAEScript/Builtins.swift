@@ -1,3 +1,4 @@
+import DVAEExperiments
 import Foundation
 
 /// The built-in functions, called as `name(a, b)`.
@@ -32,6 +33,9 @@ enum Builtins {
         ("str", Entry(usage: "str(x)", summary: "x as a string")),
         ("fmt", Entry(usage: "fmt(x, digits)", summary: "a number as a string with `digits` decimals")),
         ("verdict", Entry(usage: "verdict(condition)", summary: "\"holds\" when the condition is true, else \"fails\"")),
+        ("paired", Entry(usage: "paired(a, b)",
+                         summary: "a − b over seeds (lists in the same seed order): mean ± standard error of the paired differences, "
+                             + "decided (higher / lower) only with ≥ 3 seeds and more than 2 standard errors from 0")),
     ]
 
     /// The names, for the parser and suggestions.
@@ -215,6 +219,14 @@ extension Builtins {
         case "verdict":
             try a.expect(1)
             return .string(try a.bool(0) ? "holds" : "fails")
+        case "paired":
+            try a.expect(2)
+            let (x, y) = (try a.numbers(0), try a.numbers(1))
+            guard x.count == y.count else {
+                throw LocatedError("`paired` needs two lists of the same length (one value per seed), got \(x.count) and \(y.count)",
+                                   at: a.locations[1])
+            }
+            return .paired(PairedDifference(x, y))
         default:
             throw LocatedError("unknown function `\(a.function)`", at: a.location)
         }

@@ -77,10 +77,10 @@ struct CommandSpec {
                 summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)"),
         Keyword(name: "nonfinite", slots: [.word("RULE", NonFiniteRule.allCases.map(\.rawValue))],
                 summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
-        Keyword(name: "kl", slots: [.word("KL", KLEstimator.allCases.map(\.rawValue))],
-                summary: "the latent term in training: monte_carlo (default: log p(z) − log q(z|x̃) at the sample) or analytic (closed-form KL, the authors'; vae/dvae only)"),
-        Keyword(name: "batches", slots: [.word("ORDER", BatchOrder.allCases.map(\.rawValue))],
-                summary: "shuffled (default: reshuffled every epoch) or fixed (the authors': file order, full minibatches only)"),
+        Keyword(name: "kl", slots: [.expr("KL")],
+                summary: "the latent term in training, a word or a string: monte_carlo (default: log p(z) − log q(z|x̃) at the sample) or analytic (closed-form KL, the authors'; vae/dvae only)"),
+        Keyword(name: "batches", slots: [.expr("ORDER")],
+                summary: "a word or a string: shuffled (default: reshuffled every epoch) or fixed (the authors': file order, full minibatches only)"),
     ]
 
     /// The names of `protocolKeywords` and `initKeywords` (help lists them under `help protocol`).

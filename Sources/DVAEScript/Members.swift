@@ -1,3 +1,4 @@
+import DVAEExperiments
 import DVAE
 import DVAENotebook
 
@@ -143,6 +144,19 @@ extension TrainingReportValue: HasMembers {
     ]
 }
 
+extension PairedDifference: HasMembers {
+    /// `p.mean` ….
+    static let members: [Member<PairedDifference>] = [
+        Member("mean", "mean of the paired differences a − b") { .number($0.mean) },
+        Member("se", "its standard error over seeds (sd/√n)") { .number($0.standardError) },
+        Member("sd", "standard deviation of the differences over seeds") { .number($0.standardDeviation) },
+        Member("n", "complete pairs (seeds)") { .number(Double($0.count)) },
+        Member("differences", "a − b seed by seed") { .list($0.differences.map { .number($0) }) },
+        Member("decided", "true when ≥ 3 seeds put the mean more than 2 standard errors from 0") { .bool($0.verdict != .notDecided) },
+        Member("verdict", "\"higher\", \"lower\" or \"not decided\"") { .string($0.verdict.rawValue) },
+    ]
+}
+
 extension CurveValue: HasMembers {
     /// `curve.train` ….
     static let members: [Member<CurveValue>] = [
@@ -186,6 +200,7 @@ extension Value {
         case .curve(let c): return (CurveValue.memberNames, c.member)
         case .range(let lo, let hi): return (RangeMembers.memberNames, RangeMembers(start: lo, end: hi).member)
         case .statistics(let s): return (StatisticsValue.memberNames, s.member)
+        case .paired(let d): return (PairedDifference.memberNames, d.member)
         case .experiment(let e): return (ExperimentValue.memberNames, e.member)
         case .nothing, .number, .string, .bool, .list, .plot: return nil
         }

@@ -1,3 +1,4 @@
+import DVAEExperiments
 import DVAE
 import DVAENotebook
 import Foundation
@@ -43,6 +44,8 @@ enum Value {
     case experiment(ExperimentValue)
     /// A chart (what `plot` gives).
     case plot(LinePlot)
+    /// A paired comparison over seeds (`paired(a, b)`).
+    case paired(PairedDifference)
 
     /// True for `.nothing` (what statements such as `print` and `save` give).
     var isNothing: Bool {
@@ -71,6 +74,7 @@ enum Value {
         case .statistics: return "statistics"
         case .experiment: return "experiment result"
         case .plot: return "plot"
+        case .paired: return "paired comparison"
         }
     }
 
@@ -130,6 +134,7 @@ extension Value: CustomStringConvertible {
         case .curve(let c): return c.description
         case .statistics(let s): return s.description
         case .experiment(let e): return e.description
+        case .paired(let d): return d.description
         case .plot(let p):
             let points = p.series.reduce(0) { $0 + $1.finitePoints.count }
             return "plot" + (p.title.isEmpty ? "" : " “\(p.title)”") + ": \(p.series.count) series, \(points) point\(points == 1 ? "" : "s")"

@@ -33,3 +33,21 @@ final class PendingProgressTests: XCTestCase {
         XCTAssertEqual(sink.texts[1], "true 3 6 [2] 1")
     }
 }
+
+/// `paired(a, b)` in the language.
+final class PairedBuiltinTests: XCTestCase {
+    func testPairedValueMembersAndErrors() throws {
+        let sink = CaptureSink()
+        let interp = Interpreter(sink: sink, options: InterpreterOptions(testMode: true))
+        try interp.run("""
+            let p = paired([1.0 1.2 0.9], [0 0.1 0.2])
+            print p
+            print p.n, p.decided, p.verdict, fmt(p.mean, 3)
+            print paired([1 2], [0 0]).verdict
+            """, file: "p.dvae")
+        XCTAssertEqual(sink.texts, ["+0.93 ± 0.12 (paired, 3 seeds): higher", "3 true higher 0.933", "not decided"])
+        XCTAssertThrowsError(try interp.run("print paired([1 2 3], [1 2])", file: "q.dvae")) { e in
+            XCTAssertTrue("\(e)".contains("same length"), "\(e)")
+        }
+    }
+}

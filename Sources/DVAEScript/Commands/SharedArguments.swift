@@ -81,7 +81,7 @@ extension Interpreter {
             ?? previous?.adam.variant
         let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip } ?? previous?.nonFinite
         var kl = inherited?.kl
-        if let (w, at) = a.word("kl") {
+        if let (w, at) = try a.choice("kl", from: KLEstimator.allCases.map(\.rawValue)) {
             kl = KLEstimator(name: w)
             if let problem = kl?.problem(with: kind) {
                 throw LocatedError(problem, at: at, suggestion: "use objective \(kind.usesCorruption ? "dvae" : "vae"), or kl monte_carlo")
@@ -89,7 +89,8 @@ extension Interpreter {
         } else if let k = kl, k.problem(with: kind) != nil {
             kl = nil   // inherited from a vae/dvae run, now training an importance-weighted objective
         }
-        let batchOrder = a.word("batches").flatMap { BatchOrder(rawValue: $0.0) } ?? previous?.batchOrder
+        let batchOrder = try a.choice("batches", from: BatchOrder.allCases.map(\.rawValue)).flatMap { BatchOrder(rawValue: $0.0) }
+            ?? previous?.batchOrder
         return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip,
                                      schedule: try a.schedule() ?? previous?.schedule, optimizer: optimizer, nonFinite: nonFinite,
                                      kl: kl, batchOrder: batchOrder)
