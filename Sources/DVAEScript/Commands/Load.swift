@@ -8,13 +8,14 @@ enum LoadCommand: Command {
         keywords: [
             Keyword(name: "subset", slots: [.expr("N")], summary: "keep N examples of each split, drawn by a fixed-seed shuffle (files may be sorted by class)"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "seed of the synthetic dataset (default 0)"),
-            Keyword(name: "split", slots: [.word("SPLIT", ["standard", "authors"])],
+            Keyword(name: "split", slots: [.word("SPLIT", ["standard", "authors", "random"])],
                     summary: "frey only: standard (contiguous 1565/200/200, default) or authors (their script's: a permutation, "
-                        + "train = first 1572, test = first 200 of the same order — test faces are training faces)"),
+                        + "train = first 1572, test = first 200 of the same order — test faces are training faces) "
+                        + "or random (the same order cut disjointly: train first 1565, test last 200)"),
         ],
         returnsValue: true,
         summary: "load a dataset: its train/valid/test splits",
-        usage: "load [NAME] [subset N] [seed S] [split standard|authors]",
+        usage: "load [NAME] [subset N] [seed S] [split standard|authors|random]",
         details: [
             "NAME is \"synthetic\" (built in, the default), \"binarized_mnist\", \"frey\",",
             "or a file path (.amat) which loads one dataset rather than three splits.",
@@ -85,12 +86,12 @@ extension Interpreter {
                 loadCache[key] = splits
             }
         }
-        if let (w, at) = a.word("split"), w == "authors" {
+        if let (w, at) = a.word("split"), w != "standard" {
             guard splits.name == "frey" else {
-                throw LocatedError("`split authors` is the authors' Frey Face split; \"\(name)\" has no such split", at: at,
+                throw LocatedError("`split \(w)` is a Frey Face split; \"\(name)\" has no such split", at: at,
                                    suggestion: "use it with load \"frey\"")
             }
-            splits = DataLoader.freyAuthorsSplits(splits)
+            splits = w == "authors" ? DataLoader.freyAuthorsSplits(splits) : DataLoader.freyRandomSplits(splits)
         }
         if let n = subset {
             // A seeded random subset, not the first n: the MNIST test split is sorted by class.
