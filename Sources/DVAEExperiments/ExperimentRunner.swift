@@ -132,7 +132,7 @@ public enum ExperimentRunner {
             try cache.store(result)
             cache.clearSweepRecords(config)
             if let partial { try? FileManager.default.removeItem(atPath: partial) }
-            try? FileManager.default.removeItem(atPath: cache.progressPath(for: config))
+            cache.removeProgress(of: config)
         } else {
             result.wallSeconds = previousWall + elapsed()
         }

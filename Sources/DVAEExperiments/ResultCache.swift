@@ -75,6 +75,12 @@ public struct ResultCache: Sendable {
         }
     }
 
+    /// Deletes the progress file of `config`, and the `progress` folder once it is empty.
+    public func removeProgress(of config: ExperimentConfig) {
+        try? FileManager.default.removeItem(atPath: progressPath(for: config))
+        _ = rmdir(path("progress"))   // fails, harmlessly, while other cells' progress remains
+    }
+
     /// The progress recorded for `config` (an unfinished run's curve so far), or nil when there is
     /// none or it is unreadable or belongs to another configuration.
     public func progress(of config: ExperimentConfig) -> CellProgress? {
@@ -192,10 +198,10 @@ public struct ResultCache: Sendable {
 
     /// Deletes the result, checkpoint and partial checkpoint of `config` (missing files are fine).
     public func remove(_ config: ExperimentConfig) {
-        for p in [resultPath(for: config), checkpointPath(for: config), partialCheckpointPath(for: config),
-                  progressPath(for: config)] {
+        for p in [resultPath(for: config), checkpointPath(for: config), partialCheckpointPath(for: config)] {
             try? FileManager.default.removeItem(atPath: p)
         }
+        removeProgress(of: config)
     }
 
     /// The trained model of a result: built from its configuration and restored from its

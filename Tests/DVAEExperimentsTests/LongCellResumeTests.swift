@@ -69,6 +69,7 @@ final class LongCellResumeTests: XCTestCase {
         XCTAssertEqual(untimed(resumed.curve), untimed(uninterrupted.curve))
         for name in committed { XCTAssertFalse(FileManager.default.fileExists(atPath: clone + "/" + name), "\(name) is removed when the cell finishes") }
         XCTAssertNil(cache.progress(of: config))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: clone + "/progress"), "an empty progress folder is removed")
     }
 
     func testAPartialCheckpointOfAnotherCurveSettingIsSetAside() throws {
