@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import DVAE
 
@@ -92,6 +93,17 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertFalse(plain.overridden || plain.userSet)
         XCTAssertNil(plain.note)
         XCTAssertNil(plain.warning)
+    }
+
+    /// Says which kernels this run uses (KernelLevelMatrixTests reads these lines from its children):
+    /// the element-wise level `DVAE_KERNELS` asked for, when it did, and a BLAS core.
+    func testReportsTheKernelsInUse() {
+        print("kernel level in use: \(ElementwiseKernels.current)")
+        print("BLAS core in use: \(currentOpenBLASCore)")
+        if let wanted = ProcessInfo.processInfo.environment[ElementwiseKernels.environmentVariable],
+           ElementwiseKernels.supported.contains(wanted) {
+            XCTAssertEqual(ElementwiseKernels.current, wanted, "DVAE_KERNELS is honoured from the first kernel call")
+        }
     }
 
     func testSelfTestPassesOnThisMachinesBLAS() {
