@@ -170,6 +170,7 @@ public final class Interpreter {
                                    suggestion: Suggestions.didYouMean(name, in: env.visibleNames)
                                        ?? "create it first with `let \(name) = …`")
             }
+            if try appendInPlace(to: name, expr, in: env) { return }
             _ = env.assign(name, try evaluate(expr, in: env))
         case .expression(let expr):
             let value: Value
@@ -190,23 +191,28 @@ public final class Interpreter {
             try executeAssert(condition, message, at: statement.location, in: env)
         case .for(let name, _, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr, in: env)
-            let items: [Value]
+            func iteration(_ item: Value) throws {
+                let scope = Environment(parent: env)
+                scope.define(name, item)
+                for s in body { try execute(s, in: scope) }
+            }
             switch sequence {
-            case .list(let xs): items = xs
+            case .list(let xs):
+                for item in xs { try iteration(item) }
             case .range(let lo, let hi):
                 guard hi - lo <= Interpreter.maximumRangeLength else {
                     throw LocatedError("the range \(lo):\(hi) is too long to loop over (at most \(Interpreter.maximumRangeLength))",
                                        at: sequenceExpr.location)
                 }
-                items = (lo..<max(lo, hi)).map { .number(Double($0)) }
+                // One number at a time: a long range costs time (Ctrl-C stops it), not memory.
+                var i = lo
+                while i < hi {
+                    try iteration(.number(Double(i)))
+                    i += 1
+                }
             default:
                 throw LocatedError("`for` needs a list or a range, got \(sequence.typeWithArticle)", at: sequenceExpr.location,
                                    suggestion: "for example: for p in [0 0.05 0.1] { … } or for i in 0:5 { … }")
-            }
-            for item in items {
-                let scope = Environment(parent: env)
-                scope.define(name, item)
-                for s in body { try execute(s, in: scope) }
             }
         case .if(let condition, let thenBody, let elseBody):
             let c = try evaluate(condition, in: env)
