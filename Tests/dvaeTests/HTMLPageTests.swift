@@ -139,7 +139,7 @@ final class HTMLPageTests: XCTestCase {
         XCTAssertTrue(dom.contains("<h2 id=\"training\">Training</h2>"))
         XCTAssertTrue(dom.contains("href=\"#training\""), "the contents link to the sections")
         XCTAssertTrue(dom.contains("L<sub>dvae</sub> ≥ L<sub>cvae</sub>"), "undelimited subscripts are subscripts")
-        XCTAssertNotNil(dom.range(of: "<math[^>]*display=\"inline\"[^>]*><semantics><mrow><msub><mi>E</mi>", options: .regularExpression),
+        XCTAssertNotNil(dom.range(of: "<math[^>]*display=\"inline\"[^>]*><semantics><mrow><mrow><msub><mi>E</mi>", options: .regularExpression),
                         "the formula is MathML: \(dom.prefix(3000))")
         XCTAssertTrue(dom.contains("<details class=\"output\">"), "the 40-line log is folded")
         XCTAssertNotNil(dom.range(of: "cell 2 · <span class=\"time\">[0-9.]+ s</span>", options: .regularExpression),
