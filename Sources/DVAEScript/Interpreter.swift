@@ -30,6 +30,8 @@ public final class Interpreter {
     /// The notebooks `run` is inside now (a file that runs itself would otherwise recurse until
     /// the stack overflows).
     var notebooksRunning: [String] = []
+    /// The files `export` wrote in this session (resolved paths): it replaces these without asking.
+    var exportedPaths: Set<String> = []
     /// The longest range a loop or `list(…)` expands.
     static let maximumRangeLength = 10_000_000
     /// Names given with `--set`, which top-level `let` does not overwrite.
