@@ -8,12 +8,17 @@ extension Interpreter {
 
     /// The value of a bare expression statement, as a REPL would echo it.
     func display(_ v: Value) {
+        displayItems(v).forEach(sink.emit)
+    }
+
+    /// What ``display(_:)`` shows for `v`: a picture, a plot, its text, or nothing.
+    func displayItems(_ v: Value) -> [OutputItem] {
         switch v {
-        case .nothing: return
-        case .images(let g): sink.emit(.image(g))
-        case .curve(let c): sink.emit(.plot(c.plot))
-        case .plot(let p): sink.emit(.plot(p))
-        default: say(v.text)
+        case .nothing: return []
+        case .images(let g): return [.image(g)]
+        case .curve(let c): return [.plot(c.plot)]
+        case .plot(let p): return [.plot(p)]
+        default: return [.text(v.text)]
         }
     }
 

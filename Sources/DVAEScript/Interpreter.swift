@@ -20,6 +20,10 @@ public final class Interpreter {
     public let cells = CellLedger()
     /// Called by the `run "file.md"` command with the path; set by the notebook runner.
     public var runNotebookHook: ((String) throws -> Void)?
+    /// When set, receives the display of an input's final bare expression (`Out[n]` in a Jupyter
+    /// kernel) instead of the sink; everything else still goes to the sink. Nil: the REPL and
+    /// notebooks show that value like any other output.
+    public var resultHandler: ((OutputItem) -> Void)?
 
     /// The global seed (`seed N`); commands without their own `seed` derive one from it.
     var globalSeed: UInt64 = 0
@@ -87,10 +91,11 @@ public final class Interpreter {
         do {
             let program = try Parser.parse(source, firstLine: firstLine)
             let texts = outermost && recordsSession ? SessionLog.statementTexts(source, program, firstLine: firstLine) : []
+            let resultIndex = outermost && resultHandler != nil ? program.count - 1 : -1
             for (i, statement) in program.enumerated() {
                 let seeds = (globalSeed, seedCounter)
                 do {
-                    try execute(statement, in: globals, topLevel: true)
+                    try execute(statement, in: globals, topLevel: true, asResult: i == resultIndex)
                 } catch is SessionExit {
                     throw SessionExit()
                 } catch {
@@ -159,8 +164,8 @@ public final class Interpreter {
         }
     }
 
-    /// Executes one statement in `env`.
-    func execute(_ statement: Stmt, in env: Environment, topLevel: Bool = false) throws {
+    /// Executes one statement in `env`; a bare expression with `asResult` goes to ``resultHandler``.
+    func execute(_ statement: Stmt, in env: Environment, topLevel: Bool = false, asResult: Bool = false) throws {
         try checkInterrupt(at: statement.location)
         switch statement.kind {
         case .let(let name, _, let expr):
@@ -181,7 +186,11 @@ public final class Interpreter {
             } else {
                 value = try evaluate(expr, in: env)
             }
-            display(value)
+            if asResult, let resultHandler {
+                displayItems(value).forEach(resultHandler)
+            } else {
+                display(value)
+            }
             // `_` is the last value shown at the top level, as in IPython (Julia's `ans`).
             if topLevel && env === globals && !value.isNothing { globals.define("_", value) }
         case .print(let items):
