@@ -31,6 +31,9 @@ public final class KernelServer: @unchecked Sendable {
     private let stopping = StopSignal()
     /// Raised when ``run()`` has closed everything.
     private let finished = StopSignal()
+    /// Whether ``run()`` installs the SIGINT handler (a host process embedding the kernel, such as
+    /// a test, may keep its own).
+    public var handlesInterruptSignal = true
     /// Seconds a shutdown waits for the running cell to stop before the process exits anyway.
     public var shutdownGrace: Double = 10
 
@@ -55,7 +58,7 @@ public final class KernelServer: @unchecked Sendable {
 
     /// Serves until a shutdown request, then closes every socket and returns.
     public func run() {
-        KernelInterrupt.install()
+        if handlesInterruptSignal { KernelInterrupt.install() }
         Thread { [self] in serveHeartbeat() }.start()
         Thread { [self] in serveControl() }.start()
         iopub.status("starting", parent: [:])
@@ -93,10 +96,11 @@ public final class KernelServer: @unchecked Sendable {
                 return
             }
             let outcome = session.execute(request)
+            // Requests already queued are taken before the error reply goes out, so a cell the
+            // client sends after seeing the error is never mistaken for a queued one.
+            let queued = outcome.failed && (content["stop_on_error"]?.boolValue ?? true) ? queuedRequests() : []
             reply(to: request, "execute_reply", outcome.reply, on: shell)
-            if outcome.failed && (content["stop_on_error"]?.boolValue ?? true) {
-                abortQueuedCells()
-            }
+            for frames in queued { handleShell(frames, aborting: true) }
         case "kernel_info_request":
             reply(to: request, "kernel_info_reply", KernelInfo.reply, on: shell)
         case "complete_request":
@@ -122,12 +126,15 @@ public final class KernelServer: @unchecked Sendable {
         }
     }
 
-    /// Replies `aborted` to the execute requests already queued behind a failed cell (what
-    /// `stop_on_error` asks for: "Run All" stops at the first error); other requests are served.
-    private func abortQueuedCells() {
+    /// The shell messages waiting now: after a failed cell, their execute requests are answered
+    /// `aborted` (what `stop_on_error` asks for: "Run All" stops at the first error) and the
+    /// rest are served as usual.
+    private func queuedRequests() -> [[[UInt8]]] {
+        var queued: [[[UInt8]]] = []
         while (try? shell.waitForMessage(milliseconds: 0)) == true, let frames = try? shell.receive() {
-            handleShell(frames, aborting: true)
+            queued.append(frames)
         }
+        return queued
     }
 
     // MARK: - Control

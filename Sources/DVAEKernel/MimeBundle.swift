@@ -9,8 +9,9 @@ import Foundation
 public enum MimeBundle {
     /// Integer upscale of PNG pictures (the default of `dvae run --scale`).
     public static let imageScale = 2
-    /// Columns of the plain-text drawings.
-    public static let textColumns = 100
+    /// Columns of the plain-text drawings: 80, what `dvae run` uses when its output is not a
+    /// terminal, so a notebook's text is the same from the kernel and from `dvae run`.
+    public static let textColumns = 80
 
     /// The `data` of a `display_data` or `execute_result` message for `item`.
     public static func data(for item: OutputItem) -> JSONValue {

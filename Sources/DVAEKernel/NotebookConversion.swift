@@ -4,8 +4,8 @@ import Foundation
 /// Markdown notebooks ↔ Jupyter's `.ipynb` (nbformat 4.5), keeping prose and cells:
 /// each ```` ```dvae ```` block is a code cell, the Markdown between blocks a markdown cell.
 ///
-/// Markdown → `.ipynb` → Markdown gives back the same file when cells are separated by one blank
-/// line (as every notebook in `notebooks/` is); other spacing is recorded in a cell's metadata
+/// Markdown → `.ipynb` → Markdown gives back the same file: cells are separated by one blank
+/// line unless the cell before says otherwise; other spacing is recorded in a cell's metadata
 /// (`dvae.blank_lines_after`, `…_before`, `…_at_end`), and a fence other than ```` ```dvae ````
 /// in `dvae.fence`, so those come back too. Outputs in an `.ipynb` are not carried into Markdown: a Markdown
 /// notebook holds no outputs (`dvae run --out` writes a rendered copy with them).

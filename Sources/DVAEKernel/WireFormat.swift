@@ -25,7 +25,7 @@ public enum WireFormat {
             switch self {
             case .missingDelimiter: return "no <IDS|MSG> delimiter frame"
             case .tooFewFrames(let n): return "\(n) frames after the delimiter, need at least 5 (signature, header, parent, metadata, content)"
-            case .badSignature: return "the HMAC signature does not match (wrong key or altered message); dropped"
+            case .badSignature: return "the HMAC signature does not match (wrong key or altered message)"
             case .malformedJSON(let frame): return "the \(frame) frame is not a JSON object"
             }
         }
