@@ -15,15 +15,19 @@ let package = Package(
         // Markdown → HTML for the prose of rendered notebooks, and a typed HTML DSL for the page.
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        // HMAC-SHA256 signing of Jupyter messages (`dvae kernel`).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries (apt: libopenblas-dev, libreadline-dev, zlib1g-dev).
+        // System libraries (apt: libopenblas-dev, libreadline-dev, zlib1g-dev, libzmq3-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ",
+                       providers: [.apt(["libzmq3-dev"])]),
 
         // The engine: tensors, layers, models, objectives, training, data, checkpoints.
         // Plain -O (not -Ounchecked): the engine's preconditions must trap, not corrupt memory;
@@ -44,9 +48,15 @@ let package = Package(
         ]),
         // The language: lexer, parser, interpreter bound to the engine.
         .target(name: "DVAEScript", dependencies: ["DVAE", "DVAEExperiments", "DVAENotebook"]),
-        // The executable: REPL, `dvae run`, `dvae bench`.
+        // The Jupyter kernel: wire format and signing, ZeroMQ sockets, message handlers, the
+        // kernelspec, and Markdown ↔ .ipynb conversion.
+        .target(name: "DVAEKernel", dependencies: [
+            "DVAEScript", "DVAENotebook", "CZMQ",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The executable: REPL, `dvae run`, `dvae kernel`, `dvae convert`, `dvae bench`.
         .executableTarget(name: "dvae", dependencies: [
-            "DVAE", "DVAEExperiments", "DVAEScript", "DVAENotebook", "CReadline",
+            "DVAE", "DVAEExperiments", "DVAEScript", "DVAENotebook", "DVAEKernel", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +64,7 @@ let package = Package(
         .testTarget(name: "DVAEExperimentsTests", dependencies: ["DVAEExperiments", "DVAE"]),
         .testTarget(name: "DVAENotebookTests", dependencies: ["DVAENotebook", "DVAE"]),
         .testTarget(name: "DVAEScriptTests", dependencies: ["DVAEScript", "DVAE"]),
+        .testTarget(name: "DVAEKernelTests", dependencies: ["DVAEKernel", "DVAENotebook"]),
         .testTarget(name: "dvaeTests", dependencies: ["dvae"]),
     ]
 )

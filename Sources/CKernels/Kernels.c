@@ -2,8 +2,8 @@
 //
 // Every kernel body below is compiled three times — x86-64-v4 (AVX-512), x86-64-v3 (AVX2 + FMA)
 // and baseline x86-64 (SSE2) — into one table per level; the exported functions call through the
-// table of the widest level the CPU supports, chosen on first use (`dvae_kernels_select` can pick a
-// narrower one, so tests check every level on one machine). On other architectures there is one
+// table of the widest level the CPU supports (or the one `DVAE_KERNELS` names), chosen on first use
+// (`dvae_kernels_select` can pick a narrower one, so tests check every level on one machine). On other architectures there is one
 // table, compiled for the target. (Why not clang's target_clones: the same dispatch, but an ifunc
 // cannot be switched, so the narrower variants could not be tested on a wide machine.)
 //
@@ -14,6 +14,7 @@
 #include "CKernels.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -457,12 +458,24 @@ static const kernel_table *best_table(void) {
 #endif
 }
 
+static const kernel_table *named_table(const char *name);
+
+// The level a process starts with: the one `DVAE_KERNELS` names when the CPU runs it, else the
+// widest. Read here, at first use, so every program linking the kernels (the `dvae` binary, the test
+// bundle re-run per level by the suite, an embedding) honours the variable; the `dvae` binary also
+// refuses a level the CPU cannot run, with a message (ElementwiseKernels.apply).
+static const kernel_table *default_table(void) {
+    const char *wanted = getenv("DVAE_KERNELS");
+    const kernel_table *t = (wanted && *wanted) ? named_table(wanted) : 0;
+    return (t && supported(t)) ? t : best_table();
+}
+
 static const kernel_table *active_table;   // read and written with __atomic builtins
 
 static const kernel_table *kernels(void) {
     const kernel_table *t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
     if (!t) {
-        t = best_table();
+        t = default_table();
         __atomic_store_n(&active_table, t, __ATOMIC_RELEASE);
     }
     return t;
@@ -470,16 +483,19 @@ static const kernel_table *kernels(void) {
 
 const char *dvae_kernels_variant(void) { return kernels()->name; }
 
-int dvae_kernels_select(const char *name) {
-    const kernel_table *t = 0;
-    if (!name) t = best_table();
+static const kernel_table *named_table(const char *name) {
 #ifdef DVAE_X86_LEVELS
-    else if (!strcmp(name, "x86-64-v4")) t = &table_v4;
-    else if (!strcmp(name, "x86-64-v3")) t = &table_v3;
-    else if (!strcmp(name, "x86-64")) t = &table_v1;
+    if (!strcmp(name, "x86-64-v4")) return &table_v4;
+    if (!strcmp(name, "x86-64-v3")) return &table_v3;
+    if (!strcmp(name, "x86-64")) return &table_v1;
 #else
-    else if (!strcmp(name, "generic")) t = &table_generic;
+    if (!strcmp(name, "generic")) return &table_generic;
 #endif
+    return 0;
+}
+
+int dvae_kernels_select(const char *name) {
+    const kernel_table *t = name ? named_table(name) : default_table();
     if (!t || !supported(t)) return 0;
     __atomic_store_n(&active_table, t, __ATOMIC_RELEASE);
     return 1;

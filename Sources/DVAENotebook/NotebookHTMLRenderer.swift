@@ -38,7 +38,7 @@ public struct NotebookHTMLRenderer: Sendable {
         cellLoop: for cell in notebook.cells {
             switch cell {
             case .prose(let p):
-                body.append(prose.html(p.text))
+                body.append(prose.html(p.text, line: p.line))
             case .code(let code):
                 body.append(codeCell(code, outputs: outputs[code.number] ?? [], seconds: seconds[code.number],
                                      failure: failure?.cell == code.number ? failure : nil))
@@ -72,6 +72,18 @@ public struct NotebookHTMLRenderer: Sendable {
             )
         )
         return page.render() + "\n"
+    }
+
+    /// The formulas of the notebook's prose that cannot be typeset, each as
+    /// `PATH:LINE:COL: warning: …` (the page shows such a formula as its source).
+    public func mathWarnings() -> [String] {
+        let prose = ProseHTML()
+        for cell in notebook.cells {
+            if case .prose(let p) = cell { _ = prose.html(p.text, line: p.line) }
+        }
+        return prose.mathProblems.map {
+            "\(notebook.path):\($0.line):\($0.column): warning: formula not typeset: \($0.error.message); \($0.error.help)"
+        }
     }
 
     /// Renders and writes the page to `path` (atomically); refuses to overwrite the notebook.
@@ -139,8 +151,9 @@ public struct NotebookHTMLRenderer: Sendable {
                 flushText()
                 pictures += 1
                 let caption = grid.title ?? "cell \(code.number) picture \(pictures)"
+                let shown = Self.displayScale(rowsPerImage: grid.height, scale: imageScale)
                 html += figure(mime: "image/png", bytes: png, caption: caption,
-                               size: (size.width, size.height), pixelated: true)
+                               size: (size.width * shown, size.height * shown), pixelated: true)
             case .plot(let plot):
                 flushText()
                 pictures += 1
@@ -156,6 +169,17 @@ public struct NotebookHTMLRenderer: Sendable {
             html += "<p class=\"stopped\"><strong>Stopped:</strong> this cell failed, so the rest of the notebook was not run.</p>\n"
         }
         return html + "</section>"
+    }
+
+    /// The smallest a picture's image should be shown, in CSS pixels of height.
+    static let minimumImageHeight = 84
+
+    /// How many times larger than its raster a picture is shown: enough for each image of the grid
+    /// to be at least ``minimumImageHeight`` pixels tall (a 12×12 digit at 2× would be 24 pixels).
+    /// The browser enlarges it with `image-rendering: pixelated`, so the page carries no more bytes.
+    static func displayScale(rowsPerImage: Int, scale: Int) -> Int {
+        let height = max(1, rowsPerImage * scale)
+        return min(8, max(1, (minimumImageHeight + height - 1) / height))
     }
 
     /// A text output: shown as is, or folded in `<details>` when long (the last line, usually the
@@ -201,11 +225,18 @@ public struct NotebookHTMLRenderer: Sendable {
     nav#contents li.toc-error a{color:#b00020;font-weight:bold}
     nav#contents a{color:#1a4f8b;text-decoration:none}
     .summary{color:#555;font-size:13px;margin:0 0 10px}
-    main{margin-left:260px;padding:20px 40px 60px;max-width:860px}
+    main{margin-left:260px;padding:20px 40px 60px}
+    main > *{max-width:860px}
+    main > section.cell{max-width:100%;width:max-content;min-width:min(860px,100%);box-sizing:border-box}
+    main > p:has(> math[display=block]){max-width:100%}
     @media (max-width:900px){nav#contents{position:static;width:auto;border-right:0;border-bottom:1px solid #ddd}main{margin-left:0;padding:16px}}
     h1,h2,h3{line-height:1.25}
     code,pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:14px}
     pre{overflow-x:auto;padding:10px 12px;border-radius:4px;margin:6px 0}
+    pre::-webkit-scrollbar{height:10px}
+    pre::-webkit-scrollbar-thumb{background:#b9c0ca;border-radius:5px}
+    pre::-webkit-scrollbar-track{background:#eef0f3}
+    pre.output{font-size:13px}
     main > pre, p > code, li > code{background:#f3f3f3}
     table{border-collapse:collapse;margin:10px 0}
     th,td{border:1px solid #ccc;padding:3px 8px}
@@ -222,5 +253,8 @@ public struct NotebookHTMLRenderer: Sendable {
     figcaption{font-size:13px;color:#555}
     .error pre{background:#fff0f0;border:1px solid #b00020;color:#7a0016}
     .stopped{color:#b00020}
+    math{font-family:"DejaVu Math TeX Gyre","STIX Two Math","Latin Modern Math","STIXGeneral",math;font-size:1.08em}
+    math[display=block]{margin:10px 0;overflow-x:auto;overflow-y:hidden}
+    code.math-error{background:#fff0f0;color:#7a0016}
     """
 }

@@ -25,7 +25,11 @@ public struct SVGPlotRenderer: Sendable {
     public func render(_ plot: LinePlot) -> String {
         let (xAxis, yAxis) = plot.axes()
         let legendWidth = plot.series.isEmpty ? 0.0 : 40 + 7 * Double(plot.series.map(\.name.count).max() ?? 0) + 12
-        let left = 70.0, right = width - 20 - legendWidth, top = 40.0, bottom = height - 55
+        // The title is centred on the whole picture and wrapped at word breaks to fit its width
+        // (centred over the plot area alone, a long title ran off the left edge).
+        let titleLines = Self.wrap(plot.title, width: width - 24, characterWidth: Self.titleCharacterWidth)
+        let left = 70.0, right = width - 20 - legendWidth, bottom = height - 55
+        let top = 40.0 + 18 * Double(max(0, titleLines.count - 1))
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * (right - left) }
         func py(_ y: Double) -> Double { bottom - yAxis.fraction(y) * (bottom - top) }
 
@@ -35,7 +39,10 @@ public struct SVGPlotRenderer: Sendable {
         <rect width="100%" height="100%" fill="white"/>
 
         """
-        svg += text(plot.title, x: (left + right) / 2, y: 22, anchor: "middle", extra: " font-size=\"15\" font-weight=\"bold\"")
+        for (k, titleLine) in titleLines.enumerated() {
+            svg += text(titleLine, x: width / 2, y: 22 + 18 * Double(k), anchor: "middle",
+                        extra: " font-size=\"15\" font-weight=\"bold\"")
+        }
 
         // Grid lines and ticks.
         for t in xAxis.ticks {
@@ -92,6 +99,37 @@ public struct SVGPlotRenderer: Sendable {
         }
         svg += "</svg>\n"
         return svg
+    }
+
+    /// The widest a character of the bold 15-pixel title can be, in pixels, for wrapping (sans-serif
+    /// capitals and `m`/`w` reach about 0.6 em; the average is near 0.55 em).
+    static let titleCharacterWidth = 9.0
+
+    /// `text` broken at spaces into lines of at most `width` pixels at `characterWidth` pixels a
+    /// character; a word longer than a line is cut.
+    static func wrap(_ text: String, width: Double, characterWidth: Double) -> [String] {
+        let limit = max(8, Int(width / characterWidth))
+        guard text.count > limit else { return text.isEmpty ? [] : [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = String(word)
+            while word.count > limit {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(limit)))
+                word = String(word.dropFirst(limit))
+            }
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= limit {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// An SVG shape for `kind` centred at (`x`, `y`).

@@ -40,9 +40,15 @@ public struct TerminalPlotRenderer: Sendable {
         var bits = [[Int]](repeating: [Int](repeating: 0, count: plotColumns), count: rows)
         var owner = [[Int]](repeating: [Int](repeating: -1, count: plotColumns), count: rows)
         var glyph = [[Character?]](repeating: [Character?](repeating: nil, count: plotColumns), count: rows)
+        // Which series draw their curve (bit s) and a marker in each cell: where several share
+        // a cell, they take it in turns along the row, so a series lying under another (L_dvae a
+        // few nats below L_cvae on a scale of a hundred) still shows its colour and marker.
+        var curves = [[UInt64]](repeating: [UInt64](repeating: 0, count: plotColumns), count: rows)
+        var markerCells = [[UInt64]](repeating: [UInt64](repeating: 0, count: plotColumns), count: rows)
         func dot(_ x: Int, _ y: Int, _ s: Int, plainGlyph: Character? = nil) {
             guard x >= 0, x < width, y >= 0, y < height else { return }
             let (cx, cy) = (x / dotsX, y / dotsY)
+            if plainGlyph == nil && s < 64 { curves[cy][cx] |= 1 << UInt64(s) }
             if braille {
                 let (dx, dy) = (x % 2, y % 4)
                 let table = dx == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
@@ -84,6 +90,7 @@ public struct TerminalPlotRenderer: Sendable {
                     guard cx >= 0, cx < plotColumns, cy >= 0, cy < rows else { continue }
                     glyph[cy][cx] = LinePlot.marker(s).glyph
                     owner[cy][cx] = s
+                    if s < 64 { markerCells[cy][cx] |= 1 << UInt64(s) }
                 }
             }
         }
@@ -105,19 +112,30 @@ public struct TerminalPlotRenderer: Sendable {
             line += tickAtRow[r] == nil ? (braille ? " │" : " |") : (braille ? " ┤" : " +")
             var current = -1
             for c in 0..<plotColumns {
-                let s = owner[r][c]
+                var s = owner[r][c]
+                var cellGlyph = glyph[r][c]
+                let shared = curves[r][c] | markerCells[r][c]
+                if shared.nonzeroBitCount > 1 {
+                    s = Self.setBit(shared, number: c % shared.nonzeroBitCount)
+                    if markerCells[r][c] & (1 << UInt64(s)) != 0 {
+                        cellGlyph = LinePlot.marker(s).glyph
+                    } else if markerCells[r][c] != 0 {
+                        cellGlyph = nil
+                    }
+                    if !braille { cellGlyph = nil }
+                }
                 if braille {
                     if s != current {
                         line += s < 0 ? "\u{1B}[0m" : "\u{1B}[38;5;\(color(s))m"
                         current = s
                     }
-                    if let g = glyph[r][c] {
+                    if let g = cellGlyph {
                         line.append(g)
                     } else {
                         line += s < 0 ? " " : String(Character(Unicode.Scalar(0x2800 + bits[r][c])!))
                     }
                 } else {
-                    line.append(s < 0 ? " " : glyph[r][c] ?? Self.markers[s % Self.markers.count])
+                    line.append(s < 0 ? " " : cellGlyph ?? Self.markers[s % Self.markers.count])
                 }
             }
             if braille && current >= 0 { line += "\u{1B}[0m" }
@@ -169,6 +187,16 @@ public struct TerminalPlotRenderer: Sendable {
             }
         }
         return String(repeating: " ", count: indent) + parts.joined(separator: "   ")
+    }
+
+    /// The index of the `number`-th (0-based) set bit of `mask`.
+    static func setBit(_ mask: UInt64, number: Int) -> Int {
+        var seen = 0
+        for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
+            if seen == number { return bit }
+            seen += 1
+        }
+        return 0
     }
 
     /// The 256-colour index of series `s`.

@@ -8,12 +8,17 @@ extension Interpreter {
 
     /// The value of a bare expression statement, as a REPL would echo it.
     func display(_ v: Value) {
+        displayItems(v).forEach(sink.emit)
+    }
+
+    /// What ``display(_:)`` shows for `v`: a picture, a plot, its text, or nothing.
+    func displayItems(_ v: Value) -> [OutputItem] {
         switch v {
-        case .nothing: return
-        case .images(let g): sink.emit(.image(g))
-        case .curve(let c): sink.emit(.plot(c.plot))
-        case .plot(let p): sink.emit(.plot(p))
-        default: say(v.text)
+        case .nothing: return []
+        case .images(let g): return [.image(g)]
+        case .curve(let c): return [.plot(c.plot)]
+        case .plot(let p): return [.plot(p)]
+        default: return [.text(v.text)]
         }
     }
 
@@ -73,6 +78,19 @@ extension Interpreter {
 
     /// Calls a built-in function.
     func callBuiltin(_ call: CallArguments) throws -> Value {
-        try Builtins.callPure(call)
+        // The functions that make lists of a size the script chooses are charged to the budget
+        // first, and `append` keeps nesting within the limit (ValueLimits.swift).
+        switch (call.function, call.values.first) {
+        case ("list", .range(let lo, let hi)?) where hi - lo <= Interpreter.maximumRangeLength:
+            try checkListSize(hi - lo, for: "a list of the \(max(0, hi - lo)) numbers \(lo):\(hi)", at: call.locations[0],
+                              fix: "loop over the range itself (`for i in \(lo):\(hi)`) or use a shorter one")
+        case ("append", .list(let items)?) where call.values.count == 2:
+            try checkListSize(items.count + 1, for: "a list of \(items.count + 1) items", at: call.location,
+                              fix: "keep fewer items")
+            try checkNesting(of: call.values[1], at: call.locations[1])
+        default:
+            break
+        }
+        return try Builtins.callPure(call)
     }
 }

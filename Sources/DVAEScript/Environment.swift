@@ -23,6 +23,16 @@ final class Environment {
         return parent?.assign(name, value) ?? false
     }
 
+    /// Changes the nearest existing binding of `name` in place (so a list held only there can
+    /// grow without being copied); false when there is none.
+    func modify(_ name: String, _ body: (inout Value) throws -> Void) rethrows -> Bool {
+        if values[name] != nil {
+            try body(&values[name]!)
+            return true
+        }
+        return try parent?.modify(name, body) ?? false
+    }
+
     /// The value of the nearest binding of `name`.
     func lookup(_ name: String) -> Value? {
         values[name] ?? parent?.lookup(name)

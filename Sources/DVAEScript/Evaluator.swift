@@ -14,7 +14,13 @@ extension Interpreter {
             if let v = env.lookup(name) { return v }
             throw unknownVariable(name, at: expr.location, in: env)
         case .list(let items):
-            return .list(try items.map { try evaluate($0, in: env) })
+            try checkListSize(items.count, for: "this list of \(items.count) items", at: expr.location,
+                              fix: "build a shorter list")
+            return .list(try items.map { item in
+                let v = try evaluate(item, in: env)
+                try checkNesting(of: v, at: item.location)
+                return v
+            })
         case .range(let lo, let hi):
             guard let lo, let hi else {
                 throw LocatedError("a range needs both ends here", at: expr.location, suggestion: "write `0:10`")
@@ -339,6 +345,12 @@ extension Interpreter {
                 throw LocatedError("the table has \(t.columns.count) column\(t.columns.count == 1 ? "" : "s") "
                                    + "(\(t.columns.joined(separator: ", "))) but `add` got \(args.count) value\(args.count == 1 ? "" : "s")",
                                    at: location)
+            }
+            for (v, at) in zip(args, locations) {
+                if v.shape().containsTable {
+                    throw LocatedError("a table cell cannot hold a table", at: at, suggestion: "add the table's numbers instead")
+                }
+                try checkNesting(of: v, at: at)
             }
             t.add(args)
             return .nothing

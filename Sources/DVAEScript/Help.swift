@@ -12,14 +12,14 @@ enum Help {
         ("if", "if COND { … } else { … }   or   if COND then A else B", "choose", "print if b > c then \"holds\" else \"fails\""),
         ("time", "time STATEMENT", "run the statement, then print its wall time", "time train m on d.train epochs 1"),
         ("exit", "exit   or   quit", "end the session (Ctrl-D too); in a script or notebook, stop there", "exit"),
-        ("help", "help [TOPIC]   or   ?TOPIC", "this help; topics: commands, statements, expressions, functions, objectives, noise, exact",
+        ("help", "help [TOPIC]   or   ?TOPIC", "this help; topics: commands, statements, expressions, functions, members, objectives, noise, exact, protocol, math",
          "?train"),
     ]
 
     /// Every topic `help` knows.
     static var topics: [String] {
         Commands.names + statements.map(\.name) + ["quit", "commands", "statements", "expressions", "functions", "exact",
-                                                   "values", "protocol", "members"] + kindTopics
+                                                   "values", "protocol", "members", "math"] + kindTopics
     }
 
     /// The help text for `topic` (nil: the overview).
@@ -47,6 +47,7 @@ enum Help {
         case "protocol": return protocolHelp
         case "members": return members
         case "exact": return exact
+        case "math": return math
         default:
             throw LocatedError("no help for `\(topic)`", at: location ?? SourceLocation(line: 1, column: 1),
                                suggestion: Suggestions.didYouMean(topic, in: topics) ?? "type `help` for the list of topics")
@@ -84,7 +85,7 @@ enum Help {
         lines.append("Statements: " + statements.map(\.name).joined(separator: ", ")
                      + ".  Comments start with #.")
         lines.append("More: help COMMAND (or ?COMMAND), help statements, help expressions, help functions,")
-        lines.append("      help objectives, help noise, help exact.")
+        lines.append("      help members, help objectives, help noise, help exact, help protocol, help math.")
         lines.append("example:")
         lines.append("  let data = load \"synthetic\"")
         lines.append("  let m = model vae for data.train hidden [64] latent 8")

@@ -20,6 +20,10 @@ public final class Interpreter {
     public let cells = CellLedger()
     /// Called by the `run "file.md"` command with the path; set by the notebook runner.
     public var runNotebookHook: ((String) throws -> Void)?
+    /// When set, receives the display of an input's final bare expression (`Out[n]` in a Jupyter
+    /// kernel) instead of the sink; everything else still goes to the sink. Nil: the REPL and
+    /// notebooks show that value like any other output.
+    public var resultHandler: ((OutputItem) -> Void)?
 
     /// The global seed (`seed N`); commands without their own `seed` derive one from it.
     var globalSeed: UInt64 = 0
@@ -30,6 +34,8 @@ public final class Interpreter {
     /// The notebooks `run` is inside now (a file that runs itself would otherwise recurse until
     /// the stack overflows).
     var notebooksRunning: [String] = []
+    /// The files `export` wrote in this session (resolved paths): it replaces these without asking.
+    var exportedPaths: Set<String> = []
     /// The longest range a loop or `list(…)` expands.
     static let maximumRangeLength = 10_000_000
     /// Names given with `--set`, which top-level `let` does not overwrite.
@@ -85,10 +91,11 @@ public final class Interpreter {
         do {
             let program = try Parser.parse(source, firstLine: firstLine)
             let texts = outermost && recordsSession ? SessionLog.statementTexts(source, program, firstLine: firstLine) : []
+            let resultIndex = outermost && resultHandler != nil ? program.count - 1 : -1
             for (i, statement) in program.enumerated() {
                 let seeds = (globalSeed, seedCounter)
                 do {
-                    try execute(statement, in: globals, topLevel: true)
+                    try execute(statement, in: globals, topLevel: true, asResult: i == resultIndex)
                 } catch is SessionExit {
                     throw SessionExit()
                 } catch {
@@ -157,8 +164,8 @@ public final class Interpreter {
         }
     }
 
-    /// Executes one statement in `env`.
-    func execute(_ statement: Stmt, in env: Environment, topLevel: Bool = false) throws {
+    /// Executes one statement in `env`; a bare expression with `asResult` goes to ``resultHandler``.
+    func execute(_ statement: Stmt, in env: Environment, topLevel: Bool = false, asResult: Bool = false) throws {
         try checkInterrupt(at: statement.location)
         switch statement.kind {
         case .let(let name, _, let expr):
@@ -170,6 +177,7 @@ public final class Interpreter {
                                    suggestion: Suggestions.didYouMean(name, in: env.visibleNames)
                                        ?? "create it first with `let \(name) = …`")
             }
+            if try appendInPlace(to: name, expr, in: env) { return }
             _ = env.assign(name, try evaluate(expr, in: env))
         case .expression(let expr):
             let value: Value
@@ -178,7 +186,11 @@ public final class Interpreter {
             } else {
                 value = try evaluate(expr, in: env)
             }
-            display(value)
+            if asResult, let resultHandler {
+                displayItems(value).forEach(resultHandler)
+            } else {
+                display(value)
+            }
             // `_` is the last value shown at the top level, as in IPython (Julia's `ans`).
             if topLevel && env === globals && !value.isNothing { globals.define("_", value) }
         case .print(let items):
@@ -190,23 +202,28 @@ public final class Interpreter {
             try executeAssert(condition, message, at: statement.location, in: env)
         case .for(let name, _, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr, in: env)
-            let items: [Value]
+            func iteration(_ item: Value) throws {
+                let scope = Environment(parent: env)
+                scope.define(name, item)
+                for s in body { try execute(s, in: scope) }
+            }
             switch sequence {
-            case .list(let xs): items = xs
+            case .list(let xs):
+                for item in xs { try iteration(item) }
             case .range(let lo, let hi):
                 guard hi - lo <= Interpreter.maximumRangeLength else {
                     throw LocatedError("the range \(lo):\(hi) is too long to loop over (at most \(Interpreter.maximumRangeLength))",
                                        at: sequenceExpr.location)
                 }
-                items = (lo..<max(lo, hi)).map { .number(Double($0)) }
+                // One number at a time: a long range costs time (Ctrl-C stops it), not memory.
+                var i = lo
+                while i < hi {
+                    try iteration(.number(Double(i)))
+                    i += 1
+                }
             default:
                 throw LocatedError("`for` needs a list or a range, got \(sequence.typeWithArticle)", at: sequenceExpr.location,
                                    suggestion: "for example: for p in [0 0.05 0.1] { … } or for i in 0:5 { … }")
-            }
-            for item in items {
-                let scope = Environment(parent: env)
-                scope.define(name, item)
-                for s in body { try execute(s, in: scope) }
             }
         case .if(let condition, let thenBody, let elseBody):
             let c = try evaluate(condition, in: env)

@@ -92,14 +92,16 @@ struct Lexer {
         return tokens
     }
 
-    /// True when `source` is an unfinished statement: an open bracket, brace or string, or a
-    /// trailing `\`. Used by the REPL to ask for a continuation line.
+    /// True when `source` is an unfinished statement: an open bracket or brace, or a trailing
+    /// `\`. Used by the REPL to ask for a continuation line. An unterminated string is not
+    /// unfinished: strings end on their line, so more lines cannot complete it, and the REPL
+    /// reports it at once (as piped input does) instead of waiting.
     static func needsMoreInput(_ source: String) -> Bool {
         var lexer = Lexer(source)
         do {
             _ = try lexer.tokenize()
         } catch let error as LocatedError {
-            return error.message.hasPrefix("unterminated string") || error.message.hasPrefix("unclosed")
+            return error.message.hasPrefix("unclosed")
         } catch {
             return false
         }

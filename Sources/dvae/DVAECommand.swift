@@ -2,7 +2,8 @@ import ArgumentParser
 import DVAE
 import Foundation
 
-/// The `dvae` program: the REPL (default), `dvae run FILE`, `dvae sweep FILE`, and `dvae bench`.
+/// The `dvae` program: the REPL (default), `dvae run FILE`, `dvae sweep FILE`, `dvae bench`,
+/// `dvae kernel` (Jupyter) and `dvae convert` (.md ↔ .ipynb).
 @main
 struct DVAECommand: ParsableCommand {
     /// Subcommands and help text.
@@ -13,7 +14,8 @@ struct DVAECommand: ParsableCommand {
         With no arguments, starts the REPL (line editing and history on a terminal; a script \
         read from standard input otherwise, e.g. `echo 'print 1+1' | dvae`).
         """,
-        subcommands: [ReplCommand.self, RunCommand.self, SweepCommand.self, SweepTaskCommand.self, BenchCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, SweepCommand.self, SweepTaskCommand.self, BenchCommand.self,
+                      KernelCommand.self, ConvertCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 

@@ -82,8 +82,10 @@ struct RunCommand: ParsableCommand {
         if let html {
             let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
             do {
-                try NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget)
-                    .write(to: html, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
+                let renderer = NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget)
+                // A formula that cannot be typeset is shown as its source; say where it is.
+                renderer.mathWarnings().forEach { printError($0) }
+                try renderer.write(to: html, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
                 printError("dvae: wrote \(html)")
             } catch {
                 printError("dvae: cannot write the HTML page: \(error)")

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import DVAENotebook
+@testable import DVAENotebook
 
 /// The self-contained HTML page of a notebook (its look in a real browser is checked by the
 /// dvaeTests' HTMLPageTests, with Chromium).
@@ -63,7 +63,7 @@ final class NotebookHTMLRendererTests: XCTestCase {
         // Prose through Ink: a table, inline code, and no emphasis made of L_dvae's underscore.
         XCTAssertTrue(html.contains("<table>"))
         XCTAssertTrue(html.contains("<code>code</code>"))
-        XCTAssertTrue(html.contains("L_dvae ≥ L_cvae"), "underscores inside words stay underscores")
+        XCTAssertTrue(html.contains("L<sub>dvae</sub> ≥ L<sub>cvae</sub>"), "a subscript written without dollars is a subscript")
         // Cells: source escaped, time, pictures inlined, no external reference at all.
         XCTAssertTrue(html.contains("<section class=\"cell\" id=\"cell-1\">"))
         XCTAssertTrue(html.contains("0.13 s"))
@@ -121,5 +121,50 @@ final class NotebookHTMLRendererTests: XCTestCase {
         XCTAssertEqual(NotebookHTMLRenderer.duration(12.34), "12.3 s")
         XCTAssertEqual(NotebookHTMLRenderer.duration(245), "4 min 05 s")
         XCTAssertEqual(NotebookHTMLRenderer.duration(7300), "2 h 01 min")
+    }
+
+    /// Issue 17, item 3: a line starting with a code span continues its paragraph.
+    func testLineStartingWithCodeContinuesTheParagraph() {
+        let html = ProseHTML().html("The command\n`bound` prints a bound;\n`train` trains.\n\n`alone` starts one.\n")
+        XCTAssertTrue(html.contains("<p>The command <code>bound</code> prints a bound; <code>train</code> trains.</p>"), html)
+        XCTAssertTrue(html.contains("<p><code>alone</code> starts one.</p>"), html)
+        // A fenced block and a heading are left alone.
+        let fenced = ProseHTML().html("# Title\n`x` is code\n\n```text\na\n`b`\n```\n")
+        XCTAssertTrue(fenced.contains("<h1 id=\"title\">Title</h1>"), fenced)
+        XCTAssertTrue(fenced.contains("a\n`b`"), fenced)
+    }
+
+    /// Issue 17, item 3: subscripts written before formulas had dollars render as subscripts,
+    /// except in code.
+    func testUndelimitedScriptsAreSubscriptsOutsideCode() {
+        let html = ProseHTML().html("E_{p(x̃|x)} and 2^D, (1 − p)^(D − f), σ_q(x̃) but `L_dvae` and snake_case_\n")
+        XCTAssertTrue(html.contains("E<sub>p(x̃|x)</sub>"), html)
+        XCTAssertTrue(html.contains("2<sup>D</sup>"), html)
+        XCTAssertTrue(html.contains("(1 − p)<sup>(D − f)</sup>"), html)
+        XCTAssertTrue(html.contains("σ<sub>q</sub>(x̃)"), html)
+        XCTAssertTrue(html.contains("<code>L_dvae</code>"), html)
+        XCTAssertFalse(html.contains("_{") || html.contains("^{"), html)
+    }
+
+    /// Issue 17, item 5: small images are shown large enough to see (the browser enlarges the
+    /// pixels; the PNG is not bigger).
+    func testSmallPicturesAreShownAtAReadableSize() {
+        XCTAssertEqual(NotebookHTMLRenderer.displayScale(rowsPerImage: 12, scale: 2), 4)
+        XCTAssertEqual(NotebookHTMLRenderer.displayScale(rowsPerImage: 28, scale: 2), 2)
+        XCTAssertEqual(NotebookHTMLRenderer.displayScale(rowsPerImage: 100, scale: 2), 1)
+        let grid = ImageGrid(images: [testImage(height: 12, width: 12, seed: 0)], height: 12, width: 12, columns: 1, title: "small")
+        let notebook = Notebook.parse(text: "```dvae\nshow x\n```\n", path: "/x/small.md")
+        let html = NotebookHTMLRenderer(notebook: notebook).render(outputs: [1: [.image(grid)]], seconds: [:], failure: nil)
+        let size = grid.rasterSize(scale: 2)
+        XCTAssertTrue(html.contains("width=\"\(size.width * 4)\" height=\"\(size.height * 4)\""), html)
+    }
+
+    /// Issue 17, item 4: wide output is not cut at the prose width: a cell grows to its output
+    /// (up to the window), and what is still wider scrolls with a visible scroll bar.
+    func testWideOutputIsNotHiddenAtTheProseWidth() {
+        let css = NotebookHTMLRenderer.styleSheet
+        XCTAssertTrue(css.contains("main > section.cell{max-width:100%;width:max-content"), css)
+        XCTAssertTrue(css.contains("pre::-webkit-scrollbar-thumb"), css)
+        XCTAssertFalse(css.contains("main{margin-left:260px;padding:20px 40px 60px;max-width"), "main is not capped")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import DVAENotebook
+@testable import DVAENotebook
 
 final class PlotTests: XCTestCase {
     /// Four noise levels' learning curves.
@@ -160,5 +160,42 @@ final class PlotTests: XCTestCase {
         XCTAssertTrue(colour.contains("╌╌\u{1B}[0m L_dvae"), "legend shows the dash pattern")
         let tickLine = colour.split(separator: "\n").first { $0.contains("0.1") && $0.contains("0.5") && $0.hasSuffix("2") }
         XCTAssertNotNil(tickLine, "log ticks 0.1 … 2 under the x axis:\n\(colour)")
+    }
+
+    /// Issue 17, item 2: a long title is wrapped to the picture's width and centred on it,
+    /// never cut off at the left.
+    func testLongSVGTitleWrapsInsideThePicture() {
+        let title = "Lemma 1's chain against σ: L_dvae stays below L_cvae, L_ind crosses log p(x) as σ grows"
+        let plot = LinePlot(title: title, xLabel: "σ", yLabel: "nats", series: [.init(name: "a", x: [0, 1], y: [0, 1])])
+        let renderer = SVGPlotRenderer()
+        let svg = renderer.render(plot)
+        let lines = SVGPlotRenderer.wrap(title, width: renderer.width - 24, characterWidth: SVGPlotRenderer.titleCharacterWidth)
+        XCTAssertGreaterThan(lines.count, 1)
+        XCTAssertEqual(lines.joined(separator: " "), title)
+        for line in lines {
+            XCTAssertLessThanOrEqual(Double(line.count) * SVGPlotRenderer.titleCharacterWidth, renderer.width - 24)
+            XCTAssertTrue(svg.contains("<text x=\"320\" y=\"") && svg.contains(">\(SVGPlotRenderer.escape(line))</text>"), line)
+        }
+        XCTAssertEqual(SVGPlotRenderer.wrap("short", width: 600, characterWidth: 9), ["short"])
+    }
+
+    /// Issue 17, item 6: a series drawn in the same cells as another (L_dvae a few nats under
+    /// L_cvae) still shows: shared cells alternate between the series.
+    func testTerminalPlotDoesNotHideASeriesUnderAnother() {
+        let xs = (0..<20).map(Double.init)
+        let plot = LinePlot(title: "", xLabel: "", yLabel: "",
+                            series: [.init(name: "far", x: xs, y: xs.map { $0 * 10 }),
+                                     .init(name: "under", x: xs, y: xs.map { -100 - $0 }),
+                                     .init(name: "over", x: xs, y: xs.map { -100 - $0 + 0.01 })])
+        let plain = TerminalPlotRenderer(colorMode: .plain, maxColumns: 80, rows: 10).render(plot)
+        let area = plain.split(separator: "\n").dropLast(3).joined()
+        for s in 0..<3 {
+            XCTAssertTrue(area.contains(TerminalPlotRenderer.markers[s]), "series \(s) is hidden:\n\(plain)")
+        }
+        let colour = TerminalPlotRenderer(colorMode: .ansi256, maxColumns: 80, rows: 10).render(plot)
+        let colourArea = colour.split(separator: "\n").dropLast(3).joined()
+        for s in 0..<3 {
+            XCTAssertTrue(colourArea.contains("\u{1B}[38;5;\(TerminalPlotRenderer.colors[s])m"), "series \(s) has no colour in the plot")
+        }
     }
 }

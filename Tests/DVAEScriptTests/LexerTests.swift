@@ -49,7 +49,9 @@ final class LexerTests: XCTestCase {
     func testNeedsMoreInput() {
         XCTAssertTrue(Lexer.needsMoreInput("for x in [1 2] {"))
         XCTAssertTrue(Lexer.needsMoreInput("let xs = [1 2"))
-        XCTAssertTrue(Lexer.needsMoreInput("print \"abc"))
+        // A string ends on its line: more lines cannot finish it, so the REPL reports it at once.
+        XCTAssertFalse(Lexer.needsMoreInput("print \"abc"))
+        XCTAssertFalse(Lexer.needsMoreInput("for x in [1 2] {\n  print \"abc"))
         XCTAssertTrue(Lexer.needsMoreInput("train m on d \\"))
         XCTAssertFalse(Lexer.needsMoreInput("print 1"))
         XCTAssertFalse(Lexer.needsMoreInput("for x in [1 2] { print x }"))

@@ -146,7 +146,7 @@ final class ParserRecoveryTests: XCTestCase {
         let (interp, _) = makeInterpreter()
         XCTAssertTrue(interp.needsMoreInput("print (1 +"))
         XCTAssertTrue(interp.needsMoreInput("let xs = [1 2"))
-        XCTAssertTrue(interp.needsMoreInput("print \"abc"))
+        XCTAssertFalse(interp.needsMoreInput("print \"abc"))
         XCTAssertFalse(interp.needsMoreInput("print (1)"))
     }
 }

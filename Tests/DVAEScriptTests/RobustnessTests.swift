@@ -20,6 +20,52 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(output(of: "let x = 2\nprint " + String(repeating: "- ", count: 1001) + "x"), "-2")
     }
 
+    /// The interpreter's own lists are charged to the budget before they are made (issue 20: a
+    /// `Value` is hundreds of bytes, and `list(0:10000000)` aborted with a 5 GB allocation).
+    func testListsAreChargedToTheMemoryBudget() {
+        let tight = Interpreter(sink: CaptureSink(), options: tightBudget)
+        assertError("let xs = list(0:10000000)", at: 1, 16, "more than the memory limit of 1.0 GiB", in: tight)
+        let literal = "let xs = [" + String(repeating: "1 ", count: 3_000_000) + "]"
+        assertError(literal, at: 1, 10, "this list of 3000000 items would need", in: tight)
+        // A long `for` range is walked one number at a time, not made into a list first.
+        XCTAssertEqual(output(of: "let n = 0\nfor i in 0:300000 {\n  set n = n + 1\n}\nprint n"), "300000")
+        XCTAssertEqual(output(of: "print len(list(0:1000)), list(2:5)"), "1000 [2 3 4]")
+    }
+
+    /// Values nest at most `Value.maximumDepth` deep, so freeing, printing and comparing them
+    /// (which recurse) cannot overflow the stack; the limit is a located error (issue 20:
+    /// 10 000 levels of `set x = [x]` crashed when the value was freed).
+    func testValueNestingIsLimited() throws {
+        assertError("let x = []\nfor i in 0:10000 {\n  set x = [x]\n}", at: 3, 12, "lists nest at most 100 deep")
+        assertError("let x = []\nfor i in 0:10000 {\n  set x = append([], x)\n}", at: 3, 22, "lists nest at most 100 deep")
+        // The deepest allowed value prints, compares and is freed.
+        let (interp, sink) = makeInterpreter()
+        try interp.run("let x = []\nfor i in 0:99 {\n  set x = [x]\n}\nprint x == x, len(x)\nprint x", file: "t.dvae")
+        XCTAssertEqual(sink.texts.first, "true 1")
+        XCTAssertTrue(sink.texts.last?.hasPrefix(String(repeating: "[", count: 100) + "]") ?? false, sink.output)
+        // The session survives the refusal with its variables (here `x` at the limit).
+        assertError("set x = [x]", at: 1, 10, "nest at most", in: interp)
+        try interp.run("print len(x)", file: "t.dvae")
+        XCTAssertEqual(sink.texts.last, "1")
+        // Tables are the only shared values: a table inside a table (a cycle) is refused.
+        assertError("let t = table \"a\"\nt.add(t)", at: 2, 7, "a table cell cannot hold a table")
+    }
+
+    /// `set xs = append(xs, x)` grows the list in place: 100 000 appends take well under a second
+    /// (they took minutes when each append copied the list, issue 20).
+    func testAppendInALoopIsLinear() throws {
+        let (interp, sink) = makeInterpreter()
+        let start = Date()
+        try interp.run("let xs = []\nfor i in 0:100000 {\n  set xs = append(xs, i * 2)\n}\nprint len(xs), xs[99999], xs[0]",
+                       file: "t.dvae")
+        XCTAssertEqual(sink.texts.last, "100000 199998 0")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "quadratic appends would take minutes")
+        // The same result as the copying form, and an alias keeps its old value.
+        try interp.run("let a = [1 2]\nlet b = a\nset a = append(a, a)\nprint a, b\nset a = append(a, len(a))\nprint a",
+                       file: "t.dvae")
+        XCTAssertEqual(Array(sink.texts.suffix(2)), ["[1 2 [1 2]] [1 2]", "[1 2 [1 2] 3]"])
+    }
+
     func testHugeModelsAreRefusedBeforeAllocating() {
         assertError("model vae input 99999999999 hidden [8] latent 2", at: 1, 17, "`input` 99999999999 is too large")
         assertError("model vae input 200000 hidden [8] latent 2", at: 1, 1, "input size is 200000")

@@ -175,4 +175,44 @@ final class TeachingToolsTests: XCTestCase {
                        ["let a = 1\nlet b = 2  # two statements", "let c = a + 1", "for i in 0:2 {\n  print i\n}"])
         XCTAssertTrue(text.contains("1970-01-01"))
     }
+
+    /// `export` replaces only a file this session wrote, unless told `replace`; file problems are
+    /// sentences with the path (issue 20: it silently replaced notes.md, and writing onto a
+    /// directory said "NSCocoaErrorDomain error 512").
+    func testExportReplacesOnlyItsOwnFilesAndWordsFileErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvae-export-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let notes = dir + "/notes.md"
+        try "my own notes\n".write(toFile: notes, atomically: true, encoding: .utf8)
+        let (interp, sink) = makeInterpreter()
+        interp.recordsSession = true
+        try interp.run("let a = 1", file: "<repl>")
+        assertError("export \"\(notes)\"", at: 1, 8, "would replace \(notes), which this session did not write",
+                    suggestion: "replace", in: interp)
+        XCTAssertEqual(try String(contentsOfFile: notes, encoding: .utf8), "my own notes\n", "the file is untouched")
+        // A new file, then again: the session's own file is replaced without asking.
+        let session = dir + "/session.md"
+        try interp.run("export \"\(session)\"", file: "<repl>")
+        try interp.run("let b = 2", file: "<repl>")
+        try interp.run("export \"\(session)\"", file: "<repl>")
+        XCTAssertTrue(try String(contentsOfFile: session, encoding: .utf8).contains("let b = 2"))
+        // `replace` replaces someone else's file.
+        try interp.run("export \"\(notes)\" replace", file: "<repl>")
+        XCTAssertTrue(try String(contentsOfFile: notes, encoding: .utf8).contains("let a = 1"))
+        XCTAssertTrue(sink.texts.contains { $0.hasPrefix("exported") })
+        // Errors in words, with the path.
+        try FileManager.default.createDirectory(atPath: dir + "/folder.md", withIntermediateDirectories: true)
+        assertError("export \"\(dir)/folder.md\"", at: 1, 8, "cannot write \(dir)/folder.md: it is a directory", in: interp)
+        assertError("export \"\(notes)/inner.md\"", at: 1, 8, "cannot write \(notes)/inner.md: \(notes) is a file, not a directory",
+                    in: interp)
+        if getuid() != 0 {
+            let locked = dir + "/locked"
+            try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+            chmod(locked, 0o500)
+            defer { chmod(locked, 0o700) }
+            assertError("export \"\(locked)/s.md\"", at: 1, 8, "cannot write \(locked)/s.md", in: interp)
+        }
+        for line in sink.output.split(separator: "\n") { XCTAssertFalse(line.contains("NSCocoaErrorDomain"), String(line)) }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import DVAE
 
@@ -58,6 +59,43 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertEqual(openBLASCoreOverride(features: knl, libraryCore: "Prescott"), "Zen")
     }
 
+    /// An OPENBLAS_CORETYPE the processor cannot run is refused (OpenBLAS would obey it and stop
+    /// with SIGILL), naming the cores it can run; one it can run is accepted, in any case.
+    func testImpossibleCoresAreRefusedWithTheRunnableOnes() throws {
+        // Zen 2: AVX2 + FMA only.
+        for core in ["SkylakeX", "Cooperlake", "skylakex"] {
+            let problem = try XCTUnwrap(openBLASCoreProblem(core, features: zen2), core)
+            XCTAssertTrue(problem.contains("needs AVX-512"), problem)
+            XCTAssertTrue(problem.contains("AuthenticAMD family 23 model 49"), problem)
+            XCTAssertTrue(problem.contains("cores this processor runs: Zen, Haswell, Sandybridge, Barcelona"), problem)
+        }
+        for core in ["Zen", "Haswell", "Sandybridge", "Prescott", "Nehalem", "Barcelona"] { XCTAssertNil(openBLASCoreProblem(core, features: zen2), core) }
+        XCTAssertNotNil(openBLASCoreProblem("Bulldozer", features: zen2), "FMA4 is family 15h's only")
+        XCTAssertFalse(openBLASCoresRunnable(on: zen2).contains("SkylakeX"))
+        // Zen 4: AVX-512 with BF16 — every wide core; the AMD-only SSE cores too.
+        for core in ["Cooperlake", "SkylakeX", "Zen", "Haswell", "Prescott", "Opteron"] { XCTAssertNil(openBLASCoreProblem(core, features: zen4), core) }
+        // The Intel AVX-512 Xeon: every Intel core, but not the AMD-only ones.
+        for core in ["Cooperlake", "SkylakeX", "Haswell", "Zen", "Core2"] { XCTAssertNil(openBLASCoreProblem(core, features: xeon207), core) }
+        XCTAssertTrue(openBLASCoreProblem("Barcelona", features: xeon207)?.contains("needs an AMD processor") ?? false)
+        var noBF16 = xeon207
+        noBF16.avx512bf16 = false
+        XCTAssertTrue(openBLASCoreProblem("Cooperlake", features: noBF16)?.contains("with BF16") ?? false)
+        XCTAssertNil(openBLASCoreProblem("SkylakeX", features: noBF16))
+        // Haswell without FMA (or AVX2), and anything wide on an SSE-only processor.
+        var avx2NoFMA = zen2
+        avx2NoFMA.fma = false
+        XCTAssertTrue(openBLASCoreProblem("Haswell", features: avx2NoFMA)?.contains("needs AVX2 and FMA") ?? false)
+        XCTAssertNil(openBLASCoreProblem("Sandybridge", features: avx2NoFMA))
+        for core in ["Haswell", "Zen", "Sandybridge", "SkylakeX"] { XCTAssertNotNil(openBLASCoreProblem(core, features: sseOnly), core) }
+        XCTAssertEqual(openBLASCoresRunnable(on: sseOnly), ["Nehalem", "Dunnington", "Penryn", "Core2", "Atom", "Nano", "Prescott"])
+        // A name OpenBLAS does not have (it would ignore it silently) is refused too.
+        XCTAssertTrue(openBLASCoreProblem("Skylake", features: zen4)?.contains("is not a core of dvae's OpenBLAS") ?? false)
+        // The deserved core dvae forces is always one the processor runs.
+        for f in [zen2, zen4, xeon207, sseOnly] {
+            if let core = deservedOpenBLASCore(for: f) { XCTAssertNil(openBLASCoreProblem(core, features: f), core) }
+        }
+    }
+
     func testStateRoundTripsAndRejectsGarbage() {
         let s = BLASCoreState(phase: .trying, libraryCore: "Prescott", forcedCore: "SkylakeX")
         XCTAssertEqual(s.encoded, "try:Prescott:SkylakeX")
@@ -92,6 +130,17 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertFalse(plain.overridden || plain.userSet)
         XCTAssertNil(plain.note)
         XCTAssertNil(plain.warning)
+    }
+
+    /// Says which kernels this run uses (KernelLevelMatrixTests reads these lines from its children):
+    /// the element-wise level `DVAE_KERNELS` asked for, when it did, and a BLAS core.
+    func testReportsTheKernelsInUse() {
+        print("kernel level in use: \(ElementwiseKernels.current)")
+        print("BLAS core in use: \(currentOpenBLASCore)")
+        if let wanted = ProcessInfo.processInfo.environment[ElementwiseKernels.environmentVariable],
+           ElementwiseKernels.supported.contains(wanted) {
+            XCTAssertEqual(ElementwiseKernels.current, wanted, "DVAE_KERNELS is honoured from the first kernel call")
+        }
     }
 
     func testSelfTestPassesOnThisMachinesBLAS() {

@@ -55,4 +55,33 @@ final class BLASCoreStartupTests: XCTestCase {
         XCTAssertEqual(warnings.count, 1, text.stderr)
         XCTAssertTrue(warnings.first?.contains("generic Prescott kernels") ?? false, text.stderr)
     }
+
+    /// An OPENBLAS_CORETYPE the processor cannot run is refused before OpenBLAS runs a kernel (it
+    /// would stop with SIGILL), with the cores it can run. On this machine the processor is made to
+    /// look narrower with the test-only DVAE_TEST_CPU_WITHOUT; without it SkylakeX is accepted
+    /// where the CPU has AVX-512.
+    func testImpossibleCoreIsRefusedBeforeOpenBLASRuns() throws {
+        #if !(os(Linux) && arch(x86_64))
+        throw XCTSkip("OPENBLAS_CORETYPE is checked on Linux x86-64")
+        #endif
+        let script = "print 6 * 7\n"
+        let refused = try DVAEBinary.run([], input: script,
+                                         environment: ["OPENBLAS_CORETYPE": "SkylakeX", "DVAE_TEST_CPU_WITHOUT": "avx512"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertFalse(refused.stdout.contains("42"), "nothing ran")
+        XCTAssertTrue(refused.stderr.contains("OPENBLAS_CORETYPE=SkylakeX needs AVX-512"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("cores this processor runs: "), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("SkylakeX,"), "SkylakeX is not offered: " + refused.stderr)
+        let noAVX2 = try DVAEBinary.run(["bench", "--steps", "1", "--warmup", "0"],
+                                        environment: ["OPENBLAS_CORETYPE": "Haswell", "DVAE_TEST_CPU_WITHOUT": "avx2"])
+        XCTAssertEqual(noAVX2.status, 2, noAVX2.stderr)
+        XCTAssertTrue(noAVX2.stderr.contains("OPENBLAS_CORETYPE=Haswell needs AVX2 and FMA"), noAVX2.stderr)
+        let unknown = try DVAEBinary.run([], input: script, environment: ["OPENBLAS_CORETYPE": "Skylake"])
+        XCTAssertEqual(unknown.status, 2, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("is not a core of dvae's OpenBLAS"), unknown.stderr)
+        // A core this CPU runs is accepted as before.
+        let prescott = try DVAEBinary.run([], input: script, environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(prescott.status, 0, prescott.stderr)
+        XCTAssertTrue(prescott.stdout.contains("42"), prescott.stdout)
+    }
 }

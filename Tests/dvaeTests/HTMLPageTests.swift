@@ -12,7 +12,7 @@ final class HTMLPageTests: XCTestCase {
         var text = """
         # A page of σ and x̃
 
-        The bound L_dvae ≥ L_cvae fails; E_{p(x̃|x)} KL(q(z|x̃) ‖ q̃(z|x)) ≥ 0 is the gap.
+        The bound L_dvae ≥ L_cvae fails; $E_{p(x̃|x)} KL(q(z|x̃) ‖ q̃(z|x)) ≥ 0$ is the gap.
 
         ## Data
 
@@ -138,7 +138,9 @@ final class HTMLPageTests: XCTestCase {
         XCTAssertTrue(dom.contains("<h1 id=\"a-page-of-σ-and-x̃\">A page of σ and x̃</h1>"), String(dom.prefix(3000)))
         XCTAssertTrue(dom.contains("<h2 id=\"training\">Training</h2>"))
         XCTAssertTrue(dom.contains("href=\"#training\""), "the contents link to the sections")
-        XCTAssertTrue(dom.contains("E_{p(x̃|x)} KL(q(z|x̃) ‖ q̃(z|x)) ≥ 0"), "the mathematics reads as written")
+        XCTAssertTrue(dom.contains("L<sub>dvae</sub> ≥ L<sub>cvae</sub>"), "undelimited subscripts are subscripts")
+        XCTAssertNotNil(dom.range(of: "<math[^>]*display=\"inline\"[^>]*><semantics><mrow><mrow><msub><mi>E</mi>", options: .regularExpression),
+                        "the formula is MathML: \(dom.prefix(3000))")
         XCTAssertTrue(dom.contains("<details class=\"output\">"), "the 40-line log is folded")
         XCTAssertNotNil(dom.range(of: "cell 2 · <span class=\"time\">[0-9.]+ s</span>", options: .regularExpression),
                         "each cell shows its wall time")
@@ -166,5 +168,67 @@ final class HTMLPageTests: XCTestCase {
         XCTAssertTrue(dom.contains("href=\"#cell-3\">Error in cell 3</a>"))
         XCTAssertFalse(dom.contains("not run\n"), "no output of the cell after the error")
         XCTAssertFalse(dom.contains("Never reached"), "the page stops where the run stopped")
+    }
+
+    /// The repository root, found from this file's path.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Notebook 04 rendered and opened in Chromium: its formulas are MathML that the browser lays
+    /// out as mathematics — subscripts sit lower and smaller than their base, fractions stack — and no raw TeX
+    /// (`_{`, `^{`, `\frac`) is left in the text a reader sees.
+    func testNotebook04FormulasAreTypesetInChromium() throws {
+        let dir = try cliTemporaryDirectory()
+        let page = dir + "/04.html"
+        let result = try DVAEBinary.run(["run", "notebooks/04-lemma1-inequalities.md", "--test", "--html", page],
+                                        directory: Self.root.path)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stderr.contains("warning: formula not typeset"), result.stderr)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        XCTAssertGreaterThan(html.components(separatedBy: "<math ").count - 1, 150, "the notebook's formulas are MathML")
+        XCTAssertGreaterThanOrEqual(html.components(separatedBy: "display=\"block\"").count - 1, 10, "display formulas")
+        XCTAssertFalse(html.contains("<script"), "no script: MathML is laid out by the browser itself")
+
+        let probe = """
+        <script>
+        window.addEventListener('load', function () {
+          var b = document.body, maths = document.querySelectorAll('math');
+          var text = document.querySelector('main').innerText;
+          var raw = (text.match(/_\\{|\\^\\{|\\\\frac|\\\\left|\\$/g) || []).length;
+          var subs = document.querySelectorAll('main msub'), lowered = 0;
+          subs.forEach(function (m) {
+            var base = m.children[0], sub = m.children[1];
+            var size = function (e) { return parseFloat(getComputedStyle(e).fontSize); };
+            if (sub.getBoundingClientRect().bottom > base.getBoundingClientRect().bottom + 0.5 && size(sub) < size(base)) lowered++;
+          });
+          var fracs = document.querySelectorAll('main mfrac'), stacked = 0;
+          fracs.forEach(function (f) {
+            if (f.children[1].getBoundingClientRect().top >= f.children[0].getBoundingClientRect().bottom - 1) stacked++;
+          });
+          var blocks = document.querySelectorAll('math[display=block]'), centred = 0;
+          blocks.forEach(function (m) { if (getComputedStyle(m).display.indexOf('block') >= 0) centred++; });
+          b.setAttribute('data-math', maths.length + ' raw=' + raw + ' sub=' + lowered + '/' + subs.length
+                         + ' frac=' + stacked + '/' + fracs.length + ' block=' + centred + '/' + blocks.length);
+        });
+        </script>
+        """
+        let probed = dir + "/04-probe.html"
+        try html.replacingOccurrences(of: "</body>", with: probe + "</body>").write(toFile: probed, atomically: true, encoding: .utf8)
+        let dom = try Self.runChromium(["--window-size=1280,1600", "--virtual-time-budget=5000", "--dump-dom", "file://" + probed], in: dir)
+        guard let range = dom.range(of: "data-math=\"[^\"]*\"", options: .regularExpression) else {
+            return XCTFail("the probe did not run:\n\(dom.prefix(1500))")
+        }
+        let report = String(dom[range])
+        let numbers = report.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        // [maths, raw, lowered subs, subs, stacked fracs, fracs, block maths, blocks]
+        XCTAssertEqual(numbers.count, 8, report)
+        guard numbers.count == 8 else { return }
+        XCTAssertGreaterThan(numbers[0], 150, report)
+        XCTAssertEqual(numbers[1], 0, "raw TeX left in the visible text: \(report)")
+        XCTAssertGreaterThan(numbers[3], 50, report)
+        XCTAssertEqual(numbers[2], numbers[3], "every subscript is set below its base: \(report)")
+        XCTAssertGreaterThan(numbers[5], 0, report)
+        XCTAssertEqual(numbers[4], numbers[5], "every fraction is stacked: \(report)")
+        XCTAssertEqual(numbers[6], numbers[7], "display formulas are blocks: \(report)")
     }
 }

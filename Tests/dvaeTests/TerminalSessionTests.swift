@@ -24,6 +24,25 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertTrue(history.contains("print a + 1"), history)
     }
 
+    /// An unterminated string is reported at once, as piped input does, not answered with a
+    /// continuation prompt that no further line could satisfy (issue 20).
+    func testUnterminatedStringIsReportedAtOnce() throws {
+        let home = try cliTemporaryDirectory()
+        let t = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("print \"abc\n"),
+            .expect("<repl>:1:7: error: unterminated string"),
+            .expect("close the string with"),
+            .expect("dvae> "),
+            .send("print \"abc\"\n"),
+            .expect("abc\r\n"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(t.ok, "no match for \(t.failedPattern ?? "") in:\n\(t.output)")
+        XCTAssertFalse(t.output.contains("...>"), "no continuation prompt: " + t.output)
+    }
+
     func testHistoryIsReadBack() throws {
         let home = try cliTemporaryDirectory()
         try "print 1234 + 1\n".write(toFile: home + "/.dvae_history", atomically: true, encoding: .utf8)

@@ -28,7 +28,8 @@ dvae_cpu_features dvae_cpu_detect(void);
 /// The level in use: "x86-64-v4", "x86-64-v3", "x86-64", or "generic" (not x86).
 const char *dvae_kernels_variant(void);
 
-/// Uses the level `name` (one of the above) from now on, or the widest supported when NULL.
+/// Uses the level `name` (one of the above) from now on, or when NULL the start-up level: the one
+/// the environment variable DVAE_KERNELS names if this CPU runs it, else the widest supported.
 /// Returns 0 (and changes nothing) for an unknown level or one this CPU cannot run.
 int dvae_kernels_select(const char *name);
 

@@ -4,13 +4,16 @@ import Foundation
 /// `export`: write the REPL session so far as a notebook that `dvae run` replays.
 enum ExportCommand: Command {
     static let spec = CommandSpec(
-        name: "export", positional: ["PATH"], keywords: [], returnsValue: false,
+        name: "export", positional: ["PATH"],
+        keywords: [Keyword(name: "replace", slots: [], summary: "replace a file this session did not write")],
+        returnsValue: false,
         summary: "write this REPL session so far as a notebook that `dvae run` replays to the same numbers",
-        usage: "export PATH",
+        usage: "export PATH [replace]",
         details: [
             "One ```dvae block per input that ran, in order; statements that failed are left out",
             "(a failed statement does not use up a derived seed, so the replay draws the same numbers).",
             "`help`, `vars`, `?topic` and `export` itself are not written. Use a .md path.",
+            "An existing file is replaced only if this session exported it, or with `replace`.",
         ],
         example: "export \"session.md\"\n# then, in the shell: dvae run session.md --html session.html")
 
@@ -38,15 +41,25 @@ extension Interpreter {
         if running {
             throw LocatedError("`export` would overwrite a notebook that is running", at: at)
         }
-        do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw LocatedError("cannot write \(path): it is a directory", at: at,
+                                   suggestion: "give a file name, e.g. export \"\((path as NSString).appendingPathComponent("session.md"))\"")
             }
-            try Data(sessionNotebook().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LocatedError("cannot write \(path): \(error.localizedDescription)", at: at)
+            if !exportedPaths.contains(resolved) && !a.has("replace") {
+                throw LocatedError("`export` would replace \(path), which this session did not write", at: at,
+                                   suggestion: "choose another name, or write `export \"\(path)\" replace` to replace it")
+            }
         }
+        do {
+            try FileWriting.makeParentDirectories(of: path)
+            try FileWriting.write(Data(sessionNotebook().utf8), to: path)
+        } catch let problem as FileWriting.Problem {
+            throw LocatedError(problem.description, at: at)
+        }
+        exportedPaths.insert(resolved)
         let n = sessionLog.entries.count
         say("exported \(n) statement\(n == 1 ? "" : "s") to \(path); replay with: dvae run\(options.testMode ? " --test" : "") \(path)")
         return .nothing

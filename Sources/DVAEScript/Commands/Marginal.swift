@@ -170,7 +170,7 @@ extension Interpreter {
                                           logVariances: encoded.map(\.logVar))
             let draws = mixture.sample(count: count, rng: &rng)
             return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: mixture.weights.count,
-                                               title: name + ", enumerated", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
+                                               title: name + ", noise \(corruption), enumerated", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
         }
 
         // Monte Carlo: x̃ ~ p(x̃|x), then z ~ q(z|x̃), in batches.

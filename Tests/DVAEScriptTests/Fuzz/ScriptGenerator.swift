@@ -174,7 +174,7 @@ struct ScriptGenerator {
 
     mutating func statement(depth: Int) -> String {
         let indent = String(repeating: "  ", count: depth)
-        switch rng.below(depth > 2 ? 6 : 9) {
+        switch rng.below(depth > 2 ? 6 : 10) {
         case 0, 1:
             let n = rng.pick(["x", "xs", "r", "b", "g", "t", "noisy", "m2"])
             names.append(n)
@@ -185,6 +185,12 @@ struct ScriptGenerator {
         case 5: return indent + "assert \(expression(depth: 0))" + (rng.chance(0.3) ? ", \(string())" : "")
         case 6: return indent + "for i in \(rng.pick([list(), "0:\(size())", name()])) {\n\(statement(depth: depth + 1))\n\(indent)}"
         case 7: return indent + "if \(expression(depth: 0)) {\n\(statement(depth: depth + 1))\n\(indent)} else {\n\(statement(depth: depth + 1))\n\(indent)}"
+        case 8:
+            // Values built in a loop (issue 20): deep nesting, long appends, big lists.
+            names.append("acc")
+            let step = rng.pick(["[acc]", "append(acc, \(expression(depth: 0)))", "append([], acc)", "acc + [i]",
+                                 "list(0:\(rng.pick(["10", "100000", "10000000", "99999999999"])))"])
+            return indent + "let acc = []\n\(indent)for i in 0:\(rng.pick(["10", "150", "5000", "100000"])) {\n\(indent)  set acc = \(step)\n\(indent)}"
         default: return indent + "\(name()) = \(expression(depth: 0))"
         }
     }

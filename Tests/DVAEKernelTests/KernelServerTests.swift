@@ -1,0 +1,110 @@
+@testable import DVAEKernel
+import DVAEScript
+import XCTest
+
+/// The kernel in this process, over real ZeroMQ sockets (ipc endpoints in a temporary
+/// directory), talked to by a minimal client written here: no Python needed. The Jupyter
+/// clients themselves are exercised in `dvaeTests/JupyterClientTests`.
+final class KernelServerTests: XCTestCase {
+    /// A client's sockets, connected to a kernel.
+    final class Client {
+        let context: ZMQContext
+        let shell: ZMQSocket
+        let control: ZMQSocket
+        let iopub: ZMQSocket
+        let heartbeat: ZMQSocket
+        let signer: MessageSigner
+
+        init(_ connection: ConnectionInfo) throws {
+            context = try ZMQContext()
+            shell = try ZMQSocket(context, .dealer, name: "client shell", lingerMilliseconds: 0)
+            control = try ZMQSocket(context, .dealer, name: "client control", lingerMilliseconds: 0)
+            iopub = try ZMQSocket(context, .subscriber, name: "client iopub", lingerMilliseconds: 0)
+            heartbeat = try ZMQSocket(context, .request, name: "client heartbeat", lingerMilliseconds: 0)
+            try shell.connect(connection.endpoint(connection.shellPort))
+            try control.connect(connection.endpoint(connection.controlPort))
+            try iopub.connect(connection.endpoint(connection.iopubPort))
+            try heartbeat.connect(connection.endpoint(connection.heartbeatPort))
+            signer = MessageSigner(key: connection.key)
+        }
+
+        /// Sends a request of `type`, signed with `signer` (or another signer, to forge it).
+        @discardableResult
+        func send(_ type: String, _ content: JSONValue, on socket: ZMQSocket, signedBy other: MessageSigner? = nil) throws -> String {
+            let message = KernelMessage(header: KernelMessage.header(type: type, session: "test-client"), content: content)
+            try socket.send(WireFormat.encode(message, signer: other ?? signer))
+            return message.id
+        }
+
+        /// The next message on `socket` within `seconds`, checked against the key; nil on timeout.
+        func receive(on socket: ZMQSocket, within seconds: Double = 10) throws -> KernelMessage? {
+            guard try socket.waitForMessage(milliseconds: Int(seconds * 1000)) else { return nil }
+            return try WireFormat.decode(try socket.receive(), signer: signer)
+        }
+
+        func close() {
+            [shell, control, iopub, heartbeat].forEach { $0.close() }
+            context.terminate()
+        }
+    }
+
+    func testKernelAnswersAndDropsForgedMessagesThenShutsDown() throws {
+        let dir = NSTemporaryDirectory() + "dvae-kernel-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let connection = ConnectionInfo(transport: "ipc", ip: dir + "/k", shellPort: 1, controlPort: 2, iopubPort: 3,
+                                        stdinPort: 4, heartbeatPort: 5, key: "secret-key")
+        let server = try KernelServer(connection: connection, options: InterpreterOptions())
+        server.handlesInterruptSignal = false
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            server.run()
+            done.signal()
+        }.start()
+        let client = try Client(connection)
+        defer { client.close() }
+
+        // Heartbeat: the bytes come back.
+        try client.heartbeat.send([Array("ping".utf8)])
+        XCTAssertTrue(try client.heartbeat.waitForMessage(milliseconds: 10_000))
+        XCTAssertEqual(try client.heartbeat.receive(), [Array("ping".utf8)])
+
+        // kernel_info on shell: a signed reply to this request.
+        let infoID = try client.send("kernel_info_request", [:], on: client.shell)
+        let info = try XCTUnwrap(try client.receive(on: client.shell))
+        XCTAssertEqual(info.type, "kernel_info_reply")
+        XCTAssertEqual(info.parentHeader["msg_id"]?.stringValue, infoID)
+        XCTAssertEqual(info.content["protocol_version"], "5.3")
+        XCTAssertEqual(info.content["language_info"]?["name"], "dvae")
+
+        // A forged execute request: no reply, and it does not run.
+        try client.send("execute_request", ["code": "let forged = 1", "silent": false], on: client.shell,
+                        signedBy: MessageSigner(key: "wrong-key"))
+        XCTAssertNil(try client.receive(on: client.shell, within: 0.5), "a message with a wrong signature must be dropped")
+        try client.send("execute_request", ["code": "print forged", "silent": false], on: client.shell)
+        let failed = try XCTUnwrap(try client.receive(on: client.shell, within: 30))
+        XCTAssertEqual(failed.content["status"], "error")
+        XCTAssertEqual(failed.content["evalue"], "unknown variable `forged`")
+
+        // A cell's output on IOPub: busy, execute_input, stream, idle.
+        let runID = try client.send("execute_request", ["code": "print 1 + 1", "silent": false], on: client.shell)
+        let reply = try XCTUnwrap(try client.receive(on: client.shell, within: 30))
+        XCTAssertEqual(reply.content["status"], "ok")
+        XCTAssertEqual(reply.content["execution_count"], 2)
+        var published: [String] = []
+        while let message = try client.receive(on: client.iopub, within: 2) {
+            guard message.parentHeader["msg_id"]?.stringValue == runID else { continue }
+            published.append(message.type == "stream" ? "stream " + (message.content["text"]?.stringValue ?? "")
+                             : message.type == "status" ? message.content["execution_state"]?.stringValue ?? "" : message.type)
+            if published.last == "idle" { break }
+        }
+        XCTAssertEqual(published, ["busy", "execute_input", "stream 2\n", "idle"])
+
+        // Shutdown on control: the reply, then `run()` returns.
+        try client.send("shutdown_request", ["restart": false], on: client.control)
+        let bye = try XCTUnwrap(try client.receive(on: client.control))
+        XCTAssertEqual(bye.type, "shutdown_reply")
+        XCTAssertEqual(bye.content["restart"], false)
+        XCTAssertEqual(done.wait(timeout: .now() + 15), .success, "the kernel did not stop after shutdown_request")
+    }
+}
