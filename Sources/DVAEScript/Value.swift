@@ -43,6 +43,10 @@ enum Value {
     case experiment(ExperimentValue)
     /// A chart (what `plot` gives).
     case plot(LinePlot)
+    /// The encoder's μ(x), σ(x) for some examples (`encode`).
+    case encoding(EncodingValue)
+    /// The ELBO's reconstruction and KL terms per example (`bound … parts`).
+    case parts(BoundPartsValue)
 
     /// True for `.nothing` (what statements such as `print` and `save` give).
     var isNothing: Bool {
@@ -71,6 +75,8 @@ enum Value {
         case .statistics: return "statistics"
         case .experiment: return "experiment result"
         case .plot: return "plot"
+        case .encoding: return "encoding"
+        case .parts: return "bound parts"
         }
     }
 
@@ -130,6 +136,8 @@ extension Value: CustomStringConvertible {
         case .curve(let c): return c.description
         case .statistics(let s): return s.description
         case .experiment(let e): return e.description
+        case .encoding(let e): return e.description
+        case .parts(let p): return p.description
         case .plot(let p):
             let points = p.series.reduce(0) { $0 + $1.finitePoints.count }
             return "plot" + (p.title.isEmpty ? "" : " “\(p.title)”") + ": \(p.series.count) series, \(points) point\(points == 1 ? "" : "s")"
