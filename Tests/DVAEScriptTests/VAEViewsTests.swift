@@ -47,6 +47,9 @@ final class VAEViewsTests: XCTestCase {
         let many = encode m d.test[0:5]
         assert many.count == 5 and len(many.mu) == 5 and len(many.mu[0]) == 2, "a list per example"
         assert many.mu[0][1] == e.mu[1], "the same encoder, the same answer"
+        let small = model vae input 3 hidden [4] latent 1 seed 2
+        let listed = encode small [1 0 1]
+        assert len(listed.mu) == 1, "one example given as numbers"
         let noisy = encode m d.test[0] noise salt_pepper 0.5 seed 3
         assert noisy.latent == 2, "latent size"
         """, file: "encode.dvae")
@@ -77,9 +80,9 @@ final class VAEViewsTests: XCTestCase {
 
     func testPrincipalComponentsFindTheLongAxis() {
         // Points along (1, 1, 0) with a little spread along (1, −1, 0).
-        let points = (0..<50).map { i -> [Double] in
-            let t = Double(i) - 25, u = Double(i % 5) - 2
-            return [t + 0.1 * u, t - 0.1 * u, 0]
+        var points: [[Double]] = []
+        for t in -10...10 {
+            for u in [-1.0, 1.0] { points.append([Double(t) + 0.1 * u, Double(t) - 0.1 * u, 0]) }
         }
         let pca = PrincipalComponents(points)
         XCTAssertEqual(abs(pca.directions[0][0]), 0.5.squareRoot(), accuracy: 1e-6)

@@ -11,8 +11,9 @@ enum EncodeCommand: Command {
         ],
         returnsValue: true,
         summary: "the encoder's μ(x) and σ(x) for each example, as values",
-        usage: "encode M DATA [noise KIND LEVEL] [seed S]",
-        details: ["`.mu` and `.sigma`: one list of L numbers per example (for one example, that list);",
+        usage: "encode M DATA|X [noise KIND LEVEL] [seed S]",
+        details: ["DATA is a dataset; X one example as a list of numbers.",
+                  "`.mu` and `.sigma`: one list of L numbers per example (for one example, that list);",
                   "`.count` and `.latent` give the sizes. See also `scatter` (a picture of the μ's)."],
         example: "let e = encode m d.test[0]\nprint e.mu, e.sigma")
 
@@ -65,7 +66,20 @@ extension Interpreter {
     /// corrupted copy with `noise`).
     func encode(_ a: CommandArguments) throws -> Value {
         let (handle, _) = try a.model(0)
-        let (data, dataAt) = try a.dataset(1, "the data to encode, e.g. d.test[0:8]")
+        let (value, dataAt) = try a.required(1, "the data to encode, e.g. d.test[0:8]")
+        let data: Dataset
+        if case .list = value {
+            // One example written as numbers (as `marginal … at X` takes it), e.g. a flip pattern.
+            let x = try CallArguments(function: "encode", values: [value], locations: [dataAt], location: dataAt).numbers(0)
+            guard x.count == handle.model.config.inputSize else {
+                throw LocatedError("shape mismatch: the example has \(x.count) values but the model takes \(handle.model.config.inputSize)",
+                                   at: dataAt)
+            }
+            data = Dataset(name: "the example", x: Tensor(rows: 1, cols: x.count, values: x.map(Float.init)),
+                           height: 1, width: x.count, kind: .continuous)
+        } else {
+            data = try CommandArguments.dataset(value, at: dataAt)
+        }
         try CommandArguments.checkShape(data, fits: handle.model, at: dataAt)
         let corruption = try a.noise() ?? Corruption.none
         var rng = RNG(seed: try a.seed())
