@@ -15,13 +15,16 @@ public struct LinePlot: Sendable, Equatable {
         /// Half-widths of vertical error bars (`y ± error`, e.g. standard errors), one per point,
         /// or nil for none. A non-finite or missing entry draws no bar at that point.
         public var errors: [Double]?
+        /// True for a scatter: every point marked, no line between them.
+        public var pointsOnly: Bool
 
         /// Creates a series.
-        public init(name: String, x: [Double], y: [Double], errors: [Double]? = nil) {
+        public init(name: String, x: [Double], y: [Double], errors: [Double]? = nil, pointsOnly: Bool = false) {
             self.name = name
             self.x = x
             self.y = y
             self.errors = errors
+            self.pointsOnly = pointsOnly
         }
 
         /// The finite (x, y) pairs of this series, with the error bar half-width (0 when none).

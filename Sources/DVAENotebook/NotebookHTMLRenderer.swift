@@ -20,13 +20,18 @@ public struct NotebookHTMLRenderer: Sendable {
     /// The most memory one picture may take while it is encoded and inlined; a larger one is
     /// replaced by a line saying so.
     public var budget: MemoryBudget
+    /// The other notebooks rendered with this one (`dvae run DIRECTORY --html`): links to the
+    /// contents page, the previous and the next notebook, and from "notebook 05" in the prose.
+    public var site: NotebookSite?
 
     /// Creates a renderer.
-    public init(notebook: Notebook, imageScale: Int = 2, foldLines: Int = 25, budget: MemoryBudget = .default) {
+    public init(notebook: Notebook, imageScale: Int = 2, foldLines: Int = 25, budget: MemoryBudget = .default,
+                site: NotebookSite? = nil) {
         self.notebook = notebook
         self.imageScale = max(1, imageScale)
         self.foldLines = max(1, foldLines)
         self.budget = budget
+        self.site = site
     }
 
     /// The page for `outputs` (items per code cell), `seconds` (wall time per code cell) and the
@@ -38,7 +43,7 @@ public struct NotebookHTMLRenderer: Sendable {
         cellLoop: for cell in notebook.cells {
             switch cell {
             case .prose(let p):
-                body.append(prose.html(p.text, line: p.line))
+                body.append(linked(prose.html(p.text, line: p.line)))
             case .code(let code):
                 body.append(codeCell(code, outputs: outputs[code.number] ?? [], seconds: seconds[code.number],
                                      failure: failure?.cell == code.number ? failure : nil))
@@ -46,6 +51,7 @@ public struct NotebookHTMLRenderer: Sendable {
             }
         }
         let title = prose.headings.first(where: { $0.level == 1 })?.text ?? notebook.baseName
+        let navigation = site?.navigation(for: notebook.baseName) ?? ""
         let total = seconds.values.reduce(0, +)
         var summary = "\(notebook.codeCells.count) code cell\(notebook.codeCells.count == 1 ? "" : "s"), "
             + "ran in \(Self.duration(total))"
@@ -67,7 +73,7 @@ public struct NotebookHTMLRenderer: Sendable {
                     .raw(Self.contents(prose.headings, failure: failure))
                 ),
                 .main(
-                    .raw(body.joined(separator: "\n"))
+                    .raw(navigation + body.joined(separator: "\n") + navigation)
                 )
             )
         )
@@ -171,6 +177,16 @@ public struct NotebookHTMLRenderer: Sendable {
         return html + "</section>"
     }
 
+    /// Prose HTML with the site's links: "notebook 05" to its page, `05-….md` links to `.html`.
+    func linked(_ html: String) -> String {
+        guard let site else { return html }
+        var out = site.linkMentions(html, from: notebook.baseName)
+        for e in site.entries {
+            out = out.replacingOccurrences(of: "href=\"\(e.baseName).md", with: "href=\"\(e.page)")
+        }
+        return out
+    }
+
     /// The smallest a picture's image should be shown, in CSS pixels of height.
     static let minimumImageHeight = 84
 
@@ -256,5 +272,7 @@ public struct NotebookHTMLRenderer: Sendable {
     math{font-family:"DejaVu Math TeX Gyre","STIX Two Math","Latin Modern Math","STIXGeneral",math;font-size:1.08em}
     math[display=block]{margin:10px 0;overflow-x:auto;overflow-y:hidden}
     code.math-error{background:#fff0f0;color:#7a0016}
+    nav.site{font-size:14px;margin:4px 0 14px;color:#555}
+    nav.site a{color:#1a4f8b;text-decoration:none}
     """
 }

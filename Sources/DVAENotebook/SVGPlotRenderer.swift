@@ -79,8 +79,11 @@ public struct SVGPlotRenderer: Sendable {
             }
             let coords = pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = LinePlot.dash(i).svgDashArray.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash) points=\"\(coords)\"/>\n"
-            let every = max(1, (pts.count + Self.maximumMarkers - 1) / Self.maximumMarkers)
+            if !series.pointsOnly {
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash) points=\"\(coords)\"/>\n"
+            }
+            // A scatter marks every point; a line every few when they would crowd.
+            let every = series.pointsOnly ? 1 : max(1, (pts.count + Self.maximumMarkers - 1) / Self.maximumMarkers)
             for (k, p) in pts.enumerated() where k % every == 0 || k == pts.count - 1 {
                 svg += marker(LinePlot.marker(i), x: px(p.x), y: py(p.y), color: color)
             }
@@ -92,8 +95,10 @@ public struct SVGPlotRenderer: Sendable {
             let color = Self.palette[i % Self.palette.count]
             let y = top + 8 + Double(i) * 18
             let dash = LinePlot.dash(i).svgDashArray.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            svg += "<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 30))\" y2=\"\(f(y))\" "
-                + "stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+            if !series.pointsOnly {
+                svg += "<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 30))\" y2=\"\(f(y))\" "
+                    + "stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+            }
             svg += marker(LinePlot.marker(i), x: legendX + 15, y: y, color: color)
             svg += text(series.name, x: legendX + 38, y: y + 4, anchor: "start")
         }

@@ -75,8 +75,8 @@ public struct TerminalPlotRenderer: Sendable {
             let dots = points.map { toDot(x: $0.x, y: $0.y) }
             let dash = LinePlot.dash(s)
             var step = 0
-            if dots.count == 1 { dot(dots[0].0, dots[0].1, s) }
-            for (a, b) in zip(dots, dots.dropFirst()) {
+            if dots.count == 1 || series.pointsOnly { for d in dots { dot(d.0, d.1, s) } }
+            for (a, b) in zip(dots, dots.dropFirst()) where !series.pointsOnly {
                 drawLine(from: a, to: b) { x, y in
                     if !braille || dash.inks(step) { dot(x, y, s) }
                     step += 1
@@ -84,7 +84,7 @@ public struct TerminalPlotRenderer: Sendable {
             }
             // Marker glyphs at the data points (every few points when they would crowd).
             if braille {
-                let every = max(1, (dots.count * 3 + plotColumns - 1) / plotColumns)
+                let every = series.pointsOnly ? 1 : max(1, (dots.count * 3 + plotColumns - 1) / plotColumns)
                 for (k, d) in dots.enumerated() where k % every == 0 || k == dots.count - 1 {
                     let (cx, cy) = (d.0 / dotsX, d.1 / dotsY)
                     guard cx >= 0, cx < plotColumns, cy >= 0, cy < rows else { continue }

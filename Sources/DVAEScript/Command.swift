@@ -25,7 +25,7 @@ enum Commands {
         LoadCommand.self, CorruptCommand.self, ModelCommand.self, TrainCommand.self, ExperimentCommand.self,
         BoundCommand.self, SampleCommand.self, MarginalCommand.self, ReconstructCommand.self,
         SaveCommand.self, OpenCommand.self, TableCommand.self, PlotCommand.self, SeedCommand.self, RunCommand.self,
-        VarsCommand.self, ExportCommand.self,
+        VarsCommand.self, ExportCommand.self, EncodeCommand.self, ScatterCommand.self, InterpolateCommand.self,
     ]
 
     /// Every command's declaration, in the order of `all`.

@@ -89,7 +89,7 @@ public final class Interpreter {
             inputCount += 1
         }
         do {
-            let program = try Parser.parse(source, firstLine: firstLine)
+            let program = try Parser.parse(source, firstLine: firstLine, boundNames: Set(globals.bindings.map(\.0)))
             let texts = outermost && recordsSession ? SessionLog.statementTexts(source, program, firstLine: firstLine) : []
             let resultIndex = outermost && resultHandler != nil ? program.count - 1 : -1
             for (i, statement) in program.enumerated() {

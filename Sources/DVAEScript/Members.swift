@@ -64,6 +64,10 @@ extension Dataset: HasMembers {
         Member("name", "the dataset's name") { .string($0.name) },
         Member("kind", "\"binary\" or \"continuous\"") { .string($0.kind.rawValue) },
         Member("mean", "mean pixel value") { .number($0.pixelMean) },
+        Member("labels", "a label per example (the synthetic shapes' family, by name), or nothing") { d in
+            guard let labels = d.labels else { return .nothing }
+            return .list(labels.map { l in d.labelNames.flatMap { $0.indices.contains(l) ? .string($0[l]) : nil } ?? number(l) })
+        },
         // The examples as numbers, so a notebook can compute with them (e.g. a·x + c).
         Member("values", "one list of numbers per example (small datasets only)") { d in
             .list((0..<d.count).map { i in .list(d.image(i).map { .number(Double($0)) }) })
@@ -202,6 +206,8 @@ extension Value {
         case .statistics(let s): return (StatisticsValue.memberNames, s.member)
         case .paired(let d): return (PairedDifference.memberNames, d.member)
         case .experiment(let e): return (ExperimentValue.memberNames, e.member)
+        case .encoding(let e): return (EncodingValue.memberNames, e.member)
+        case .parts(let p): return (BoundPartsValue.memberNames, p.member)
         case .nothing, .number, .string, .bool, .list, .plot: return nil
         }
     }
@@ -215,7 +221,8 @@ extension Help {
             ("linear-Gaussian model", LinearGaussianModel.memberHelp), ("bound", BoundValue.memberHelp),
             ("table", TableValue.memberHelp), ("images", ImageGrid.memberHelp), ("training report", TrainingReportValue.memberHelp),
             ("curve", CurveValue.memberHelp), ("range", RangeMembers.memberHelp), ("statistics", StatisticsValue.memberHelp),
-            ("experiment result", ExperimentValue.memberHelp),
+            ("experiment result", ExperimentValue.memberHelp), ("encoding", EncodingValue.memberHelp),
+            ("bound parts", BoundPartsValue.memberHelp),
         ]
         return groups.map { "\($0.0):\n" + $0.1.joined(separator: "\n") }.joined(separator: "\n")
     }

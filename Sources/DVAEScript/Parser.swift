@@ -40,6 +40,11 @@ struct Parser {
     private var depth = 0
     /// Errors reported so far (the parse goes on after each, from the next line).
     private var errors: [LocatedError] = []
+    /// Names bound so far: the session's variables when the parse began, and every `let` and
+    /// `for` name parsed since. A command's first argument that is one of these is the variable
+    /// even when it is spelled like one of the command's keywords (`let dvae = model …` then
+    /// `bound dvae on d.test elbo`).
+    private var boundNames: Set<String> = []
     /// Operator and postfix links (`+`, `not`, `.name`, `[i]`, …) in the statement being parsed.
     private var operators = 0
     /// Past this many operators in one statement the parser reports an error. Chains are parsed
@@ -77,12 +82,16 @@ struct Parser {
         + Commands.names
 
     /// A parser over `tokens` (as produced by `Lexer.tokenize`).
-    init(tokens: [Token]) { self.tokens = tokens }
+    init(tokens: [Token], boundNames: Set<String> = []) {
+        self.tokens = tokens
+        self.boundNames = boundNames
+    }
 
-    /// Parses `source` into statements.
-    static func parse(_ source: String, firstLine: Int = 1) throws -> [Stmt] {
+    /// Parses `source` into statements; `boundNames` are the variables already bound (see
+    /// ``boundNames``).
+    static func parse(_ source: String, firstLine: Int = 1, boundNames: Set<String> = []) throws -> [Stmt] {
         var lexer = Lexer(source, firstLine: firstLine)
-        var parser = Parser(tokens: try lexer.tokenize())
+        var parser = Parser(tokens: try lexer.tokenize(), boundNames: boundNames)
         return try parser.parseProgram()
     }
 
@@ -207,6 +216,7 @@ struct Parser {
         case "let", "set":
             advance()
             let (name, nameLocation) = try bindingName(after: start.text)
+            boundNames.insert(name)
             if peek.isSymbol("==") {
                 throw LocatedError("expected `=` after `\(start.text) \(name)`, found `==`", at: peek.location,
                                    suggestion: "bind with a single `=`")
@@ -219,6 +229,7 @@ struct Parser {
         case "for":
             advance()
             let (name, nameLocation) = try bindingName(after: "for")
+            boundNames.insert(name)
             guard peek.isWord("in") else {
                 throw LocatedError("expected `in` after `for \(name)`, found \(peek)", at: peek.location,
                                    suggestion: "a loop reads: for x in [0 0.05 0.1] { … }")
@@ -661,7 +672,15 @@ struct Parser {
         var call = CommandCall(name: spec.name, location: nameToken.location, positional: [], keywords: [])
         while true {
             let t = peek
-            if case .identifier(let word) = t.kind, let keyword = spec.keyword(word) {
+            // The first argument, when the command takes one, is a bound variable spelled like a
+            // keyword (`bound dvae on …`): read it as the variable. A keyword never comes first
+            // in such a command's usage, so nothing else is lost.
+            let variableNamedLikeKeyword: Bool = {
+                guard call.positional.isEmpty, call.keywords.isEmpty, !spec.positional.isEmpty,
+                      case .identifier(let word) = t.kind, boundNames.contains(word) else { return false }
+                return spec.usage.hasPrefix(spec.name + " " + spec.positional[0])
+            }()
+            if !variableNamedLikeKeyword, case .identifier(let word) = t.kind, let keyword = spec.keyword(word) {
                 if call.keywords.contains(where: { $0.name == word }) {
                     throw LocatedError("`\(word)` is given twice", at: t.location)
                 }

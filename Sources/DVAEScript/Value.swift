@@ -46,6 +46,10 @@ enum Value {
     case plot(LinePlot)
     /// A paired comparison over seeds (`paired(a, b)`).
     case paired(PairedDifference)
+    /// The encoder's μ(x), σ(x) for some examples (`encode`).
+    case encoding(EncodingValue)
+    /// The ELBO's reconstruction and KL terms per example (`bound … parts`).
+    case parts(BoundPartsValue)
 
     /// True for `.nothing` (what statements such as `print` and `save` give).
     var isNothing: Bool {
@@ -75,6 +79,8 @@ enum Value {
         case .experiment: return "experiment result"
         case .plot: return "plot"
         case .paired: return "paired comparison"
+        case .encoding: return "encoding"
+        case .parts: return "bound parts"
         }
     }
 
@@ -135,6 +141,8 @@ extension Value: CustomStringConvertible {
         case .statistics(let s): return s.description
         case .experiment(let e): return e.description
         case .paired(let d): return d.description
+        case .encoding(let e): return e.description
+        case .parts(let p): return p.description
         case .plot(let p):
             let points = p.series.reduce(0) { $0 + $1.finitePoints.count }
             return "plot" + (p.title.isEmpty ? "" : " “\(p.title)”") + ": \(p.series.count) series, \(points) point\(points == 1 ? "" : "s")"

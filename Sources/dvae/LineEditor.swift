@@ -50,13 +50,31 @@ final class LineEditor {
             UnsafePointer(strdup("\""))
         Readline.variable("rl_attempted_completion_function", CompletionFunction?.self)?.pointee = attemptCompletion
         // A statement typed over several lines is one history entry. In the file, entries are
-        // separated by timestamp lines, so an entry with newlines reads back whole.
+        // separated by timestamp lines (`#1733312345`), so an entry with newlines reads back
+        // whole and consecutive entries stay apart. Readline writes a timestamp only when an
+        // entry has one, and `add_history` stamps entries only when `history_comment_char` is
+        // set: without it every entry of a session was written bare, and the next session read
+        // the whole file back as one entry.
+        Readline.variable("history_comment_char", CChar.self)?.pointee = CChar(UInt8(ascii: "#"))
         Readline.variable("history_write_timestamps", Int32.self)?.pointee = 1
-        Readline.variable("history_multiline_entries", Int32.self)?.pointee = 1
         using_history()
         if let historyPath {
+            // A file written before entries were stamped has no timestamp lines: read it one
+            // entry per line rather than as one entry.
+            let stamped = LineEditor.hasTimestampLines(historyPath)
+            Readline.variable("history_multiline_entries", Int32.self)?.pointee = stamped ? 1 : 0
             _ = read_history(historyPath)
+            Readline.variable("history_multiline_entries", Int32.self)?.pointee = 1
             if access(historyPath, F_OK) != 0 { _ = write_history(historyPath) }
+        }
+        Readline.variable("history_multiline_entries", Int32.self)?.pointee = 1
+    }
+
+    /// Whether the history file at `path` has readline timestamp lines (`#` and digits).
+    static func hasTimestampLines(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { line in
+            line.count > 1 && line.first == "#" && line.dropFirst().allSatisfy(\.isNumber)
         }
     }
 

@@ -19,17 +19,18 @@ struct RunCommand: ParsableCommand {
         """
     )
 
-    /// The notebook or script.
-    @Argument(help: "Notebook (.md) or script (.dvae) to run.")
+    /// The notebook or script, or a directory of notebooks.
+    @Argument(help: "Notebook (.md) or script (.dvae) to run; or a directory: every notebook in it, with --html DIR.")
     var file: String
 
     /// Directory for the rendered copy.
     @Option(name: .long, help: "Write the rendered notebook and its pictures into this directory.")
     var out: String?
 
-    /// The self-contained HTML page.
-    @Option(name: .long, help: ArgumentHelp("Write the notebook and its outputs as one self-contained HTML page.",
-                                            valueName: "FILE.html"))
+    /// The self-contained HTML page (a directory of pages when `file` is a directory).
+    @Option(name: .long, help: ArgumentHelp("Write the notebook and its outputs as one self-contained HTML page "
+                                            + "(for a directory of notebooks: a directory of pages and index.html).",
+                                            valueName: "FILE.html|DIR"))
     var html: String?
 
     /// `--set`, `--test`, `--data`, `--max-memory` (shared with the REPL).
@@ -49,6 +50,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         threadsOption.apply()
         let options = try script.interpreterOptions()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            try runDirectory(options: options)
+            return
+        }
         let notebook: Notebook
         do {
             notebook = try Notebook.load(path: file, budget: options.budget)
@@ -104,6 +110,90 @@ struct RunCommand: ParsableCommand {
             let resubmit = (["dvae", "sweep", ShellWords.quote(file)] + script.commandLineWords).joined(separator: " ")
             printError("dvae: the tables above lack these cells; asserts were not checked. Run this again when the "
                        + "sweep is done, or resubmit what is missing with `\(resubmit) --slurm` (or `--local N`)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `dvae run DIRECTORY --html OUT`: every notebook (`*.md`) of the directory in name order,
+    /// each in a fresh session, each written as `OUT/NAME.html` with links to the others, and
+    /// `OUT/index.html` listing them. A failed notebook does not stop the others; the exit status
+    /// is 1 when any failed.
+    func runDirectory(options: InterpreterOptions) throws {
+        guard let html else {
+            printError("dvae: \(file) is a directory: `dvae run DIRECTORY` renders every notebook in it and needs "
+                       + "--html OUTPUT_DIRECTORY (e.g. dvae run \(file) --html out/site)")
+            throw ExitCode(2)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: file).filter { $0.hasSuffix(".md") }.sorted()
+        } catch {
+            printError("dvae: cannot list \(file): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        guard !names.isEmpty else {
+            printError("dvae: \(file) has no notebooks (*.md)")
+            throw ExitCode(2)
+        }
+        var notebooks: [Notebook] = []
+        for name in names {
+            do {
+                notebooks.append(try Notebook.load(path: (file as NSString).appendingPathComponent(name), budget: options.budget))
+            } catch {
+                printError("dvae: cannot read \(name): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        InterruptHandling.install()
+        var outcomes: [NotebookRunner.Outcome] = []
+        var entries: [NotebookSite.Entry] = []
+        var failed: [String] = []
+        for (k, notebook) in notebooks.enumerated() {
+            printError("dvae: running \(notebook.path) (\(k + 1) of \(notebooks.count))")
+            let runner = NotebookRunner(options: options, forward: TerminalSink.standardOutput())
+            InterruptHandling.beginCommand(runner.interpreter.interrupt)
+            let outcome: NotebookRunner.Outcome
+            do {
+                outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
+            } catch {
+                printError("dvae: cannot write the rendered copy: \(error)")
+                throw ExitCode(2)
+            }
+            InterruptHandling.endCommand()
+            runner.collector.progressDone()
+            let seconds = outcome.seconds.values.reduce(0, +)
+            var summary = "\(notebook.codeCells.count) code cells, ran in \(NotebookHTMLRenderer.duration(seconds))"
+            if let error = outcome.error {
+                printError(error.description)
+                summary = "stopped with an error in cell \(error.cell) of \(notebook.codeCells.count)"
+                failed.append(notebook.baseName)
+            } else if !runner.interpreter.cells.gatherReport().isEmpty {
+                summary += "; some experiment cells are pending (run it alone for the list)"
+                failed.append(notebook.baseName)
+            }
+            outcomes.append(outcome)
+            entries.append(NotebookSite.Entry(baseName: notebook.baseName, title: NotebookSite.title(of: notebook),
+                                              summary: summary, failed: outcome.error != nil))
+        }
+        let site = NotebookSite(entries: entries)
+        do {
+            try FileManager.default.createDirectory(atPath: html, withIntermediateDirectories: true)
+            for (notebook, outcome) in zip(notebooks, outcomes) {
+                let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
+                let renderer = NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget, site: site)
+                renderer.mathWarnings().forEach { printError($0) }
+                try renderer.write(to: (html as NSString).appendingPathComponent(notebook.baseName + ".html"),
+                                   outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
+            }
+            let index = (html as NSString).appendingPathComponent(NotebookSite.indexPage)
+            try Data(site.index().utf8).write(to: URL(fileURLWithPath: index), options: .atomic)
+            printError("dvae: wrote \(index) and \(notebooks.count) page\(notebooks.count == 1 ? "" : "s")")
+        } catch {
+            printError("dvae: cannot write the HTML pages: \(error)")
+            throw ExitCode(2)
+        }
+        if !failed.isEmpty {
+            printError("dvae: \(failed.count) of \(notebooks.count) notebooks did not finish cleanly: " + failed.joined(separator: ", "))
             throw ExitCode(1)
         }
     }

@@ -231,4 +231,41 @@ final class HTMLPageTests: XCTestCase {
         XCTAssertEqual(numbers[4], numbers[5], "every fraction is stacked: \(report)")
         XCTAssertEqual(numbers[6], numbers[7], "display formulas are blocks: \(report)")
     }
+
+    /// Issue 17: `dvae run DIRECTORY --html OUT` renders every notebook with a contents page,
+    /// links between the pages (previous, next, contents, and "notebook 02" in the prose), and
+    /// goes on after a failed notebook (exit status 1, the failure listed).
+    func testDirectoryOfNotebooksBecomesLinkedPages() throws {
+        let dir = try cliTemporaryDirectory()
+        let source = dir + "/nb"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        try "# First $L_dvae$\n\nSee notebook 02 and [the second](02-second.md).\n\n```dvae\nprint 1 + 1\n```\n"
+            .write(toFile: source + "/01-first.md", atomically: true, encoding: .utf8)
+        try "# Second\n\nBack to notebook 01.\n\n```dvae\nprint 2 / 0\n```\n"
+            .write(toFile: source + "/02-second.md", atomically: true, encoding: .utf8)
+        try "# Third\n\n```dvae\nprint 3\n```\n".write(toFile: source + "/03-third.md", atomically: true, encoding: .utf8)
+        let out = dir + "/site"
+        let r = try DVAEBinary.run(["run", source, "--html", out])
+        XCTAssertEqual(r.status, 1, "the second notebook fails: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("1 of 3 notebooks did not finish cleanly: 02-second"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("2\n") && r.stdout.contains("3\n"), "the third ran after the failure: \(r.stdout)")
+        let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        for page in ["01-first.html", "02-second.html", "03-third.html"] {
+            XCTAssertTrue(index.contains("href=\"\(page)\""), index)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + page), page)
+        }
+        XCTAssertTrue(index.contains("stopped with an error in cell 1 of 1"), index)
+        let first = try String(contentsOfFile: out + "/01-first.html", encoding: .utf8)
+        XCTAssertTrue(first.contains("<a href=\"02-second.html\">notebook 02</a>"), first)
+        XCTAssertTrue(first.contains("href=\"02-second.html\">the second</a>"), "a link to the .md goes to its page")
+        XCTAssertTrue(first.contains("rel=\"next\" href=\"02-second.html\""), first)
+        XCTAssertTrue(first.contains("href=\"index.html\""), first)
+        let second = try String(contentsOfFile: out + "/02-second.html", encoding: .utf8)
+        XCTAssertTrue(second.contains("rel=\"prev\" href=\"01-first.html\""))
+        XCTAssertTrue(second.contains("<a href=\"01-first.html\">notebook 01</a>"))
+        // The contents page opens in a browser and its links resolve to files.
+        let dom = try Self.runChromium(["--dump-dom", "file://" + out + "/index.html"], in: dir)
+        XCTAssertTrue(dom.contains("<h1>dvae notebooks</h1>"), dom)
+        XCTAssertTrue(dom.contains("First "), dom)
+    }
 }

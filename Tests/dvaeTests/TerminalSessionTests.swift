@@ -131,6 +131,39 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertTrue(t.output.contains("\u{1B}[38;5;"))
     }
 
+    /// Issue 17: a restarted REPL recalls the previous session one statement at a time (it
+    /// recalled the whole session as one entry, and Enter replayed it and quit).
+    func testHistoryAcrossSessionsKeepsOneEntryPerStatement() throws {
+        let home = try cliTemporaryDirectory()
+        let first = try PseudoTerminal.run([
+            .expect("dvae> "), .send("print 101\n"), .expect("101\r\n"),
+            .expect("dvae> "), .send("print 202\n"), .expect("202\r\n"),
+            .expect("dvae> "), .send("exit\n"),
+        ], home: home)
+        XCTAssertTrue(first.ok, "no match for \(first.failedPattern ?? "") in:\n\(first.output)")
+        let second = try PseudoTerminal.run([
+            .expect("dvae> "),
+            .send("\u{1B}[A"), .send("\u{1B}[A"),   // past `exit` to `print 202`
+            .send("\r"),
+            .expect("202\r\n"),
+            .expect("dvae> "),                        // the session goes on
+            .send("\u{1B}[A"), .send("\u{1B}[A"), .send("\u{1B}[A"), .send("\u{1B}[A"),
+            .send("\r"),                             // `print 101`, alone
+            .expect("101\r\n"),
+            .expect("dvae> "),
+            .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(second.ok, "no match for \(second.failedPattern ?? "") in:\n\(second.output)")
+        XCTAssertFalse(second.output.contains("202\r\n101") || second.output.contains("101\r\n202"), second.output)
+        // An old history file of bare lines reads back one entry per line.
+        try "print 303\nprint 404\n".write(toFile: home + "/.dvae_history", atomically: true, encoding: .utf8)
+        let third = try PseudoTerminal.run([
+            .expect("dvae> "), .send("\u{1B}[A"), .send("\r"), .expect("404\r\n"), .expect("dvae> "), .send("\u{04}"),
+        ], home: home)
+        XCTAssertTrue(third.ok, "no match for \(third.failedPattern ?? "") in:\n\(third.output)")
+        XCTAssertFalse(third.output.contains("303"), third.output)
+    }
+
     func testMultiLineInputIsOneHistoryEntry() throws {
         let home = try cliTemporaryDirectory()
         let first = try PseudoTerminal.run([

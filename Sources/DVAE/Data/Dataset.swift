@@ -14,6 +14,11 @@ public struct Dataset: Sendable {
     public var width: Int { didSet { digestCache = DigestCache() } }
     /// Binary or continuous pixels (chooses the decoder likelihood).
     public var kind: DataKind { didSet { digestCache = DigestCache() } }
+    /// A class label per example when the data has them (the synthetic shapes' family), else
+    /// nil; slices and samples keep the labels of the rows they keep. Not part of the digest.
+    public var labels: [Int]? = nil
+    /// Names of the label values (index = label), when known.
+    public var labelNames: [String]? = nil
     /// `contentDigest`, computed at most once per pixel tensor and shared by every copy of this
     /// value (reset when `x`, the shape or `kind` is replaced).
     var digestCache = DigestCache()
@@ -38,8 +43,11 @@ public struct Dataset: Sendable {
     /// The images with indices in `r` (a copy), named `name[lower:upper]`.
     public func slice(_ r: Range<Int>) -> Dataset {
         precondition(r.lowerBound >= 0 && r.upperBound <= count, "slice \(r) out of 0..<\(count) in \(name)")
-        return Dataset(name: "\(name)[\(r.lowerBound):\(r.upperBound)]", x: x.rows(r),
-                       height: height, width: width, kind: kind)
+        var d = Dataset(name: "\(name)[\(r.lowerBound):\(r.upperBound)]", x: x.rows(r),
+                        height: height, width: width, kind: kind)
+        d.labels = labels.map { Array($0[r]) }
+        d.labelNames = labelNames
+        return d
     }
 
     /// The images with indices in `r` (same as `slice(_:)`).
@@ -63,7 +71,10 @@ public struct Dataset: Sendable {
         var order = Array(0..<count)
         var rng = RNG(seed: seed ^ 0x5EED_DA7A)
         rng.shuffle(&order)
-        return Dataset(name: name, x: x.gather(rows: order[0..<n]), height: height, width: width, kind: kind)
+        var d = Dataset(name: name, x: x.gather(rows: order[0..<n]), height: height, width: width, kind: kind)
+        d.labels = labels.map { l in order[0..<n].map { l[$0] } }
+        d.labelNames = labelNames
+        return d
     }
 
     /// Image `i` as a row-major array of `dimension` pixels.

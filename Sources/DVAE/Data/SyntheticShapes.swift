@@ -20,8 +20,11 @@ extension DataLoader {
         var rng = RNG(seed: seed)
         func make(_ n: Int, _ split: String) -> Dataset {
             let x = Tensor(rows: n, cols: syntheticSide * syntheticSide)
-            for i in 0..<n { drawShape(into: x.data + i * x.cols, rng: &rng) }
-            return Dataset(name: "synthetic.\(split)", x: x, height: syntheticSide, width: syntheticSide, kind: .binary)
+            let labels = (0..<n).map { i in drawShape(into: x.data + i * x.cols, rng: &rng) }
+            var d = Dataset(name: "synthetic.\(split)", x: x, height: syntheticSide, width: syntheticSide, kind: .binary)
+            d.labels = labels
+            d.labelNames = syntheticFamilies
+            return d
         }
         let train = make(trainCount, "train")
         let valid = make(validCount, "valid")
@@ -29,12 +32,15 @@ extension DataLoader {
         return DataSplits(name: "synthetic", train: train, valid: valid, test: test)
     }
 
-    /// Draws one random shape with pixel noise into a zeroed 12 × 12 image at `image`.
-    private static func drawShape(into image: UnsafeMutablePointer<Float>, rng: inout RNG) {
+    /// Draws one random shape with pixel noise into a zeroed 12 × 12 image at `image`; returns
+    /// its family (an index into `syntheticFamilies`).
+    @discardableResult
+    private static func drawShape(into image: UnsafeMutablePointer<Float>, rng: inout RNG) -> Int {
         let s = syntheticSide
         func set(_ r: Int, _ c: Int) { if r >= 0 && r < s && c >= 0 && c < s { image[r * s + c] = 1 } }
         func between(_ lo: Int, _ hi: Int) -> Int { lo + rng.int(below: hi - lo + 1) }  // inclusive
-        switch rng.int(below: syntheticFamilies.count) {
+        let family = rng.int(below: syntheticFamilies.count)
+        switch family {
         case 0:  // horizontal bar
             let length = between(5, s), thick = between(1, 2)
             let r = between(0, s - thick), c = between(0, s - length)
@@ -61,5 +67,6 @@ extension DataLoader {
             for d in 0..<length { set(r + d, c - d) }
         }
         for i in 0..<(s * s) where rng.uniform() < syntheticPixelNoise { image[i] = 1 - image[i] }
+        return family
     }
 }

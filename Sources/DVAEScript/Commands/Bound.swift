@@ -9,6 +9,7 @@ enum BoundCommand: Command {
             Keyword(name: "on", slots: [.expr("DATA")], summary: "the data to score"),
             Keyword(name: "elbo", slots: [], summary: "the evidence lower bound (the default)"),
             Keyword(name: "analytic", slots: [], summary: "the ELBO with the KL term in closed form (same expectation, less variance)"),
+            Keyword(name: "parts", slots: [], summary: "the ELBO's reconstruction and KL terms, per example and mean (`samples N` draws of z, default 10)"),
             Keyword(name: "iwae", slots: [.expr("K")], summary: "the importance-weighted bound with K samples"),
             Keyword(name: "noise", slots: [.noise], summary: "score with a corrupted encoder input (the DVAE bound)"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
@@ -19,7 +20,7 @@ enum BoundCommand: Command {
         },
         returnsValue: true,
         summary: "a bound on log p(x) in nats per example, with its standard error",
-        usage: "bound M on DATA [elbo [analytic] | iwae K] [noise KIND LEVEL] [seed S]\n"
+        usage: "bound M on DATA [elbo [analytic] | iwae K | parts [samples N]] [noise KIND LEVEL] [seed S]\n"
             + "bound G on DATA \(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name).joined(separator: "|")) [exact | samples N]",
         details: ["Comparisons and arithmetic use the value; `.value`, `.se`, `.count` give the parts."],
         example: "let b = bound m on mnist.test iwae 5000\nprint b.value, b.se")
@@ -37,11 +38,13 @@ extension Interpreter {
         guard case .model(let handle) = v else {
             throw LocatedError("`bound` needs a model, got \(v.typeWithArticle)", at: at)
         }
-        try a.reject(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name) + ["exact", "samples"], because: "applies only to the linear-Gaussian model")
+        try a.reject(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name) + ["exact"] + (a.has("parts") ? [] : ["samples"]),
+                     because: "applies only to the linear-Gaussian model")
         guard let (data, dataAt) = try a.dataset(keyword: "on") else {
             throw LocatedError("`bound` needs data", at: a.call.location, suggestion: "write: bound M on DATA elbo")
         }
         try CommandArguments.checkShape(data, fits: handle.model, at: dataAt)
+        if a.has("parts") { return try boundParts(handle, on: data, a) }
         if a.has("elbo") && a.has("iwae") {
             throw LocatedError("give one of `elbo` and `iwae K`, not both", at: a.location(of: "iwae"))
         }
