@@ -3,7 +3,7 @@ import CKernels
 import Foundation
 import XCTest
 
-/// The C element-wise kernels (Sources/CKernels/Kernels.c) at every vector level this CPU can run:
+/// The C element-wise kernels (Sources/CKernels/ElementwiseLoops.c) at every vector level this CPU can run:
 /// accuracy against libm / plain Double formulas, NaN propagation, and the dispatch itself.
 final class VectorKernelTests: XCTestCase {
     /// The levels this CPU runs (always at least the baseline).

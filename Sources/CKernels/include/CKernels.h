@@ -1,5 +1,5 @@
 // CKernels: the engine's C kernels — CPU feature detection and the element-wise loops of the
-// training step, compiled once per vector width and dispatched at run time (see Kernels.c).
+// training step, compiled once per vector width and dispatched at run time (see ElementwiseLoops.c).
 // C rather than Swift because Swift has no function multi-versioning: one portable binary would
 // otherwise run SSE2 code on an AVX-512 machine.
 #ifndef DVAE_CKERNELS_H
@@ -20,7 +20,7 @@ typedef struct {
 /// Reads the processor's features (cheap; no caching needed).
 dvae_cpu_features dvae_cpu_detect(void);
 
-// ---- Element-wise kernels of the training step (Kernels.c) --------------------------------------
+// ---- Element-wise kernels of the training step (ElementwiseLoops.c) --------------------------------------
 // Each is compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and baseline x86-64, and runs
 // the widest level the CPU supports. Arrays must not overlap. Shapes in the comments: E encoder
 // rows, K samples each, R = E·K sample rows.

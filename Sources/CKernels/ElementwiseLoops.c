@@ -7,7 +7,7 @@
 // table, compiled for the target. (Why not clang's target_clones: the same dispatch, but an ifunc
 // cannot be switched, so the narrower variants could not be tested on a wide machine.)
 //
-// The exponential and logarithm are the engine's Cephes-style polynomials (Kernels.swift), written
+// The exponential and logarithm are the engine's Cephes-style polynomials (Core/ScalarMath.swift), written
 // with +, ×, selects and integer bit operations only, so the compiler vectorises every loop that
 // calls them; accuracy a few ulp (relative error < 1e-6). Reductions accumulate in double; the
 // pragma lets the vectoriser reorder those sums (a different but not a less accurate order).
