@@ -121,8 +121,7 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
     public static func dataDigest(of data: DataSplits, validCount: Int?) -> String {
         var parts = [data.train.contentDigest, data.test.contentDigest]
         if validCount != 0 { parts.append(data.valid.contentDigest) }
-        let hex = String(ExperimentKey.fnv1a64(parts.joined(separator: "|").utf8), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hexDigits(ExperimentKey.fnv1a64(parts.joined(separator: "|").utf8))
     }
 
     /// The cache key of this configuration (`ExperimentKey.key(for:)`): 16 lowercase hex digits.

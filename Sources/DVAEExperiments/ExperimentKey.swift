@@ -11,11 +11,6 @@ import Foundation
 /// configuration is stored in each result file too, so a collision or a format change is
 /// detected on lookup (and recomputed) rather than silently reused.
 public enum ExperimentKey {
-    /// FNV-1a 64 offset basis.
-    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    /// FNV-1a 64 prime.
-    static let prime: UInt64 = 0x0000_0100_0000_01b3
-
     /// The canonical JSON text of `config` (sorted keys, compact).
     public static func canonicalJSON(_ config: ExperimentConfig) -> String {
         // Encoding plain Codable values with non-finite floats converted cannot fail.
@@ -23,20 +18,14 @@ public enum ExperimentKey {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The 64-bit FNV-1a hash of `bytes`.
+    /// The 64-bit FNV-1a hash of `bytes` (`FNV1a64`, the engine's one copy).
     public static func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-        var h = offsetBasis
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* prime
-        }
-        return h
+        FNV1a64.hash(bytes)
     }
 
     /// The key of `config`: `fnv1a64(canonicalJSON(config).utf8)` as 16 lowercase hex digits.
     public static func key(for config: ExperimentConfig) -> String {
-        let hex = String(fnv1a64(canonicalJSON(config).utf8), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        hexDigits(fnv1a64(canonicalJSON(config).utf8))
     }
 }
 

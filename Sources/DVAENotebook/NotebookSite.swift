@@ -8,7 +8,7 @@ public struct NotebookSite: Sendable {
     public struct Entry: Sendable, Equatable {
         /// Its file name without extension, e.g. `04-lemma1-inequalities`.
         public var baseName: String
-        /// Its title (the first `# ` heading, or the base name).
+        /// Its title as HTML (the first `# ` heading, formulas typeset; or the base name).
         public var title: String
         /// One line for the contents page: how the run went.
         public var summary: String
@@ -40,15 +40,18 @@ public struct NotebookSite: Sendable {
     /// A site of `entries`.
     public init(entries: [Entry]) { self.entries = entries }
 
-    /// The title of the notebook at `path`: its first `# ` heading, else its base name.
+    /// The title of `notebook` as HTML: its first `# ` heading rendered like the page's (its
+    /// formulas typeset), else its base name.
     public static func title(of notebook: Notebook) -> String {
         for cell in notebook.cells {
             guard case .prose(let p) = cell else { continue }
             for line in p.text.split(separator: "\n") where line.hasPrefix("# ") {
-                return String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+                let prose = ProseHTML()
+                _ = prose.html(String(line))
+                if let heading = prose.headings.first { return heading.html }
             }
         }
-        return notebook.baseName
+        return ProseHTML.attribute(notebook.baseName)
     }
 
     /// The bar of links at the top and bottom of the page of notebook `baseName`.
@@ -110,7 +113,7 @@ public struct NotebookSite: Sendable {
     public func index(title: String = "dvae notebooks") -> String {
         var items = ""
         for e in entries {
-            items += "<li\(e.failed ? " class=\"failed\"" : "")><a href=\"\(e.page)\">\(ProseHTML.attribute(e.title))</a>"
+            items += "<li\(e.failed ? " class=\"failed\"" : "")><a href=\"\(e.page)\">\(e.title)</a>"
                 + "<div class=\"file\">\(ProseHTML.attribute(e.baseName)).md · \(ProseHTML.attribute(e.summary))</div></li>\n"
         }
         return """

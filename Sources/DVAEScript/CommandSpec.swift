@@ -67,10 +67,14 @@ struct CommandSpec {
     /// The salt-and-pepper laws accepted after `law`.
     static let saltPepperLaws = ["textbook", "authors"]
 
+    /// `law textbook|authors`: the salt-and-pepper law, on every command that takes a noise (the
+    /// one spelling of the authors' law in scripts; `NoiseKind.scriptKinds`).
+    static let lawKeyword = Keyword(name: "law", slots: [.expr("LAW")],
+                                    summary: "salt-and-pepper law: textbook (default: 0 or 1 with equal chance) or authors (the replacement is 1 with probability P)")
+
     /// The keywords of the authors' training protocol, shared by `train` and `experiment`.
     static let protocolKeywords: [Keyword] = [
-        Keyword(name: "law", slots: [.expr("LAW")],
-                summary: "salt-and-pepper law: textbook (default: 0 or 1 with equal chance) or authors (the replacement is 1 with probability P)"),
+        lawKeyword,
         Keyword(name: "schedule", slots: [.schedule],
                 summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
         Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],   // AdamVariant .standard, .authors

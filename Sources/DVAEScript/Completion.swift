@@ -36,7 +36,7 @@ extension Interpreter {
             if let last = after.last, let keyword = spec.keyword(last), let slot = keyword.slots.first, before.hasSuffix(" ") {
                 switch slot {
                 case .word(_, let choices): return matching(choices)
-                case .noise: return matching(NoiseKind.names)
+                case .noise: return matching(NoiseKind.scriptNames)
                 case .schedule: return matching(CommandSpec.scheduleKinds)
                 case .expr where last == "law": return matching(CommandSpec.saltPepperLaws)
                 case .expr: return matching(values)

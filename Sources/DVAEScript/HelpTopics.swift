@@ -75,7 +75,7 @@ extension Help {
     private static var noise: String {
         var lines = ["Noise kinds p(x̃|x) — `noise KIND LEVEL` (train, bound, reconstruct, marginal, experiment)",
                      "and `corrupt DATA KIND LEVEL`:"]
-        for kind in NoiseKind.allCases {
+        for kind in NoiseKind.scriptKinds {
             let head = kind.takesLevel ? "\(kind.name) \(kind.levelPlaceholder)" : kind.name
             lines.append("  " + head.padding(toLength: max(head.count + 2, 16), withPad: " ", startingAt: 0) + kind.summary)
         }
@@ -91,15 +91,15 @@ extension Help {
     }
 
     private static func noiseKind(_ kind: NoiseKind) -> String {
-        let head = kind.takesLevel ? "noise \(kind.name) \(kind.levelPlaceholder)" : "noise \(kind.name)"
+        let head = "noise " + kind.scriptSpelling(level: kind.levelPlaceholder)
         var lines = [head, "  " + kind.summary]
         if kind.takesLevel { lines.append("  the level must be \(kind.levelRequirement)") }
         if !kind.aliases.isEmpty { lines.append("  also written: " + kind.aliases.joined(separator: ", ")) }
         if kind == .gaussian { lines.append("  (`decoder gaussian` is the Gaussian likelihood p(x|z), a different thing: help model)") }
         let level = kind.levelIsProbability ? "0.1" : "0.05"
         lines += ["", "example:",
-                  kind.takesLevel ? "  show corrupt d.test[0:16] \(kind.name) \(level)" : "  bound m on d.test elbo noise none",
-                  kind.takesLevel ? "  train m on d.train noise \(kind.name) \(level) epochs 5" : "  help noise"]
+                  kind.takesLevel ? "  show corrupt d.test[0:16] \(kind.scriptSpelling(level: level))" : "  bound m on d.test elbo noise none",
+                  kind.takesLevel ? "  train m on d.train noise \(kind.scriptSpelling(level: level)) epochs 5" : "  help noise"]
         return lines.joined(separator: "\n")
     }
 }

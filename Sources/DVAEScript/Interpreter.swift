@@ -145,10 +145,7 @@ public final class Interpreter {
     /// A fresh seed derived from the global seed (for commands given no `seed`).
     func nextSeed() -> UInt64 {
         seedCounter += 1
-        var z = globalSeed &+ seedCounter &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return SplitMix64.mix(globalSeed &+ seedCounter &* SplitMix64.increment)
     }
 
     /// Emits a line of text.

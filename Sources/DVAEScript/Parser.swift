@@ -693,6 +693,9 @@ struct Parser {
             } else if startsPositional(t) {
                 if call.positional.count >= spec.positional.count && !spec.variadic {
                     if case .identifier(let word) = t.kind {
+                        if spec.keyword("law") != nil, let kind = NoiseKind(name: word), !NoiseKind.scriptKinds.contains(kind) {
+                            throw Parser.lawSpellingError(word, kind: kind, at: t.location, prefix: spec.name == "corrupt" ? "" : "noise")
+                        }
                         throw LocatedError("`\(spec.name)` has no argument `\(word)`", at: t.location,
                                            suggestion: Suggestions.didYouMean(word, in: spec.keywords.map(\.name))
                                                ?? "usage: \(spec.usage.split(separator: "\n")[0])")
@@ -720,7 +723,7 @@ struct Parser {
             let w = try word(from: choices, what: keyword.name, placeholder: placeholder)
             return [.word(w, peekLocationBefore)]
         case .noise:
-            let kind = try word(from: NoiseKind.names, what: "noise", placeholder: "KIND")
+            let kind = try word(from: NoiseKind.scriptNames, what: "noise", placeholder: "KIND")
             var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
             if NoiseKind(name: kind)?.takesLevel ?? true {
                 guard startsPositional(peek) else {
@@ -752,6 +755,14 @@ struct Parser {
 
     private var peekLocationBefore: SourceLocation { tokens[max(0, position - 1)].location }
 
+    /// The error for an engine kind name that scripts write as a law (`salt_pepper_authors`):
+    /// one spelling per law, pointed at.
+    static func lawSpellingError(_ word: String, kind: NoiseKind, at location: SourceLocation, prefix: String) -> LocatedError {
+        let spelling = kind.scriptSpelling(level: kind.levelPlaceholder)
+        return LocatedError("`\(word)` is written `\(spelling)` in scripts", at: location,
+                            suggestion: (prefix.isEmpty ? "" : prefix + " ") + spelling)
+    }
+
     private func exampleValue(_ placeholder: String) -> String {
         switch placeholder {
         case "LIST": return "[200 200]"
@@ -769,6 +780,9 @@ struct Parser {
         guard choices.contains(w) else {
             // The engine's other spellings (`sp`, `bit-flip`, …) name a kind, but a script uses one
             // spelling per kind, so notebooks read (and search) alike: point at it.
+            if what == "noise", let kind = NoiseKind(name: w), !NoiseKind.scriptKinds.contains(kind) {
+                throw Parser.lawSpellingError(w, kind: kind, at: peek.location, prefix: "noise")
+            }
             if what == "noise", let kind = NoiseKind(name: w) {
                 throw LocatedError("`\(w)` is written `\(kind.name)` in scripts", at: peek.location,
                                    suggestion: "noise \(kind.name)")

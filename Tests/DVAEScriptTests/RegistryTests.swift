@@ -18,9 +18,10 @@ final class RegistryTests: XCTestCase {
 
     func testNamesInTheLanguageComeFromTheEngine() {
         let (interp, _) = makeInterpreter()
-        XCTAssertEqual(interp.completions(prefix: "", line: "train m on d noise ").filter(NoiseKind.names.contains), NoiseKind.names)
+        XCTAssertEqual(interp.completions(prefix: "", line: "train m on d noise ").filter(NoiseKind.names.contains), NoiseKind.scriptNames)
         let corruptHelp = output(of: "help corrupt")
-        for kind in NoiseKind.leveled { XCTAssertTrue(corruptHelp.contains(kind.name + " " + kind.levelPlaceholder), corruptHelp) }
+        for kind in CorruptCommand.kinds { XCTAssertTrue(corruptHelp.contains(kind.name + " " + kind.levelPlaceholder), corruptHelp) }
+        XCTAssertTrue(corruptHelp.contains("law"), corruptHelp)
         let boundHelp = output(of: "help bound")
         for q in LinearGaussianQuantity.allCases where q != .elbo { XCTAssertTrue(boundHelp.contains(q.name), q.name) }
         assertError("let d = load \"synthetic\"\nlet m = model vae for d.train\ntrain m on d.train objective dvea noise bitflip 0.1",
@@ -35,6 +36,35 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(output(of: "print (load shapes).train.count, (load \"SHAPES\").test.count, (load builtin).name"),
                        "2000 500 synthetic")
         assertError("load shaeps", at: 1, 6, "unknown dataset `shaeps`", suggestion: "shapes")
+    }
+
+    func testTheAuthorsSaltPepperLawHasOneSpellingInScripts() throws {
+        // The engine's name `salt_pepper_authors` stays its encoding (result files, cache keys);
+        // a script writes the law one way, `salt_pepper P law authors`, and is pointed at it.
+        assertError("train m on d noise salt_pepper_authors 0.1", at: 1, 20,
+                    "`salt_pepper_authors` is written `salt_pepper P law authors` in scripts",
+                    suggestion: "noise salt_pepper P law authors")
+        assertError("let x = corrupt d salt_pepper_authors 0.1", at: 1, 19,
+                    "`salt_pepper_authors` is written `salt_pepper P law authors` in scripts",
+                    suggestion: "salt_pepper P law authors")
+        assertError("let d = load \"synthetic\"\nlet x = corrupt d.test bitflip 0.1 law authors", at: 2, 40,
+                    "`law authors` is a salt-and-pepper law")
+        // `law authors` gives the engine's authors' law, on `corrupt` as on `train`.
+        let (interp, _) = makeInterpreter()
+        try interp.run("""
+            let d = load "synthetic" subset 50
+            let a = corrupt d.test salt_pepper 0.3 law authors seed 7
+            let t = corrupt d.test salt_pepper 0.3 law textbook seed 7
+            """, file: "test.dvae")
+        guard case .dataset(let a)? = interp.globals.lookup("a"), case .dataset(let t)? = interp.globals.lookup("t"),
+              case .splits(let d)? = interp.globals.lookup("d") else { return XCTFail("datasets") }
+        var rng = RNG(seed: 7)
+        XCTAssertEqual(a.x.array, Corruption.saltPepperAuthors(0.3).apply(d.test.x, rng: &rng).array)
+        rng = RNG(seed: 7)
+        XCTAssertEqual(t.x.array, Corruption.saltPepper(0.3).apply(d.test.x, rng: &rng).array)
+        XCTAssertTrue(a.name.contains("salt_pepper_authors"), a.name)
+        XCTAssertEqual(interp.completions(prefix: "", line: "train m on d noise "), NoiseKind.scriptNames)
+        XCTAssertTrue(output(of: "help noise").contains("law authors"))
     }
 
     func testNoiseAliasesPointAtTheScriptSpelling() {

@@ -134,7 +134,7 @@ final class TeachingToolsTests: XCTestCase {
         let (interp, _) = makeInterpreter()
         XCTAssertEqual(interp.completions(prefix: "", line: "train m on d objective "), ["vae", "iwae", "dvae", "diwae"])
         XCTAssertEqual(interp.completions(prefix: "d", line: "train m on d objective d"), ["dvae", "diwae"])
-        XCTAssertEqual(interp.completions(prefix: "", line: "train m on d noise "), NoiseKind.names)
+        XCTAssertEqual(interp.completions(prefix: "", line: "train m on d noise "), NoiseKind.scriptNames)
         XCTAssertEqual(interp.completions(prefix: "g", line: "model for d encoder g"), ["gru"])
         guard case .word(_, let decoders)? = Commands.spec(named: "model")?.keyword("decoder")?.slots.first else {
             return XCTFail("model has a decoder word")

@@ -99,4 +99,17 @@ final class SingleSourceTests: XCTestCase {
         }
         XCTAssertEqual(LinearGaussianQuantity(rawValue: "kl_post"), .klToPosterior)
     }
+
+    /// One SplitMix64, one FNV-1a, one hex formatter (Core): reference values, so a change to any
+    /// of them (which would change every seeded stream, data digest and cache key) is noticed.
+    func testHashingPiecesMatchTheirReferences() {
+        var state: UInt64 = 0
+        XCTAssertEqual(SplitMix64.next(&state), 0xE220_A839_7B1D_CDAF)   // SplitMix64(0), first output
+        XCTAssertEqual(state, SplitMix64.increment)
+        XCTAssertEqual(FNV1a64.hash([UInt8]()), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(FNV1a64.hash("a".utf8), 0xaf63_dc4c_8601_ec8c)
+        XCTAssertEqual(hexDigits(UInt8(0x0a)), "0a")
+        XCTAssertEqual(hexDigits(UInt64(0xff)), "00000000000000ff")
+        XCTAssertEqual(hexDigits(UInt64.max), "ffffffffffffffff")
+    }
 }

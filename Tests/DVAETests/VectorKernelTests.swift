@@ -3,7 +3,7 @@ import CKernels
 import Foundation
 import XCTest
 
-/// The C element-wise kernels (Sources/CKernels/Kernels.c) at every vector level this CPU can run:
+/// The C element-wise kernels (Sources/CKernels/ElementwiseLoops.c) at every vector level this CPU can run:
 /// accuracy against libm / plain Double formulas, NaN propagation, and the dispatch itself.
 final class VectorKernelTests: XCTestCase {
     /// The levels this CPU runs (always at least the baseline).
@@ -25,6 +25,25 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertEqual(dvae_kernels_select(level), 1, level)
             try body(level)
         }
+    }
+
+    /// The corruption modes are named in CKernels.h and mean what their names say: at p = 1 a
+    /// bit-flip flips every pixel, salt-and-pepper leaves only 0s and 1s (and both occur).
+    func testCorruptionModesAreNamedAndMeanTheirNames() {
+        XCTAssertEqual(DVAE_CORRUPT_SALT_PEPPER.rawValue, 0)
+        XCTAssertEqual(DVAE_CORRUPT_BIT_FLIP.rawValue, 1)
+        let E = 9, n = 40
+        let src = (0..<(E * n)).map { Float($0 % 5) / 4 }
+        func corrupt(_ mode: dvae_corrupt_mode) -> [Float] {
+            var states = (0..<(4 * E)).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+            var dst = [Float](repeating: -1, count: E * n)
+            dvae_corrupt_streams(&states, src, &dst, E, n, mode, 1)
+            return dst
+        }
+        XCTAssertEqual(corrupt(DVAE_CORRUPT_BIT_FLIP), src.map { 1 - $0 })
+        let sp = corrupt(DVAE_CORRUPT_SALT_PEPPER)
+        XCTAssertTrue(sp.allSatisfy { $0 == 0 || $0 == 1 })
+        XCTAssertTrue(sp.contains(0) && sp.contains(1))
     }
 
     func testDispatchPicksTheWidestLevelTheCPUHas() {

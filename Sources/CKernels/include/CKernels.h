@@ -1,5 +1,5 @@
 // CKernels: the engine's C kernels — CPU feature detection and the element-wise loops of the
-// training step, compiled once per vector width and dispatched at run time (see Kernels.c).
+// training step, compiled once per vector width and dispatched at run time (see ElementwiseLoops.c).
 // C rather than Swift because Swift has no function multi-versioning: one portable binary would
 // otherwise run SSE2 code on an AVX-512 machine.
 #ifndef DVAE_CKERNELS_H
@@ -20,7 +20,7 @@ typedef struct {
 /// Reads the processor's features (cheap; no caching needed).
 dvae_cpu_features dvae_cpu_detect(void);
 
-// ---- Element-wise kernels of the training step (Kernels.c) --------------------------------------
+// ---- Element-wise kernels of the training step (ElementwiseLoops.c) --------------------------------------
 // Each is compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and baseline x86-64, and runs
 // the widest level the CPU supports. Arrays must not overlap. Shapes in the comments: E encoder
 // rows, K samples each, R = E·K sample rows.
@@ -75,12 +75,22 @@ double dvae_sum_squares(const float *x, long n);
 /// `RNG.fillStandardNormal` computes them (the same on every vector level).
 void dvae_box_muller(float *p, long pairs);
 
+/// The corruptions `dvae_corrupt_streams` draws (one uniform per pixel): the vector forms of
+/// `Corruption.saltPepper` and `Corruption.bitFlip`. Swift picks them by name
+/// (`CorruptionSampling.swift`); the values are fixed so the two sides cannot drift.
+typedef enum {
+    /// Textbook salt-and-pepper: u < p/2 → 0, u < p → 1, else unchanged.
+    DVAE_CORRUPT_SALT_PEPPER = 0,
+    /// Bit-flip: u < p → 1 − x.
+    DVAE_CORRUPT_BIT_FLIP = 1,
+} dvae_corrupt_mode;
+
 /// Corrupts E examples of n pixels each (src and dst E × n, row e = example e), example e drawing
 /// one uniform per pixel from its own xoshiro256** stream whose state words are
-/// states[4e ..< 4e + 4] (advanced in place), exactly as `RNG.uniform()` would: salt-and-pepper
-/// (mode 0: u < p/2 → 0, u < p → 1, else unchanged) or bit-flip (mode 1: u < p → 1 − x).
-/// The same pixels as `Corruption.apply` example by example; eight streams run at once.
-void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, int mode, float p);
+/// states[4e ..< 4e + 4] (advanced in place), exactly as `RNG.uniform()` would, with the
+/// corruption `mode` (`dvae_corrupt_mode`). The same pixels as `Corruption.apply` example by
+/// example; eight streams run at once.
+void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, dvae_corrupt_mode mode, float p);
 
 /// Adam on a clipped gradient: g ← scale · g (stored, as cblas_sscal would), then the update above
 /// with that g, in one pass.

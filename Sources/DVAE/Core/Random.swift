@@ -10,14 +10,7 @@ public struct RNG: RandomNumberGenerator, Sendable {
     /// A generator whose whole stream is determined by `seed`.
     public init(seed: UInt64) {
         var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+        s0 = SplitMix64.next(&x); s1 = SplitMix64.next(&x); s2 = SplitMix64.next(&x); s3 = SplitMix64.next(&x)
     }
 
     /// Generator number `stream` of the family `seed`: independent streams for the examples of one
@@ -25,10 +18,7 @@ public struct RNG: RandomNumberGenerator, Sendable {
     /// depend on how a batch is split across threads). The stream index is hashed (SplitMix64
     /// finaliser) before it is mixed into the seed, so neighbouring indices give unrelated streams.
     public init(seed: UInt64, stream: UInt64) {
-        var z = stream &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        self.init(seed: seed ^ (z ^ (z >> 31)))
+        self.init(seed: seed ^ SplitMix64.mix(stream &+ SplitMix64.increment))
     }
 
     /// The four state words, for kernels that advance several streams at once

@@ -76,10 +76,10 @@ extension Corruption {
         let E = streams.count
         precondition(out.rows == x.rows && out.cols == x.cols && E * rowsPerExample <= x.rows,
                      "Corruption.apply: \(E) examples of \(rowsPerExample) rows in \(x.rows)")
-        let mode: Int32, p: Float
+        let mode: dvae_corrupt_mode, p: Float
         switch self {
-        case .saltPepper(let level): (mode, p) = (0, level)
-        case .bitFlip(let level): (mode, p) = (1, level)
+        case .saltPepper(let level): (mode, p) = (DVAE_CORRUPT_SALT_PEPPER, level)
+        case .bitFlip(let level): (mode, p) = (DVAE_CORRUPT_BIT_FLIP, level)
         default:
             for e in 0..<E { apply(x, rows: e * rowsPerExample ..< (e + 1) * rowsPerExample, into: out, rng: &streams[e]) }
             return

@@ -41,6 +41,24 @@ public enum NoiseKind: String, CaseIterable, Codable, Sendable {
     /// The canonical names, in case order.
     public static var names: [String] { allCases.map(\.rawValue) }
 
+    /// The kinds a script names (`noise KIND LEVEL`, `corrupt DATA KIND LEVEL`): all but
+    /// `saltPepperAuthors`, which scripts write as a law of salt-and-pepper
+    /// (`salt_pepper P law authors`) so each law has one spelling. Its name stays the engine's
+    /// encoding (result files, cache keys, checkpoints).
+    public static var scriptKinds: [NoiseKind] { allCases.filter { $0 != .saltPepperAuthors } }
+
+    /// The names of `scriptKinds`, in case order.
+    public static var scriptNames: [String] { scriptKinds.map(\.rawValue) }
+
+    /// How a script writes this kind at `level` (e.g. "salt_pepper P law authors"), for messages.
+    public func scriptSpelling(level: String) -> String {
+        switch self {
+        case .none: return "none"
+        case .saltPepperAuthors: return "\(NoiseKind.saltPepper.name) \(level) law authors"
+        default: return "\(name) \(level)"
+        }
+    }
+
     /// The kinds that take a level (all but `none`).
     public static var leveled: [NoiseKind] { allCases.filter(\.takesLevel) }
 

@@ -12,16 +12,11 @@ extension Dataset {
     /// generator seed), not a cryptographic one.
     public var contentDigest: String {
         digestCache.value {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            func mix(_ word: UInt64) { h = (h ^ word) &* 0x0000_0100_0000_01b3 }
-            for field in [UInt64(count), UInt64(height), UInt64(width), kind == .binary ? 1 : 2] { mix(field) }
+            var h = FNV1a64()
+            for field in [UInt64(count), UInt64(height), UInt64(width), kind == .binary ? 1 : 2] { h.mix(field) }
             let pixels = UnsafeBufferPointer(start: x.data, count: x.count)
-            for p in pixels { mix(UInt64(p.bitPattern)) }
-            h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
-            h ^= h >> 31
-            let hex = String(h, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
+            for p in pixels { h.mix(UInt64(p.bitPattern)) }
+            return hexDigits(SplitMix64.mix(h.value))
         }
     }
 }

@@ -26,7 +26,7 @@ extension DataLoader {
             throw DataError.malformed(path: path, line: nil, reason: "file of \(b.count) bytes is too short for an IDX header")
         }
         guard b[0] == 0, b[1] == 0 else {
-            throw DataError.malformed(path: path, line: nil, reason: "bad IDX magic \(b[0..<4].map(hexByte).joined(separator: " ")), expected 00 00 08 03")
+            throw DataError.malformed(path: path, line: nil, reason: "bad IDX magic \(b[0..<4].map(hexDigits).joined(separator: " ")), expected 00 00 08 03")
         }
         guard b[2] == 0x08 else {
             throw DataError.unsupportedFormat(path: path, reason: "IDX element type 0x\(String(b[2], radix: 16)) is not supported; expected 0x08 (unsigned byte)")
@@ -64,8 +64,3 @@ extension DataLoader {
     }
 }
 
-/// A byte as two lower-case hex digits.
-func hexByte(_ v: UInt8) -> String {
-    let s = String(v, radix: 16)
-    return s.count == 1 ? "0" + s : s
-}

@@ -83,7 +83,7 @@ struct MATFile {
         case (0x49, 0x4D): littleEndian = true   // "IM"
         case (0x4D, 0x49): littleEndian = false  // "MI"
         default:
-            throw malformed("bad endian indicator \(hexByte(bytes[126])) \(hexByte(bytes[127])) at byte 126, expected 'IM' or 'MI'")
+            throw malformed("bad endian indicator \(hexDigits(bytes[126])) \(hexDigits(bytes[127])) at byte 126, expected 'IM' or 'MI'")
         }
     }
 

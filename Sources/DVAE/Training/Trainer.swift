@@ -43,7 +43,7 @@ public final class Trainer {
 
     /// The random stream of epoch `epoch` (1-based) for this run's seed.
     public static func epochRNG(seed: UInt64, epoch: Int) -> RNG {
-        RNG(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
+        RNG(seed: seed ^ (UInt64(epoch) &* SplitMix64.increment))
     }
 
     /// Trains from epoch `epochsCompleted + 1` to `config.epochs`, calling `onEvent` after every

@@ -12,6 +12,7 @@ enum BoundCommand: Command {
             Keyword(name: "parts", slots: [], summary: "the ELBO's reconstruction and KL terms, per example and mean (`samples N` draws of z, default 10)"),
             Keyword(name: "iwae", slots: [.expr("K")], summary: "the importance-weighted bound with K samples"),
             Keyword(name: "noise", slots: [.noise], summary: "score with a corrupted encoder input (the DVAE bound)"),
+            CommandSpec.lawKeyword,
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
             Keyword(name: "exact", slots: [], summary: "linear-Gaussian: the closed form (the default)"),
             Keyword(name: "samples", slots: [.expr("N")], summary: "linear-Gaussian: a Monte Carlo estimate with N samples"),
@@ -20,7 +21,7 @@ enum BoundCommand: Command {
         },
         returnsValue: true,
         summary: "a bound on log p(x) in nats per example, with its standard error",
-        usage: "bound M on DATA [elbo [analytic] | iwae K | parts [samples N]] [noise KIND LEVEL] [seed S]\n"
+        usage: "bound M on DATA [elbo [analytic] | iwae K | parts [samples N]] [noise KIND LEVEL] [law textbook|authors] [seed S]\n"
             + "bound G on DATA \(LinearGaussianQuantity.allCases.filter { $0 != .elbo }.map(\.name).joined(separator: "|")) [exact | samples N]",
         details: ["Comparisons and arithmetic use the value; `.value`, `.se`, `.count` give the parts."],
         example: "let b = bound m on mnist.test iwae 5000\nprint b.value, b.se")

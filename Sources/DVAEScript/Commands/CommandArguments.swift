@@ -108,9 +108,25 @@ struct CommandArguments {
         return interpreter.nextSeed()
     }
 
-    /// The corruption given after keyword `name` (`noise salt_pepper 0.1`), validated.
-    func noise(_ name: String = "noise") throws -> Corruption? {
-        guard let k = keyword(name), case .word(let kind, let kindLocation)? = k.values.first else { return nil }
+    /// The corruption after `noise` (`noise salt_pepper 0.1`), validated, with `law authors`
+    /// turning textbook salt-and-pepper into the authors' law (the one spelling of that law in
+    /// scripts; other kinds are unchanged; `law` with another kind is an error).
+    func noise() throws -> Corruption? {
+        let noise = try noiseKindAndLevel()
+        guard let (law, at) = try choice("law", from: CommandSpec.saltPepperLaws), law == "authors" else { return noise }
+        switch noise {
+        case .saltPepper(let p)?: return .saltPepperAuthors(p)
+        case .saltPepperAuthors?, .none?, nil: return noise
+        case let other?:
+            if other.isIdentity { return noise }
+            throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(other.name)", at: at,
+                               suggestion: "drop `law`, or use noise salt_pepper")
+        }
+    }
+
+    /// The kind and level after `noise`, before `law` is applied.
+    private func noiseKindAndLevel() throws -> Corruption? {
+        guard let k = keyword("noise"), case .word(let kind, let kindLocation)? = k.values.first else { return nil }
         if kind == "none" { return Corruption.none }
         guard k.values.count > 1, case .expr(let levelExpr) = k.values[1] else { return nil }
         return try CommandArguments.corruption(kind, at: kindLocation,
@@ -178,21 +194,6 @@ struct CommandArguments {
                                suggestion: Suggestions.didYouMean(word, in: choices) ?? "choose one of \(choices.joined(separator: ", "))")
         }
         return (word, e.location)
-    }
-
-    /// The corruption after `noise`, with `law authors` turning textbook salt-and-pepper into the
-    /// authors' law (other kinds are unchanged; `law` with another kind is an error).
-    func noiseWithLaw() throws -> Corruption? {
-        let noise = try self.noise()
-        guard let (law, at) = try choice("law", from: CommandSpec.saltPepperLaws), law == "authors" else { return noise }
-        switch noise {
-        case .saltPepper(let p)?: return .saltPepperAuthors(p)
-        case .saltPepperAuthors?, .none?, nil: return noise
-        case let other?:
-            if other.isIdentity { return noise }
-            throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(other.name)", at: at,
-                               suggestion: "drop `law`, or use noise salt_pepper")
-        }
     }
 
     /// The level given after keyword `name` (`noise gaussian 1.3` → 1.3) exactly as the script's

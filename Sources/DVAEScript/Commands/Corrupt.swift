@@ -5,24 +5,27 @@ import Foundation
 enum CorruptCommand: Command {
     static let spec = CommandSpec(
         name: "corrupt", positional: ["DATA"],
-        // One keyword per noise kind that takes a level (`NoiseKind`), then `seed`.
-        keywords: NoiseKind.leveled.map { Keyword(name: $0.name, slots: [.expr($0.levelPlaceholder)], summary: $0.summary) }
-            + [Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)")],
+        // One keyword per noise kind a script names that takes a level (`NoiseKind`), then `law` and `seed`.
+        keywords: CorruptCommand.kinds.map { Keyword(name: $0.name, slots: [.expr($0.levelPlaceholder)], summary: $0.summary) }
+            + [CommandSpec.lawKeyword, Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)")],
         returnsValue: true,
         summary: "a corrupted copy of a dataset",
-        usage: "corrupt DATA " + NoiseKind.leveled.map { "\($0.name) \($0.levelPlaceholder)" }.joined(separator: " | ") + " [seed S]",
+        usage: "corrupt DATA " + CorruptCommand.kinds.map { "\($0.name) \($0.levelPlaceholder)" }.joined(separator: " | ") + " [law textbook|authors] [seed S]",
         example: "let noisy = corrupt mnist.test salt_pepper 0.1\nshow noisy[0:16]")
+
+    /// The kinds `corrupt` names: those a script writes that take a level.
+    static var kinds: [NoiseKind] { NoiseKind.scriptKinds.filter(\.takesLevel) }
 
     /// Runs the command.
     static func run(_ a: CommandArguments) throws -> Value { try a.interpreter.corrupt(a) }
 }
 
 extension Interpreter {
-    /// `corrupt DATA KIND LEVEL [seed S]`, KIND one of `NoiseKind.leveled`.
+    /// `corrupt DATA KIND LEVEL [law textbook|authors] [seed S]`, KIND one of `CorruptCommand.kinds`.
     func corrupt(_ a: CommandArguments) throws -> Value {
-        let kinds = NoiseKind.leveled.map(\.name).filter(a.has)
+        let kinds = CorruptCommand.kinds.map(\.name).filter(a.has)
         guard let kind = kinds.first else {
-            let choices = NoiseKind.leveled.map { "\($0.name) \($0.levelPlaceholder)" }
+            let choices = CorruptCommand.kinds.map { "\($0.name) \($0.levelPlaceholder)" }
             throw LocatedError("`corrupt` needs a noise: \(choices.dropLast().joined(separator: ", ")) or \(choices.last!)",
                                at: a.call.location, suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
         }
@@ -30,12 +33,19 @@ extension Interpreter {
             throw LocatedError("give one noise kind, not both `\(kinds[0])` and `\(kinds[1])`", at: a.location(of: kinds[1]))
         }
         let (levelValue, levelAt) = try a.value(kind)!
-        let corruption = try CommandArguments.corruption(kind, at: a.location(of: kind), level: levelValue, levelAt: levelAt)
+        var corruption = try CommandArguments.corruption(kind, at: a.location(of: kind), level: levelValue, levelAt: levelAt)
+        if let (law, at) = try a.choice("law", from: CommandSpec.saltPepperLaws), law == "authors" {
+            guard case .saltPepper(let p) = corruption else {
+                throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(kind)", at: at,
+                                   suggestion: "drop `law`, or use salt_pepper")
+            }
+            corruption = .saltPepperAuthors(p)
+        }
         var rng = RNG(seed: try a.seed())
         let (v, at) = try a.required(0, "a dataset")
         func apply(_ d: Dataset) -> Dataset {
             let out = d.count == 0 ? d.x : corruption.apply(d.x, rng: &rng)
-            return Dataset(name: "\(d.name)+\(kind) \(formatNumber(Double(levelValue.numeric ?? 0)))", x: out,
+            return Dataset(name: "\(d.name)+\(corruption.name) \(formatNumber(Double(levelValue.numeric ?? 0)))", x: out,
                            height: d.height, width: d.width, kind: d.kind)
         }
         switch v {

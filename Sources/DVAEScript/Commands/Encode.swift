@@ -7,11 +7,12 @@ enum EncodeCommand: Command {
         name: "encode", positional: ["M", "DATA"],
         keywords: [
             Keyword(name: "noise", slots: [.noise], summary: "encode a corrupted x̃ instead (one corruption per example)"),
+            CommandSpec.lawKeyword,
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed of the corruption (default: the global seed)"),
         ],
         returnsValue: true,
         summary: "the encoder's μ(x) and σ(x) for each example, as values",
-        usage: "encode M DATA|X [noise KIND LEVEL] [seed S]",
+        usage: "encode M DATA|X [noise KIND LEVEL] [law textbook|authors] [seed S]",
         details: ["DATA is a dataset; X one example as a list of numbers.",
                   "`.mu` and `.sigma`: one list of L numbers per example (for one example, that list);",
                   "`.count` and `.latent` give the sizes. See also `scatter` (a picture of the μ's)."],

@@ -9,13 +9,14 @@ enum MarginalCommand: Command {
         keywords: [
             Keyword(name: "at", slots: [.expr("X")], summary: "the clean input x: a list of numbers or a one-example dataset"),
             Keyword(name: "noise", slots: [.noise], summary: "the corruption p(x̃|x)"),
+            CommandSpec.lawKeyword,
             Keyword(name: "samples", slots: [.expr("N")], summary: "draws of z ~ q̃(z|x) (default 5000)"),
             Keyword(name: "enumerate", slots: [], summary: "Example 1: enumerate every x̃ (binary x, D ≤ 16) into an exact mixture"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
         ],
         returnsValue: true,
         summary: "statistics of the marginal encoder q̃(z|x) = ∫ q(z|x̃) p(x̃|x) dx̃",
-        usage: "marginal ENC at X noise KIND LEVEL [samples N] [enumerate] [seed S]",
+        usage: "marginal ENC at X noise KIND LEVEL [law textbook|authors] [samples N] [enumerate] [seed S]",
         details: [
             "ENC is a model (its encoder), a linear-Gaussian model, or `example2`: the scalar",
             "non-linear encoder μ = tanh(2x̃), σ² = 0.1 + x̃²: our instance of the paper's",

@@ -7,11 +7,12 @@ enum ReconstructCommand: Command {
         name: "reconstruct", positional: ["M", "DATA"],
         keywords: [
             Keyword(name: "noise", slots: [.noise], summary: "corrupt the inputs first (shows the corrupted row too)"),
+            CommandSpec.lawKeyword,
             Keyword(name: "seed", slots: [.expr("S")], summary: "random seed (default: the global seed)"),
         ],
         returnsValue: true,
         summary: "inputs, corrupted inputs and reconstructions, row by row",
-        usage: "reconstruct M DATA [noise KIND LEVEL] [seed S]",
+        usage: "reconstruct M DATA [noise KIND LEVEL] [law textbook|authors] [seed S]",
         example: "reconstruct m mnist.test[0:8] noise salt_pepper 0.1")
 
     /// Runs the command.

@@ -39,7 +39,7 @@ extension Interpreter {
     /// each when absent. So `train m on d epochs 1` continues a run exactly.
     func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?,
                                previous: TrainingSettings? = nil) throws -> OptimisationArguments {
-        var noise = try a.noiseWithLaw()
+        var noise = try a.noise()
         // With neither `objective` nor `noise`, a model trained before keeps its objective.
         let inherited = objective == nil && noise == nil ? previous?.objective : nil
         if let inherited, inherited.kind.usesCorruption { noise = inherited.corruption }

@@ -7,7 +7,7 @@
 // table, compiled for the target. (Why not clang's target_clones: the same dispatch, but an ifunc
 // cannot be switched, so the narrower variants could not be tested on a wide machine.)
 //
-// The exponential and logarithm are the engine's Cephes-style polynomials (Kernels.swift), written
+// The exponential and logarithm are the engine's Cephes-style polynomials (Core/ScalarMath.swift), written
 // with +, ×, selects and integer bit operations only, so the compiler vectorises every loop that
 // calls them; accuracy a few ulp (relative error < 1e-6). Reductions accumulate in double; the
 // pragma lets the vectoriser reorder those sums (a different but not a less accurate order).
@@ -169,13 +169,13 @@ INLINE void box_muller_body(float *restrict p, long pairs) {
 // One uniform per pixel for E examples, example e from its own xoshiro256** stream (state words
 // st[4e ..< 4e + 4], advanced): u = (next >> 40) · 2⁻²⁴, exactly `RNG.uniform()`. Eight streams
 // advance at once in vector lanes (the generator's serial dependency is what limits one stream),
-// then each pixel is corrupted as `Corruption.apply` does: salt-and-pepper (mode 0) replaces it
-// with 0 when u < p/2 or 1 when u < p; bit-flip (mode 1) flips it when u < p.
+// then each pixel is corrupted as `Corruption.apply` does: salt-and-pepper (DVAE_CORRUPT_SALT_PEPPER)
+// replaces it with 0 when u < p/2 or 1 when u < p; bit-flip (DVAE_CORRUPT_BIT_FLIP) flips it when u < p.
 typedef uint64_t u64x8 __attribute__((vector_size(64)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 typedef float f32x8 __attribute__((vector_size(32)));
 INLINE float corrupt_pixel(float v, float u, int mode, float p, float half) {
-    if (mode == 0) return u < p ? (u < half ? 0.0f : 1.0f) : v;
+    if (mode == DVAE_CORRUPT_SALT_PEPPER) return u < p ? (u < half ? 0.0f : 1.0f) : v;
     return u < p ? 1.0f - v : v;
 }
 INLINE uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -209,8 +209,8 @@ INLINE void corrupt_streams_body(uint64_t *restrict st, const float *restrict sr
             for (int l = 0; l < 8; l++) {
                 const float *sr = src + (e0 + l) * n + j0;
                 float *dr = dst + (e0 + l) * n + j0;
-                if (mode == 0) for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], 0, p, half);
-                else for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], 1, p, half);
+                if (mode == DVAE_CORRUPT_SALT_PEPPER) for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], DVAE_CORRUPT_SALT_PEPPER, p, half);
+                else for (long j = 0; j < jn; j++) dr[j] = corrupt_pixel(sr[j], ul[l][j], DVAE_CORRUPT_BIT_FLIP, p, half);
             }
         }
         for (int l = 0; l < 8; l++) {
@@ -535,6 +535,6 @@ void dvae_bernoulli_loglik_value(const float *logits, const float *x, double *ou
     kernels()->bernoulli_loglik_value(logits, x, out, rows, cols);
 }
 void dvae_box_muller(float *p, long pairs) { kernels()->box_muller(p, pairs); }
-void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, int mode, float p) {
+void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, dvae_corrupt_mode mode, float p) {
     kernels()->corrupt_streams(states, src, dst, E, n, mode, p);
 }
