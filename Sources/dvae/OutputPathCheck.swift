@@ -25,7 +25,7 @@ enum OutputPathCheck {
     static func problem(out directory: String) -> String? {
         var st = stat()
         if stat(directory, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR {
-            return "--out \(directory) is a file, not a directory"
+            return "cannot create the output directory \(directory): \(directory) is a regular file, not a directory"
         }
         return directoryProblem(directory, option: "--out", path: directory)
     }
@@ -41,14 +41,19 @@ enum OutputPathCheck {
             var st = stat()
             guard stat(prefix, &st) == 0 else { break }             // the rest is created by the writer
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                return "cannot write \(option) \(path): \(prefix) is a file, not a directory"
+                return what(option, path) + ": \(prefix) is a regular file, not a directory"
             }
             deepestExisting = prefix
         }
         if access(deepestExisting, W_OK | X_OK) != 0 {
-            return "cannot write \(option) \(path): \(deepestExisting) is not writable (\(String(cString: strerror(errno))))"
+            return what(option, path) + ": \(deepestExisting) is not writable (\(String(cString: strerror(errno))))"
         }
         return nil
+    }
+
+    /// The start of a message: "cannot create the output directory DIR" or "cannot write --html FILE".
+    private static func what(_ option: String, _ path: String) -> String {
+        option == "--out" ? "cannot create the output directory \(path)" : "cannot write \(option) \(path)"
     }
 
     /// Whether two paths name the same existing file.

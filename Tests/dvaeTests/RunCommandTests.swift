@@ -63,11 +63,11 @@ final class RunCommandTests: XCTestCase {
         try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/adir", withIntermediateDirectories: true)
         for (args, message) in [
-            (["--html", blocker + "/page.html"], "cannot write --html \(blocker)/page.html: \(blocker) is a file, not a directory"),
+            (["--html", blocker + "/page.html"], "cannot write --html \(blocker)/page.html: \(blocker) is a regular file, not a directory"),
             (["--html", dir + "/adir"], "--html \(dir)/adir is a directory"),
             (["--html", path], "is the notebook itself"),
-            (["--out", blocker], "--out \(blocker) is a file, not a directory"),
-            (["--out", blocker + "/sub/deeper"], "\(blocker) is a file, not a directory"),
+            (["--out", blocker], "cannot create the output directory \(blocker): \(blocker) is a regular file, not a directory"),
+            (["--out", blocker + "/sub/deeper"], "\(blocker) is a regular file, not a directory"),
         ] {
             let r = try DVAEBinary.run(["run", path] + args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
