@@ -1,4 +1,4 @@
-// CPUID feature detection for choosing BLAS kernels (see Sources/DVAE/Bench/BLASCore.swift).
+// CPUID feature detection for choosing BLAS kernels (see Sources/DVAE/BLAS/BLASCore.swift).
 #include "CKernels.h"
 #include <string.h>
 

@@ -1,7 +1,7 @@
 import DVAE
 import Foundation
 
-/// Start-up choice of the OpenBLAS kernels (see `Sources/DVAE/Bench/BLASCore.swift` for why).
+/// Start-up choice of the OpenBLAS kernels (see `Sources/DVAE/BLAS/BLASCore.swift` for why).
 ///
 /// Runs first thing in `main`, before any BLAS call, and at most re-executes the process twice:
 /// 1. fresh start, OPENBLAS_CORETYPE unset, the library chose a generic core for a capable CPU →

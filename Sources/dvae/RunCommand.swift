@@ -68,6 +68,13 @@ struct RunCommand: ParsableCommand {
             printError("dvae: cannot read \(file): \(error)")
             throw ExitCode(2)
         }
+        // Output paths first: a path that cannot be written should not wait for every cell.
+        let pathProblems = [html.flatMap { OutputPathCheck.problem(html: $0, notebook: file) },
+                            out.flatMap { OutputPathCheck.problem(out: $0) }].compactMap { $0 }
+        if !pathProblems.isEmpty {
+            pathProblems.forEach { printError("dvae: " + $0) }
+            throw ExitCode(2)
+        }
         let runner = NotebookRunner(options: options,
                                     forward: TerminalSink.standardOutput())
         InterruptHandling.install()

@@ -27,10 +27,20 @@ struct ScriptOptions: ParsableArguments {
     var maxMemory: String?
 
     func validate() throws {
-        if let maxMemory, MemoryBudget.parse(maxMemory) == nil {
-            throw ValidationError("--max-memory expects a size such as 8G, 512M or 1000000 (bytes), got `\(maxMemory)`")
+        if let maxMemory {
+            guard let bytes = MemoryBudget.parse(maxMemory) else {
+                throw ValidationError("--max-memory expects a size such as 8G, 512M or 1000000 (bytes), got `\(maxMemory)`")
+            }
+            // A limit below a mebibyte (`0.5` is half a byte) would refuse every command.
+            guard bytes >= Self.smallestMemoryLimit else {
+                throw ValidationError("--max-memory \(maxMemory) is \(MemoryBudget.format(bytes)), too little to run anything; "
+                                      + "give a size such as 8G or 512M (a number alone counts bytes)")
+            }
         }
     }
+
+    /// The smallest `--max-memory` accepted: 1 MiB.
+    static let smallestMemoryLimit = 1 << 20
 
     /// The budget: `--max-memory`, or `MemoryBudget.default`.
     var budget: MemoryBudget {

@@ -15,7 +15,13 @@ struct ThreadsOption: ParsableArguments {
         if let t = threads, ComputeThreads.parse(String(t)) == nil {
             throw ValidationError("--threads must be between 1 and 256, got \(t)")
         }
-        if threads == nil, let text = ProcessInfo.processInfo.environment[ComputeThreads.environmentVariable],
+        if threads == nil { try Self.validateEnvironment() }
+    }
+
+    /// Refuses a `DVAE_THREADS` that is set but not a thread count (also for `dvae sweep`, whose
+    /// tasks inherit it).
+    static func validateEnvironment() throws {
+        if let text = ProcessInfo.processInfo.environment[ComputeThreads.environmentVariable],
            ComputeThreads.parse(text) == nil {
             throw ValidationError("\(ComputeThreads.environmentVariable) must be a whole number between 1 and 256, got `\(text)`")
         }

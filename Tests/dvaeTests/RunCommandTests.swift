@@ -53,6 +53,33 @@ final class RunCommandTests: XCTestCase {
         return path
     }
 
+    /// `--html` and `--out` paths that cannot be written are refused before the first cell runs
+    /// (issue 20: they were checked only after the whole notebook had computed).
+    func testOutputPathsAreCheckedBeforeTheFirstCell() throws {
+        let dir = try cliTemporaryDirectory()
+        let path = dir + "/nb.md"
+        try "# N\n\n```dvae\nprint \"cell ran\"\n```\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let blocker = dir + "/plain-file"
+        try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/adir", withIntermediateDirectories: true)
+        for (args, message) in [
+            (["--html", blocker + "/page.html"], "cannot write --html \(blocker)/page.html: \(blocker) is a regular file, not a directory"),
+            (["--html", dir + "/adir"], "--html \(dir)/adir is a directory"),
+            (["--html", path], "is the notebook itself"),
+            (["--out", blocker], "cannot create the output directory \(blocker): \(blocker) is a regular file, not a directory"),
+            (["--out", blocker + "/sub/deeper"], "\(blocker) is a regular file, not a directory"),
+        ] {
+            let r = try DVAEBinary.run(["run", path] + args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stdout.contains("cell ran"), "\(args): no cell runs")
+        }
+        // Paths still to be created are fine.
+        let ok = try DVAEBinary.run(["run", path, "--html", dir + "/new/page.html", "--out", dir + "/new/out"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/new/page.html"))
+    }
+
     func testPassingNotebookExitsZero() throws {
         let dir = try cliTemporaryDirectory()
         let path = try write(passing, name: "pass.md", in: dir)

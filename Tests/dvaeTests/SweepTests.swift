@@ -159,6 +159,56 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(try dvae(["run", "table.md"]).stdout, serial)
     }
 
+    /// Ctrl-C on `dvae sweep --local` stops its tasks (they run in their own process groups, out
+    /// of the terminal's reach) and says what the cache kept (issue 20: only the parent died).
+    func testCtrlCStopsTheLocalTasksAndSaysWhatWasKept() throws {
+        try Self.slow.replacingOccurrences(of: "epochs 10 batch 20", with: "epochs 100000 batch 20")
+            .write(toFile: directory + "/slow.md", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = try DVAEBinary.url()
+        p.arguments = ["sweep", "slow.md", "--local", "2"]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = directory + "/sweep.out"
+        FileManager.default.createFile(atPath: output, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        p.standardError = p.standardOutput
+        try p.run()
+        // Wait for the quick cell to reach the cache while the slow one trains.
+        let deadline = Date().addingTimeInterval(120)
+        while files("cells", ".json").isEmpty && Date() < deadline && p.isRunning { usleep(100_000) }
+        XCTAssertEqual(files("cells", ".json").count, 1, "the quick cell finished first")
+        func tasks() -> [Int32] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> Int32? in
+                guard let pid = Int32(entry),
+                      let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8) else { return nil }
+                return cmd.contains("sweep-task") && cmd.contains(directory) ? pid : nil
+            }
+        }
+        XCTAssertEqual(tasks().count, 1, "the slow task is running")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        XCTAssertEqual(p.terminationStatus, 130, text)
+        XCTAssertTrue(text.contains("stopped by Ctrl-C (SIGINT): 1 running task stopped"), text)
+        XCTAssertTrue(text.contains("1 to compute, 1 already in the cache"), text)
+        XCTAssertTrue(text.contains("task 0 stopped") || text.contains("task 1 stopped"), text)
+        let gone = Date().addingTimeInterval(10)
+        while !tasks().isEmpty && Date() < gone { usleep(100_000) }
+        XCTAssertEqual(tasks(), [], "no task outlives the sweep")
+    }
+
+    /// The same settings checks as `dvae run`: DVAE_THREADS, --max-memory.
+    func testSweepChecksThreadsAndMemoryLikeRun() throws {
+        let threads = try dvae(["sweep", "table.md", "--local", "1"], env: ["DVAE_THREADS": "abc"])
+        XCTAssertEqual(threads.status, 64, threads.stderr)
+        XCTAssertTrue(threads.stderr.contains("DVAE_THREADS must be a whole number between 1 and 256, got `abc`"), threads.stderr)
+        for command in [["sweep", "table.md", "--local", "1"], ["run", "table.md"]] {
+            let memory = try dvae(command + ["--max-memory", "0.5"])
+            XCTAssertEqual(memory.status, 64, memory.stderr)
+            XCTAssertTrue(memory.stderr.contains("--max-memory 0.5 is 0 B, too little to run anything"), memory.stderr)
+        }
+    }
+
     func testBadSweepArgumentsAreRefused() throws {
         for args in [["sweep", "table.md"], ["sweep", "table.md", "--slurm", "--local", "2"],
                      ["sweep", "table.md", "--local", "0"], ["sweep", "table.md", "--local", "1", "--chunk", "0"],

@@ -5,9 +5,21 @@ import Foundation
 /// Runs a sweep's tasks on this machine, `processes` at a time, each a `dvae sweep-task` child
 /// process (through `Foundation.Process`) writing its own log, like a SLURM array task would.
 enum LocalBackend {
-    /// Runs every task and waits for all; returns how many failed. Each task's log is
-    /// `logs/local-PID_TASK.log` in the sweep directory.
-    static func run(_ sweep: SweepPlanner.Sweep, processes: Int) throws -> Int {
+    /// How a local sweep ended.
+    struct Outcome {
+        /// Tasks that failed (not counting those stopped).
+        var failed: Int
+        /// The signal that stopped the sweep (SIGINT, SIGTERM), or nil when every task ran.
+        var stoppedBy: Int32?
+        /// Tasks that were running when the sweep was stopped (sent SIGTERM).
+        var stoppedTasks: Int
+    }
+
+    /// Runs every task and waits for all. Each task's log is `logs/local-PID_TASK.log` in the
+    /// sweep directory. SIGINT or SIGTERM stops the sweep: no new task starts, the running ones
+    /// get SIGTERM (cells they finished are in the cache; the cell in progress is dropped and its
+    /// lock released by the kernel), and the outcome says so.
+    static func run(_ sweep: SweepPlanner.Sweep, processes: Int) throws -> Outcome {
         let job = "local-\(getpid())"
         try SweepPlanner.assign(sweep, job: job)
         let n = sweep.plan.taskCount
@@ -16,8 +28,25 @@ enum LocalBackend {
         let slots = DispatchSemaphore(value: processes)
         let group = DispatchGroup()
         let failed = FailureCount()
-        for task in 0..<n {
-            slots.wait()
+        let running = RunningTasks()
+        SweepStop.install()
+        defer { SweepStop.uninstall() }
+        // The watcher turns the recorded signal into SIGTERM for every running task.
+        let watcherDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            while watcherDone.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                if SweepStop.received != nil { running.stopAll() }
+            }
+        }
+        defer { watcherDone.signal() }
+        taskLoop: for task in 0..<n {
+            while slots.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                if SweepStop.received != nil { break taskLoop }
+            }
+            if SweepStop.received != nil {
+                slots.signal()
+                break
+            }
             let log = sweep.plan.logPath(job: job, task: task)
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: log) else {
@@ -41,14 +70,21 @@ enum LocalBackend {
             group.enter()
             p.terminationHandler = { proc in
                 try? handle.close()
+                running.remove(task)
                 let ok = proc.terminationReason == .exit && proc.terminationStatus == 0
-                if !ok { failed.add() }
-                print(ok ? "  task \(task) done" : "  task \(task) FAILED (exit \(proc.terminationStatus)): \(log)")
+                if ok {
+                    print("  task \(task) done")
+                } else if SweepStop.received != nil && proc.terminationReason == .uncaughtSignal {
+                    print("  task \(task) stopped: \(log)")
+                } else {
+                    failed.add()
+                    print("  task \(task) FAILED (exit \(proc.terminationStatus)): \(log)")
+                }
                 slots.signal()
                 group.leave()
             }
             do {
-                try p.run()
+                try running.start(p, task: task)
             } catch {
                 p.terminationHandler = nil
                 group.leave()
@@ -57,7 +93,7 @@ enum LocalBackend {
             }
         }
         group.wait()
-        return failed.value
+        return Outcome(failed: failed.value, stoppedBy: SweepStop.received, stoppedTasks: running.stoppedCount)
     }
 
     /// Worker threads for each of `processes` concurrent tasks: the cores shared out, at least 1.
@@ -81,5 +117,50 @@ private final class FailureCount: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return count
+    }
+}
+
+/// The tasks running now, so a stop can reach each of them (from the watcher's thread).
+private final class RunningTasks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [Int: Process] = [:]
+    private var stopped: Set<Int> = []
+
+    /// Starts `process` as task `task` (under the lock, so a stop cannot miss it).
+    func start(_ process: Process, task: Int) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try process.run()
+        processes[task] = process
+        if SweepStop.received != nil { terminate(task, process) }
+    }
+
+    /// Forgets a finished task.
+    func remove(_ task: Int) {
+        lock.lock()
+        processes[task] = nil
+        lock.unlock()
+    }
+
+    /// Sends SIGTERM to every running task not yet told to stop.
+    func stopAll() {
+        lock.lock()
+        for (task, process) in processes where !stopped.contains(task) { terminate(task, process) }
+        lock.unlock()
+    }
+
+    /// How many tasks were told to stop.
+    var stoppedCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped.count
+    }
+
+    /// SIGTERM to the task's process group (it leads its own), else to the task. Lock held.
+    private func terminate(_ task: Int, _ process: Process) {
+        stopped.insert(task)
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }
+        if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
     }
 }

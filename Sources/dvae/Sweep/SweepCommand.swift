@@ -56,6 +56,7 @@ struct SweepCommand: ParsableCommand {
         guard chunk >= 1 else { throw ValidationError("--chunk needs at least 1 cell per task") }
         if !sbatch.isEmpty && !slurm { throw ValidationError("--sbatch applies only with --slurm") }
         _ = try ShellWords.split(sbatch)
+        try ThreadsOption.validateEnvironment()
     }
 
     func run() throws {
@@ -72,7 +73,17 @@ struct SweepCommand: ParsableCommand {
         if slurm {
             try SlurmBackend.submit(sweep, extraOptions: try ShellWords.split(sbatch), runCommand: planner.runCommandLine)
         } else {
-            let failed = try LocalBackend.run(sweep, processes: local ?? 1)
+            let outcome = try LocalBackend.run(sweep, processes: local ?? 1)
+            if let signal = outcome.stoppedBy {
+                // What the cache kept: every cell a task finished before the stop.
+                let after = try? planner.collect()
+                print("stopped by \(SweepStop.name(signal)): \(outcome.stoppedTasks) running task\(outcome.stoppedTasks == 1 ? "" : "s") "
+                      + "stopped, no new ones started; the cache keeps every finished cell"
+                      + (after.map { " (\($0.headline))" } ?? "")
+                      + "; run the same `dvae sweep` again to compute the rest")
+                throw ExitCode(128 + signal)
+            }
+            let failed = outcome.failed
             print(failed == 0 ? "all \(sweep.plan.taskCount) tasks finished; gather with: \(planner.runCommandLine)"
                   : "\(failed) of \(sweep.plan.taskCount) tasks failed (see their logs above); "
                     + "`\(planner.runCommandLine)` reports each failed cell")
