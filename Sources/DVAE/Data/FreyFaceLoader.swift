@@ -64,17 +64,8 @@ extension DataLoader {
     /// validation and test face is also a training face. `splits` is the standard split (its three
     /// parts, concatenated, are the file in order).
     public static func freyAuthorsSplits(_ splits: DataSplits, seed: UInt64 = 1234) -> DataSplits {
-        let parts = [splits.train, splits.valid, splits.test]
-        let n = parts.reduce(0) { $0 + $1.count }, d = splits.train.dimension
-        let all = Tensor(rows: n, cols: d)
-        var row = 0
-        for p in parts {
-            (all.data + row * d).update(from: p.x.data, count: p.count * d)
-            row += p.count
-        }
-        var order = Array(0..<n)
-        var rng = RNG(seed: seed)
-        rng.shuffle(&order)
+        let (all, order) = shuffledFrey(splits, seed: seed)
+        let n = order.count
         func first(_ k: Int, _ s: String) -> Dataset {
             Dataset(name: "\(freyAuthorsSplitName).\(s)", x: all.gather(rows: order[0..<min(k, n)]),
                     height: splits.train.height, width: splits.train.width, kind: splits.train.kind)
@@ -94,6 +85,20 @@ extension DataLoader {
     /// training faces"; against the contiguous split, "the test faces come from another part of
     /// the video".
     public static func freyRandomSplits(_ splits: DataSplits, seed: UInt64 = 1234) -> DataSplits {
+        let (all, order) = shuffledFrey(splits, seed: seed)
+        let n = order.count
+        let heldOut = min(200, n / 3)
+        func part(_ r: Range<Int>, _ s: String) -> Dataset {
+            Dataset(name: "\(freyRandomSplitName).\(s)", x: all.gather(rows: order[r]),
+                    height: splits.train.height, width: splits.train.width, kind: splits.train.kind)
+        }
+        return DataSplits(name: freyRandomSplitName, train: part(0 ..< n - 2 * heldOut, "train"),
+                          valid: part(n - 2 * heldOut ..< n - heldOut, "valid"), test: part(n - heldOut ..< n, "test"))
+    }
+
+    /// All images of `splits` (its three parts, concatenated: the file in order) and the random
+    /// order from `seed` that both shuffled splits cut.
+    private static func shuffledFrey(_ splits: DataSplits, seed: UInt64) -> (all: Tensor, order: [Int]) {
         let parts = [splits.train, splits.valid, splits.test]
         let n = parts.reduce(0) { $0 + $1.count }, d = splits.train.dimension
         let all = Tensor(rows: n, cols: d)
@@ -105,13 +110,7 @@ extension DataLoader {
         var order = Array(0..<n)
         var rng = RNG(seed: seed)
         rng.shuffle(&order)
-        let heldOut = min(200, n / 3)
-        func part(_ r: Range<Int>, _ s: String) -> Dataset {
-            Dataset(name: "\(freyRandomSplitName).\(s)", x: all.gather(rows: order[r]),
-                    height: splits.train.height, width: splits.train.width, kind: splits.train.kind)
-        }
-        return DataSplits(name: freyRandomSplitName, train: part(0 ..< n - 2 * heldOut, "train"),
-                          valid: part(n - 2 * heldOut ..< n - heldOut, "valid"), test: part(n - heldOut ..< n, "test"))
+        return (all, order)
     }
 
     /// The documented contiguous 1565 / 200 / 200 split of all Frey Face images.
