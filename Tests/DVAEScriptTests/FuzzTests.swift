@@ -43,6 +43,11 @@ final class FuzzTests: XCTestCase {
         process.waitUntilExit()
         try handle.close()
 
+        // The generated scripts name "/dev/null" as a file to load, save and export to: as root a
+        // rename over it once replaced the device with an ordinary file. It must still be a device.
+        var null = stat()
+        XCTAssertTrue(stat("/dev/null", &null) == 0 && (null.st_mode & S_IFMT) == S_IFCHR,
+                      "a fuzzed script replaced /dev/null (it is no longer a character device)")
         let input = (try? String(contentsOfFile: dir + "/current.dvae", encoding: .utf8)) ?? "(none)"
         let stats = (try? Data(contentsOf: URL(fileURLWithPath: dir + "/stats.json")))
             .flatMap { try? JSONDecoder().decode(FuzzWorker.Stats.self, from: $0) }

@@ -164,3 +164,32 @@ final class CheckpointTests: XCTestCase {
             .joined(separator: "\n")).write(toFile: path + ".txt", atomically: true, encoding: .utf8)
     }
 }
+
+/// `writeFileAtomically` replaces regular files only: never a device, pipe or directory.
+final class AtomicFileTargetTests: XCTestCase {
+    func testDevicesPipesAndDirectoriesAreNeverReplaced() throws {
+        let dir = NSTemporaryDirectory() + "dvae-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try writeFileAtomically([1, 2, 3], to: fifo)) { e in
+            XCTAssertTrue("\(e)".contains("not a regular file"), "\(e)")
+        }
+        var st = stat()
+        XCTAssertEqual(stat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the pipe is still a pipe")
+        XCTAssertThrowsError(try writeFileAtomically([1], to: dir)) { e in
+            XCTAssertTrue("\(e)".contains("directory"), "\(e)")
+        }
+        // The character device every process relies on: refused before anything is created.
+        XCTAssertThrowsError(try writeFileAtomically([1], to: "/dev/null"))
+        XCTAssertEqual(stat("/dev/null", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a device")
+        // A regular file is still replaced.
+        let file = dir + "/f"
+        try writeFileAtomically([1], to: file)
+        try writeFileAtomically([2, 3], to: file)
+        XCTAssertEqual(FileManager.default.contents(atPath: file), Data([2, 3]))
+    }
+}

@@ -12,7 +12,22 @@ import Foundation
 /// A process killed between creating and renaming its temporary file (SIGKILL, power loss) leaves
 /// `.<name>.tmp-<pid>-<random>` behind; every save first removes such files in its directory whose
 /// writer process no longer exists (`removeStaleTemporaryFiles(in:)`).
+///
+/// Only a regular file (or a link to one) is replaced. A path that names anything else — a
+/// device such as `/dev/null`, a pipe, a socket, a directory — is refused: renaming over it would
+/// replace the device node itself, which root is allowed to do (a script that saved to
+/// "/dev/null" once turned the machine's /dev/null into an ordinary file).
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+    var existing = stat()
+    if stat(path, &existing) == 0 {
+        switch existing.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw CheckpointError.io(path: path, reason: "it is a directory, not a file")
+        default:
+            throw CheckpointError.io(path: path, reason: "it is not a regular file (a device, pipe or socket); "
+                                     + "only a regular file is written or replaced")
+        }
+    }
     let slash = path.lastIndex(of: "/")
     let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
