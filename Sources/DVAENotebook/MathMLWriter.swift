@@ -139,18 +139,6 @@ struct MathMLWriter {
         x == x.rounded() ? String(Int(x)) : String(format: "%.4g", x)
     }
 
-    /// Escapes `&`, `<`, `>` and `"` for MathML text and attributes.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Escapes `&`, `<`, `>` and `"` for MathML text and attributes (the SVG renderer's XML escape).
+    static func escape(_ s: String) -> String { SVGPlotRenderer.escape(s) }
 }
