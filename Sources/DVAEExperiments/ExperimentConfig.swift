@@ -141,13 +141,10 @@ public struct ExperimentConfig: Codable, Hashable, Sendable {
                     evaluationInterval: curveEvery ?? 1, scoreCleanTraining: curveOnTrain == true)
     }
 
-    /// True when the curve keeps the record of the 1-based `epoch`.
-    public func recordsCurve(at epoch: Int) -> Bool { trainConfig.evaluates(epoch: epoch) }
-
-    /// How many curve records the first `epoch` epochs leave.
+    /// How many curve records the first `epoch` epochs leave (the epochs `TrainConfig.evaluates`).
     public func curveRecords(upTo epoch: Int) -> Int {
-        let every = max(1, curveEvery ?? 1)
-        return epoch / every + (epoch >= epochs && epochs % every != 0 ? 1 : 0)
+        let train = trainConfig
+        return (0..<max(0, epoch)).filter { train.evaluates(epoch: $0 + 1) }.count
     }
 
     /// The bound of the trained objective on clean test data: ELBO for `vae` / `dvae` (with the

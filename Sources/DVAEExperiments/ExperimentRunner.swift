@@ -92,7 +92,7 @@ public enum ExperimentRunner {
         let report = trainer.run(train: splits.train, validation: splits.valid) { event in
             let control = onEvent(event)
             if case .epochEnd(let record) = event {
-                if config.recordsCurve(at: record.epoch) { curve.append(record) }
+                if trainer.config.evaluates(epoch: record.epoch) { curve.append(record) }
                 if let cache, let partial, control == .stop || trainer.epochsCompleted >= config.epochs
                     || (clock.now - lastSave).inSeconds >= checkpointInterval {
                     // Best effort: a failed save only loses resumability, never the run.
