@@ -248,6 +248,9 @@ struct CurveValue: CustomStringConvertible {
     var title: String
     /// The points, one per epoch.
     var points: [CurvePoint]
+    /// What the held-out series (`valid`) measures: the validation split, or clean test digits
+    /// when an experiment scored its curve on the test set (`curve_on test`).
+    var heldOut: String = "validation ELBO"
 
     /// One line per epoch.
     var description: String {
@@ -289,8 +292,11 @@ extension CurveValue {
         let data = Set(curves.map { $0.title.components(separatedBy: " on ").dropFirst().joined(separator: " on ") })
         var title = "\(curves.count) runs"
         if data.count == 1, let d = data.first, !d.isEmpty { title += " on \(d)" }
-        let hasValid = curves.contains { $0.points.contains { $0.valid != nil } }
-        title += hasValid ? ": training bound (train) and validation ELBO (valid)" : ": training bound"
+        var parts = ["training bound (train)"]
+        let heldOut = Set(curves.filter { $0.points.contains { $0.valid != nil } }.map(\.heldOut)).sorted()
+        if !heldOut.isEmpty { parts.append(heldOut.joined(separator: " or ") + " (valid)") }
+        if curves.contains(where: { $0.points.contains { $0.clean != nil } }) { parts.append("clean training bound (clean train)") }
+        title += ": " + (parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts.last!)
         return LinePlot(title: title, xLabel: "epoch", yLabel: "bound (nats)", series: series)
     }
 }

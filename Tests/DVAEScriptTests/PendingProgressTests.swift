@@ -31,6 +31,52 @@ final class PendingProgressTests: XCTestCase {
                           file: "gather.dvae")
         XCTAssertEqual(sink.texts[0], "dvae K1 salt_pepper_authors 0.05 mlp[16] seed 2: pending (3 of 6 epochs so far)")
         XCTAssertEqual(sink.texts[1], "true 3 6 [2] 1")
+
+        // `--cached-only` (the run) and `cached_only` (the cell) read the unfinished cell and
+        // leave it alone: still 3 epochs, nothing planned, the partial checkpoint untouched.
+        let partial = cache.partialCheckpointPath(for: config)
+        let before = try XCTUnwrap(FileManager.default.contents(atPath: partial))
+        for (mode, extra) in [(CellMode.cachedOnly, ""), (CellMode.compute, " cached_only")] {
+            let out = CaptureSink()
+            let looking = Interpreter(sink: out, options: InterpreterOptions(testMode: true, cellMode: mode))
+            try looking.run(cell + extra + "\nprint r.pending, r.epochs\nassert r.bound.value > -1000", file: "look.dvae")
+            XCTAssertEqual(out.texts.first, "true 3", "\(mode)\(extra): the cell stays pending at epoch 3")
+            XCTAssertTrue(looking.cells.entries.allSatisfy { if case .readOnly = $0.outcome { return true } else { return false } },
+                          "\(mode)\(extra): read only, nothing planned or computed")
+            XCTAssertFalse(looking.cells.hasUnfinishedOwnCells)
+            XCTAssertTrue(looking.cells.hasUnfinishedCells, "asserts are not checked while a read cell is unfinished")
+            XCTAssertEqual(FileManager.default.contents(atPath: partial), before, "the partial checkpoint is not touched")
+        }
+        // A finished cell is read as usual under `--cached-only`.
+        XCTAssertNoThrow(try ExperimentRunner.run(config, data: DataLoader.synthetic(seed: 0), cache: cache))
+        let read = CaptureSink()
+        let reading = Interpreter(sink: read, options: InterpreterOptions(testMode: true, cellMode: .cachedOnly))
+        try reading.run(cell + "\nprint r.pending, r.epochs", file: "read.dvae")
+        XCTAssertEqual(read.texts.first, "false 6")
+    }
+
+    func testCachedOnlyNeedsACache() {
+        let interp = Interpreter(sink: CaptureSink(), options: InterpreterOptions(testMode: true))
+        XCTAssertThrowsError(try interp.run("let d = load synthetic\nlet r = experiment on d epochs 1 train_size 100 test_size 20 cached_only",
+                                            file: "x.dvae")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("x.dvae:2:9: error: `cached_only` needs a cache"), "\(error)")
+        }
+    }
+
+    func testOverlayTitleSaysWhatTheHeldOutCurveMeasures() throws {
+        let sink = CaptureSink()
+        let interp = Interpreter(sink: sink, options: InterpreterOptions(testMode: true))
+        try interp.run("""
+            let d = load synthetic
+            let a = experiment on d hidden [8] latent 2 epochs 2 train_size 100 test_size 20 curve_on test curve_train seed 1
+            let b = experiment on d hidden [8] latent 2 epochs 2 train_size 100 test_size 20 valid_size 20 seed 1
+            show [a a]
+            show [b b]
+            """, file: "titles.dvae")
+        let titles = sink.items.compactMap { if case .plot(let p) = $0 { return p.title } else { return nil } }
+        XCTAssertEqual(titles.count, 2)
+        XCTAssertTrue(titles[0].hasSuffix("training bound (train), clean test ELBO (valid) and clean training bound (clean train)"), titles[0])
+        XCTAssertTrue(titles[1].hasSuffix("training bound (train) and validation ELBO (valid)"), titles[1])
     }
 }
 

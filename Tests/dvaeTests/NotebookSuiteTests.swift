@@ -28,7 +28,7 @@ final class NotebookSuiteTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: out) }
         for name in names {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-            let needsRealData = text.contains("\"binarized_mnist\"") || text.contains("\"frey\"")
+            let needsRealData = text.contains("\"binarized_mnist\"") || text.contains("\"frey\"") || text.contains("\"mnist_binomial\"")
             if needsRealData && !Self.realDataAvailable {
                 print("skipping \(name): the real data files are not available")
                 continue
@@ -64,7 +64,7 @@ final class NotebookSuiteTests: XCTestCase {
         for name in names {
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
             guard text.contains("experiment on") else { continue }
-            if !Self.realDataAvailable && (text.contains("\"binarized_mnist\"") || text.contains("\"frey\"")) {
+            if !Self.realDataAvailable && (text.contains("\"binarized_mnist\"") || text.contains("\"frey\"") || text.contains("\"mnist_binomial\"")) {
                 print("skipping \(name): the real data files are not available")
                 continue
             }

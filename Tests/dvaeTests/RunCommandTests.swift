@@ -161,4 +161,31 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try DVAEBinary.run(["run", path, "--test"]).stdout, "true\n")
         XCTAssertEqual(try DVAEBinary.run(["run", path]).stdout, "false\n")
     }
+
+    /// `--cached-only` computes nothing: an unfinished cell is pending, listed as read only, the run
+    /// exits 0, and no result appears in the cache. Without the flag the same notebook computes it.
+    func testCachedOnlyReadsAndNeverComputes() throws {
+        let dir = try cliTemporaryDirectory()
+        let cache = dir + "/cache"
+        let path = try write("""
+            ```dvae
+            let d = load synthetic
+            let r = experiment on d hidden [8] latent 2 epochs 2 train_size 100 test_size 20 seed 1 cache "\(cache)"
+            print r.pending
+            ```
+
+            """, name: "c.md", in: dir)
+        let looked = try DVAEBinary.run(["run", "--cached-only", path])
+        XCTAssertEqual(looked.status, 0, looked.stderr)
+        XCTAssertEqual(looked.stdout, "true\n")
+        XCTAssertTrue(looked.stderr.contains("\n  read only: "), looked.stderr)
+        let results = (try? FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".json") }) ?? []
+        XCTAssertEqual(results, [], "--cached-only stored a result")
+        let computed = try DVAEBinary.run(["run", path])
+        XCTAssertEqual(computed.status, 0, computed.stderr)
+        XCTAssertEqual(computed.stdout, "false\n")
+        let read = try DVAEBinary.run(["run", "--cached-only", path])
+        XCTAssertEqual(read.stdout, "false\n", "a finished cell is read under --cached-only")
+        XCTAssertEqual(read.stderr, "")
+    }
 }

@@ -36,6 +36,9 @@ enum ExperimentCommand: Command {
             Keyword(name: "test_size", slots: [.expr("N")], summary: "test bound on N test examples, a fixed random subset (default: all)"),
             Keyword(name: "cache", slots: [.expr("DIR")], summary: "reuse a finished cell from DIR, else store it there (\"\": no cache)"),
             Keyword(name: "iwae_extra", slots: [.expr("K")], summary: "also the IWAE-K bound on the test data (5000 in the paper; 0: off)"),
+            Keyword(name: "cached_only", slots: [],
+                    summary: "never compute this cell here: read it from the cache when finished, else pending with its progress "
+                        + "(a notebook that looks at another notebook's long run)"),
             Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
             Keyword(name: "protocol", slots: [.expr("PROTOCOL")],
                     summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, kl analytic, batches fixed, analytic (each overridable)"),
@@ -199,7 +202,14 @@ extension Interpreter {
                 throw experimentError(error, config: config, cache: cache, a)
             }
         }
+        // `cached_only` (the cell) or `--cached-only` (the run): read, never compute or plan.
+        let cachedOnly = a.has("cached_only") || options.cellMode == .cachedOnly
         guard let cache else {
+            if a.has("cached_only") {
+                throw LocatedError("`cached_only` needs a cache to read the cell from", at: a.call.location,
+                                   suggestion: "add `cache DIR`, the directory the run stores its cells in")
+            }
+            if options.cellMode == .cachedOnly { return pending(.readOnly(.notStarted)) }
             if options.cellMode == .plan { return pending(.planned) }
             return try compute()
         }
@@ -207,6 +217,7 @@ extension Interpreter {
         // The runner checks the cell against the data first, so a cell that does not fit fails
         // the same way cached or not; a finished cell is then read, not computed.
         if case .finished = status { return try compute() }
+        if cachedOnly { return pending(.readOnly(status)) }
         switch options.cellMode {
         case .plan:
             if case .running = status { return pending(.pending(status)) }
@@ -223,6 +234,8 @@ extension Interpreter {
         case .compute:
             if status.belongsToSweep { return pending(.pending(status)) }
             return try compute()
+        case .cachedOnly:
+            return pending(.readOnly(status))
         }
     }
 
@@ -382,7 +395,8 @@ struct ExperimentValue: CustomStringConvertible {
     var curve: CurveValue {
         CurveValue(title: "\(Interpreter.shortLabel(result.config)) on \(result.config.dataset)",
                    points: result.curve.map { CurvePoint(epoch: $0.epoch, train: $0.trainBound, valid: $0.validBound,
-                                                         clean: $0.cleanTrainBound) })
+                                                         clean: $0.cleanTrainBound) },
+                   heldOut: result.config.curveOnTest == true ? "clean test ELBO" : "validation ELBO")
     }
 
     /// One line: the cell, its bounds, the wall time, and `(cached)` when read from the cache, e.g.

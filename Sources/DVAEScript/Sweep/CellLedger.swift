@@ -16,6 +16,9 @@ public final class CellLedger {
         case pending(CellStatus)
         /// Computing it here failed (`CellMode.execute`); the message is recorded in `<key>.failed`.
         case failed(String)
+        /// Not finished, and only read here (`cached_only`, or `dvae run --cached-only`): its
+        /// status in the cache. Never planned or computed by this notebook's sweeps.
+        case readOnly(CellStatus)
     }
 
     /// One cell.
@@ -46,7 +49,7 @@ public final class CellLedger {
         var seen: Set<String> = []
         return entries.filter { e in
             switch e.outcome {
-            case .pending, .failed: return seen.insert(e.config.key).inserted
+            case .pending, .failed, .readOnly: return seen.insert(e.config.key).inserted
             default: return false
             }
         }
@@ -58,7 +61,18 @@ public final class CellLedger {
     /// True when some cell is pending or failed (asserts are then not checked: their numbers
     /// are missing).
     public var hasUnfinishedCells: Bool {
-        entries.contains { if case .pending = $0.outcome { return true }; if case .failed = $0.outcome { return true }; return false }
+        entries.contains {
+            switch $0.outcome {
+            case .pending, .failed, .readOnly: return true
+            case .computed, .cached, .planned: return false
+            }
+        }
+    }
+
+    /// True when some cell this notebook computes itself is pending or failed (read-only cells
+    /// aside: another notebook's run computes them).
+    public var hasUnfinishedOwnCells: Bool {
+        unfinished.contains { if case .readOnly = $0.outcome { return false } else { return true } }
     }
 
     /// A report of the unfinished cells: a headline and one line per cell saying where it stands
@@ -66,11 +80,22 @@ public final class CellLedger {
     public func gatherReport() -> [String] {
         let open = unfinished
         guard !open.isEmpty else { return [] }
-        var running = 0, failed = 0, queued = 0, missing = 0
+        var running = 0, failed = 0, queued = 0, missing = 0, readOnly = 0
         var lines: [String] = []
         for e in open {
             let label = "\(Interpreter.shortLabel(e.config)) [\(e.config.key)] at \(e.location)"
             switch e.outcome {
+            case .readOnly(let status):
+                readOnly += 1
+                let epochs = e.cache?.progress(of: e.config).map { ", \($0.epochsCompleted) of \(e.config.epochs) epochs so far" } ?? ""
+                let state: String
+                switch status {
+                case .running(let h): state = "running — \(h)"
+                case .failed(let f): state = "failed — \(f.error)"
+                case .queued(let a): state = "queued in job \(a.job), task \(a.task)"
+                default: state = "not running now"
+                }
+                lines.append("  read only: \(label) — \(state)\(epochs) (its own notebook's sweep computes it)")
             case .pending(.running(let h)):
                 running += 1
                 lines.append("  running: \(label) — \(h)")
@@ -93,6 +118,7 @@ public final class CellLedger {
         if running > 0 { parts.append("\(running) running") }
         if failed > 0 { parts.append("\(failed) failed") }
         if queued + missing > 0 { parts.append("\(queued + missing) missing") }
+        if readOnly > 0 { parts.append("\(readOnly) read only (`cached_only`), not finished") }
         let finished = distinctCount - open.count
         return ["\(finished) of \(distinctCount) experiment cells finished; \(parts.joined(separator: ", "))"] + lines
     }

@@ -10,4 +10,9 @@ public enum CellMode: Sendable, Equatable {
     /// Compute only the cells with these keys; any other missing cell is pending
     /// (`dvae sweep-task` replays the notebook this way). Asserts that fail are reported, not fatal.
     case execute(Set<String>)
+    /// Compute nothing and plan nothing: a finished cell is read from its cache, any other is
+    /// pending with its progress so far (`dvae run --cached-only`: look at a long run without
+    /// resuming its training in the foreground). Asserts that fail on pending cells are reported,
+    /// not fatal.
+    case cachedOnly
 }

@@ -77,7 +77,7 @@ struct SweepPlanner {
                 let dir = cache.directory.hasPrefix("/") ? cache.directory : cwd + "/" + cache.directory
                 cells.append(SweepPlan.Cell(config: entry.config, cacheDirectory: dir, location: entry.location))
             case .pending: running += 1
-            case .failed: break
+            case .failed, .readOnly: break   // a read-only cell is its own notebook's to compute
             }
         }
         if !cacheless.isEmpty {
