@@ -272,6 +272,8 @@ public final class Interpreter {
         if case .bound(let b) = v { return formatFixed(b.value, 2) }
         if case .number(let x) = v { return formatNumber(x) }
         if case .string(let s) = v { return "\"\(s)\"" }
+        // A list in an assert's message is a reminder of what was compared, not a listing.
+        if case .list(let items) = v { return Value.listText(items, limit: 200) }
         return v.description
     }
 }
