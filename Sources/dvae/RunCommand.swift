@@ -49,7 +49,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         threadsOption.apply()
-        let options = try script.interpreterOptions()
+        var options = try script.interpreterOptions()
+        // Pictures written as PNG files are checked against the budget where they are shown.
+        if out != nil { options.pictureScale = scale }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             try runDirectory(options: options)
