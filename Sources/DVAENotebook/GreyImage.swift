@@ -1,3 +1,5 @@
+import DVAE
+
 /// An 8-bit greyscale raster: `width × height` bytes, row-major, 0 black and 255 white.
 public struct GreyImage: Sendable, Equatable {
     /// Width in pixels.
@@ -34,6 +36,13 @@ extension ImageGrid {
         let perRow = min(columns, max(1, images.count))
         let rows = max(1, rowCount(columns: perRow))
         return (perRow * width * s + (perRow - 1), rows * height * s + (rows - 1))
+    }
+
+    /// The memory writing the grid as a PNG file at `scale` takes: the raster, its filtered rows
+    /// and the deflate output, about three bytes per pixel (nil: beyond counting).
+    public func pngEncodingBytes(scale: Int) -> Int? {
+        let size = rasterSize(scale: scale)
+        return ByteCount.product(size.width, size.height, 3)
     }
 
     /// Lays the images out `columns` per row as one raster.

@@ -48,6 +48,41 @@ public struct LinePlot: Sendable, Equatable {
         public func drawablePoints(logX: Bool, logY: Bool) -> [(x: Double, y: Double, error: Double)] {
             points.filter { (!logX || $0.x > 0) && (!logY || $0.y > 0) }
         }
+
+        /// The drawable points in runs: a point that cannot be drawn (nan or inf, or ≤ 0 on a log
+        /// axis) ends a run, so a line is drawn along each run and broken at the gap rather than
+        /// joined across it (a line through a missing value would show a value nobody measured).
+        public func drawableRuns(logX: Bool, logY: Bool) -> [[(x: Double, y: Double, error: Double)]] {
+            var runs: [[(x: Double, y: Double, error: Double)]] = []
+            var current: [(x: Double, y: Double, error: Double)] = []
+            for i in 0..<min(x.count, y.count) {
+                let (px, py) = (x[i], y[i])
+                guard px.isFinite, py.isFinite, !logX || px > 0, !logY || py > 0 else {
+                    if !current.isEmpty { runs.append(current) }
+                    current = []
+                    continue
+                }
+                var e = 0.0
+                if let errors, i < errors.count, errors[i].isFinite { e = abs(errors[i]) }
+                current.append((px, py, e))
+            }
+            if !current.isEmpty { runs.append(current) }
+            return runs
+        }
+
+        /// How many of the points cannot be drawn: coordinates that are not finite (nan or inf),
+        /// and finite ones ≤ 0 on a log axis.
+        public func leftOut(logX: Bool, logY: Bool) -> (notFinite: Int, notPositive: Int) {
+            var notFinite = 0, notPositive = 0
+            for i in 0..<min(x.count, y.count) {
+                if !x[i].isFinite || !y[i].isFinite {
+                    notFinite += 1
+                } else if (logX && x[i] <= 0) || (logY && y[i] <= 0) {
+                    notPositive += 1
+                }
+            }
+            return (notFinite, notPositive)
+        }
     }
 
     /// The shape drawn at each data point of a series.

@@ -117,9 +117,10 @@ public struct NotebookRenderer: Sendable {
                     case .text(let text):
                         pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
                     case .image(let grid):
-                        // Raster, filtered rows and the deflate output: about three bytes per pixel.
+                        // `dvae run --out` refuses such a picture at the statement that shows it
+                        // (InterpreterOptions.pictureScale); this covers other callers.
                         let size = grid.rasterSize(scale: imageScale)
-                        let bytes = ByteCount.product(size.width, size.height, 3)
+                        let bytes = grid.pngEncodingBytes(scale: imageScale)
                         guard budget.allows(bytes) else {
                             throw WriteError.pictureTooLarge(notebook: notebook.path, line: code.fenceLine,
                                                              pixels: "\(size.width)×\(size.height)", bytes: bytes, limit: budget.limit)

@@ -77,14 +77,21 @@ public struct SVGPlotRenderer: Sendable {
                 svg += "<path class=\"errorbar\" d=\"M\(f(x)) \(f(low))V\(f(high))M\(f(x - 4)) \(f(low))H\(f(x + 4))"
                     + "M\(f(x - 4)) \(f(high))H\(f(x + 4))\" stroke=\"\(color)\" stroke-width=\"1.2\" fill=\"none\"/>\n"
             }
-            let coords = pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = LinePlot.dash(i).svgDashArray.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            if !series.pointsOnly {
+            // One polyline per run of drawable points: the line breaks where a point was left out.
+            let runs = series.drawableRuns(logX: plot.logX, logY: plot.logY)
+            var alone = Set<Int>()                  // points with no line through them: always marked
+            var k = 0
+            for run in runs {
+                if run.count == 1 { alone.insert(k) }
+                k += run.count
+                guard !series.pointsOnly, run.count > 1 else { continue }
+                let coords = run.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
                 svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash) points=\"\(coords)\"/>\n"
             }
             // A scatter marks every point; a line every few when they would crowd.
             let every = series.pointsOnly ? 1 : max(1, (pts.count + Self.maximumMarkers - 1) / Self.maximumMarkers)
-            for (k, p) in pts.enumerated() where k % every == 0 || k == pts.count - 1 {
+            for (k, p) in pts.enumerated() where k % every == 0 || k == pts.count - 1 || alone.contains(k) {
                 svg += marker(LinePlot.marker(i), x: px(p.x), y: py(p.y), color: color)
             }
         }

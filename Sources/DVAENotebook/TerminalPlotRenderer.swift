@@ -75,11 +75,15 @@ public struct TerminalPlotRenderer: Sendable {
             let dots = points.map { toDot(x: $0.x, y: $0.y) }
             let dash = LinePlot.dash(s)
             var step = 0
-            if dots.count == 1 || series.pointsOnly { for d in dots { dot(d.0, d.1, s) } }
-            for (a, b) in zip(dots, dots.dropFirst()) where !series.pointsOnly {
-                drawLine(from: a, to: b) { x, y in
-                    if !braille || dash.inks(step) { dot(x, y, s) }
-                    step += 1
+            // Lines join the points of each run only: the line breaks where a point was left out.
+            for run in series.drawableRuns(logX: plot.logX, logY: plot.logY) {
+                let runDots = run.map { toDot(x: $0.x, y: $0.y) }
+                if runDots.count == 1 || series.pointsOnly { for d in runDots { dot(d.0, d.1, s) } }
+                for (a, b) in zip(runDots, runDots.dropFirst()) where !series.pointsOnly {
+                    drawLine(from: a, to: b) { x, y in
+                        if !braille || dash.inks(step) { dot(x, y, s) }
+                        step += 1
+                    }
                 }
             }
             // Marker glyphs at the data points (every few points when they would crowd).

@@ -22,18 +22,37 @@ extension Interpreter {
         }
     }
 
+    /// Refuses, at `location`, a picture that the rendered copy (`dvae run --out`) could not
+    /// encode within the memory budget at its scale: the error names the statement that drew it,
+    /// before it is drawn, rather than the notebook after every block has run.
+    func checkPictureSize(_ g: ImageGrid, at location: SourceLocation) throws {
+        guard let scale = options.pictureScale else { return }
+        let bytes = g.pngEncodingBytes(scale: scale)
+        guard !budget.allows(bytes) else { return }
+        let size = g.rasterSize(scale: scale)
+        throw LocatedError("this picture of \(g.images.count) image\(g.images.count == 1 ? "" : "s") is \(size.width)×\(size.height) "
+                           + "pixels at --scale \(scale) and would need \(bytes.map(MemoryBudget.format) ?? "more than 8 EiB") "
+                           + "to write as PNG, more than the memory limit of \(MemoryBudget.format(budget.limit))", at: location,
+                           suggestion: "show fewer images, lower --scale, or raise --max-memory")
+    }
+
     /// `show v`: images and datasets as pictures, reports and curves as plots, the rest as text.
     func show(_ v: Value, at location: SourceLocation) throws {
         switch v {
         case .images(let g):
             guard !g.images.isEmpty else { throw LocatedError("nothing to show: no images", at: location) }
+            try checkPictureSize(g, at: location)
             sink.emit(.image(g))
         case .dataset(let d):
             guard d.count > 0 else { throw LocatedError("nothing to show: the dataset `\(d.name)` is empty", at: location) }
-            sink.emit(.image(Interpreter.grid(d)))
+            let g = Interpreter.grid(d)
+            try checkPictureSize(g, at: location)
+            sink.emit(.image(g))
         case .splits(let s):
+            let g = s.train.count > 0 ? Interpreter.grid(s.train.subset(first: 16)) : nil
+            if let g { try checkPictureSize(g, at: location) }
             say(v.description)
-            if s.train.count > 0 { sink.emit(.image(Interpreter.grid(s.train.subset(first: 16)))) }
+            if let g { sink.emit(.image(g)) }
         case .report(let r):
             guard !r.curve.points.isEmpty else { say(r.description); return }
             sink.emit(.plot(r.curve.plot))

@@ -193,27 +193,12 @@ extension Interpreter {
         if let x = a.numeric, let y = b.numeric { return ordered(x, y) }
         if case .string(let x) = a, case .string(let y) = b { return ordered(x, y) }
         if op == .equal || op == .notEqual {
-            let equal = try valuesEqual(a, b, at: location)
+            // Item by item, bounded in time however the lists share storage (ValueEquality.swift).
+            var equality = ValueEquality(at: location)
+            let equal = try equality.equal(a, b)
             return op == .equal ? equal : !equal
         }
         throw LocatedError("cannot compare \(a.typeWithArticle) with \(b.typeWithArticle) using `\(op.symbol)`", at: location)
-    }
-
-    private func valuesEqual(_ a: Value, _ b: Value, at location: SourceLocation) throws -> Bool {
-        switch (a, b) {
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.nothing, .nothing): return true
-        case (.range(let a1, let a2), .range(let b1, let b2)): return a1 == b1 && a2 == b2
-        case (.list(let xs), .list(let ys)):
-            guard xs.count == ys.count else { return false }
-            for (x, y) in zip(xs, ys) where !(try compare(.equal, x, y, at: location)) { return false }
-            return true
-        case (.number, _), (.string, _), (.bool, _), (.list, _), (.range, _), (.bound, _), (.nothing, _):
-            return false
-        default:
-            throw LocatedError("cannot compare \(a.typeWithArticle) with \(b.typeWithArticle)", at: location,
-                               suggestion: "compare their members, e.g. `.count` or `.value`")
-        }
     }
 
     /// `a op b` for `+ - * / % ^`.

@@ -151,6 +151,14 @@ public final class Interpreter {
     /// Emits a line of text.
     func say(_ text: String) { sink.emit(.text(text)) }
 
+    /// Emits a located warning (`FILE:LINE:COL: warning: …` with the source line and a caret) as
+    /// output, so it stays beside what it warns about in a notebook's rendered copy.
+    func warn(_ message: String, at location: SourceLocation, suggestion: String? = nil) {
+        var warning = scriptError(LocatedError(message, at: location, suggestion: suggestion))
+        warning.isWarning = true
+        say(warning.description)
+    }
+
     // MARK: - Statements
 
     /// Throws "interrupted" (and clears the flag) when Ctrl-C was pressed.
@@ -183,6 +191,7 @@ public final class Interpreter {
             } else {
                 value = try evaluate(expr, in: env)
             }
+            if case .images(let g) = value { try checkPictureSize(g, at: expr.location) }
             if asResult, let resultHandler {
                 displayItems(value).forEach(resultHandler)
             } else {
@@ -272,6 +281,8 @@ public final class Interpreter {
         if case .bound(let b) = v { return formatFixed(b.value, 2) }
         if case .number(let x) = v { return formatNumber(x) }
         if case .string(let s) = v { return "\"\(s)\"" }
+        // A list in an assert's message is a reminder of what was compared, not a listing.
+        if case .list(let items) = v { return Value.listText(items, limit: 200) }
         return v.description
     }
 }

@@ -17,6 +17,10 @@ public struct InterpreterOptions {
     /// What `experiment` does with a cell missing from its cache: compute it (the default),
     /// only record it (`dvae sweep`), or compute only the given cells (`dvae sweep-task`).
     public var cellMode: CellMode
+    /// The scale pictures are written at as PNG files (`dvae run --out`), or nil when none are
+    /// written. When set, a picture too large to encode within ``budget`` at this scale is refused
+    /// at the statement that shows it, before it is drawn.
+    public var pictureScale: Int?
 
     /// Options with the given fields (all defaulted).
     public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:],

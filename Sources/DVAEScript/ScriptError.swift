@@ -27,6 +27,9 @@ public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Further syntax errors of the same source, in order (the parser reports every bad
     /// statement, not only the first); empty for runtime errors.
     public var more: [ScriptError] = []
+    /// True for a warning: the statement ran, but what it made should not be trusted as it is
+    /// (pictures drawn from non-finite values, points a plot left out). Written `warning:`.
+    public var isWarning = false
 
     /// An error with every field given explicitly.
     public init(file: String, line: Int, column: Int, length: Int = 1, message: String,
@@ -45,7 +48,7 @@ public struct ScriptError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// `file:line:col: error: message`, the source line, a caret line and an optional help line.
     public var description: String {
-        var out = "\(file):\(line):\(column): error: \(message)"
+        var out = "\(file):\(line):\(column): \(isWarning ? "warning" : "error"): \(message)"
         if !sourceLine.isEmpty {
             // A very long line is shown as a window around the column (a generated line may be
             // megabytes long), with … where it was cut.

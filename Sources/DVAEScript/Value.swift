@@ -7,49 +7,57 @@ import Foundation
 ///
 /// Numbers are doubles (commands that need a count check that it is whole). Datasets, models and
 /// the rest are handles onto engine objects; tables are shared and mutable (`t.add(…)`).
+///
+/// A value is 9 bytes, 16 in a list (pinned by `ValueLayoutTests`): every payload larger than 8
+/// bytes is `indirect`, kept in a shared, immutable heap box, so a list of ten million numbers
+/// takes 160 MB rather than the 5.3 GB it took when the largest payload (an experiment result) was
+/// stored inline in every element. The boxed payloads are the engine's results, which commands
+/// make one at a time, ranges and strings (16 bytes each, with no spare bits for the case tag:
+/// inline, they made every value 17 bytes, 24 in a list). Numbers, booleans, lists and the shared
+/// handles (models, tables) stay inline.
 enum Value {
     /// No value (what `print` and `save` give).
     case nothing
     /// A number.
     case number(Double)
     /// A string.
-    case string(String)
+    indirect case string(String)
     /// `true` or `false`.
     case bool(Bool)
     /// A list of values.
     case list([Value])
     /// The integers `lower ..< upper` (written `lower:upper`).
-    case range(Int, Int)
+    indirect case range(Int, Int)
     /// A dataset's train / valid / test splits (what `load` gives).
-    case splits(DataSplits)
+    indirect case splits(DataSplits)
     /// A set of images.
-    case dataset(Dataset)
+    indirect case dataset(Dataset)
     /// A trainable VAE.
     case model(ModelHandle)
     /// The exact linear-Gaussian model.
-    case exactModel(LinearGaussianModel)
+    indirect case exactModel(LinearGaussianModel)
     /// A bound with its standard error.
-    case bound(BoundValue)
+    indirect case bound(BoundValue)
     /// A table of rows.
     case table(TableValue)
     /// A grid of pictures.
-    case images(ImageGrid)
+    indirect case images(ImageGrid)
     /// The result of `train`.
-    case report(TrainingReportValue)
+    indirect case report(TrainingReportValue)
     /// A learning curve (`report.curve`).
-    case curve(CurveValue)
+    indirect case curve(CurveValue)
     /// Moment and normality statistics of samples (`moments(…)`).
-    case statistics(StatisticsValue)
+    indirect case statistics(StatisticsValue)
     /// One finished table cell (what `experiment` gives).
-    case experiment(ExperimentValue)
+    indirect case experiment(ExperimentValue)
     /// A chart (what `plot` gives).
-    case plot(LinePlot)
+    indirect case plot(LinePlot)
     /// A paired comparison over seeds (`paired(a, b)`).
-    case paired(PairedDifference)
+    indirect case paired(PairedDifference)
     /// The encoder's μ(x), σ(x) for some examples (`encode`).
-    case encoding(EncodingValue)
+    indirect case encoding(EncodingValue)
     /// The ELBO's reconstruction and KL terms per example (`bound … parts`).
-    case parts(BoundPartsValue)
+    indirect case parts(BoundPartsValue)
 
     /// True for `.nothing` (what statements such as `print` and `save` give).
     var isNothing: Bool {
@@ -110,18 +118,15 @@ enum Value {
 }
 
 extension Value: CustomStringConvertible {
-    /// A readable rendering: numbers without trailing zeros, strings quoted inside lists.
+    /// A readable rendering: numbers without trailing zeros, strings quoted inside lists, a long
+    /// list elided (`… N more`, see ListText.swift).
     var description: String {
         switch self {
         case .nothing: return "nothing"
         case .number(let x): return formatNumber(x)
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"
-        case .list(let items):
-            return "[" + items.map { item -> String in
-                if case .string(let s) = item { return "\"\(s)\"" }
-                return item.description
-            }.joined(separator: " ") + "]"
+        case .list(let items): return Value.listText(items)
         case .range(let lo, let hi): return "\(lo):\(hi)"
         case .splits(let s):
             return "\(s.name): train \(s.train.count), valid \(s.valid.count), test \(s.test.count) "

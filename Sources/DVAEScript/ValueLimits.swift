@@ -2,10 +2,16 @@ import DVAE
 
 // The interpreter's own values inside the memory budget and a nesting limit.
 //
-// A `Value` is several hundred bytes (its largest payloads are stored inline), so a list of ten
-// million numbers is gigabytes: every operation that makes a list of a size the script chooses
-// (a literal, `list(range)`, `append`, `+`) charges count × stride to the budget first and
-// refuses at the expression, as the engine's commands do.
+// A `Value` takes 16 bytes in a list (larger payloads are boxed, Value.swift), yet a list of ten
+// million numbers is still 160 MB and joining lists doubles them: every operation that makes a
+// list of a size the script chooses (a literal, `list(range)`, `append`, `+`) charges count ×
+// stride to the budget first and refuses at the expression, as the engine's commands do. The
+// stride is the list's own storage; a boxed payload is shared by every element that holds it
+// (`[b b b]` is one bound), and each is made by a command that is itself budgeted.
+//
+// Because lists share storage, a value can stand for far more items than it occupies (`set x =
+// [x x]` sixty times: 2⁶⁰); printing and comparing are bounded separately (ListText.swift,
+// ValueEquality.swift).
 //
 // Freeing, printing and comparing a list recurse into its elements, so a list nested ten thousand
 // deep (`set x = [x]` in a loop) would overflow the stack. Nesting is therefore limited where

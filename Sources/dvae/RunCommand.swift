@@ -57,6 +57,8 @@ struct RunCommand: ParsableCommand {
         threadsOption.apply()
         var options = try script.interpreterOptions()
         if cachedOnly { options.cellMode = .cachedOnly }
+        // Pictures written as PNG files are checked against the budget where they are shown.
+        if out != nil { options.pictureScale = scale }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             try runDirectory(options: options)

@@ -72,6 +72,34 @@ final class PlotTests: XCTestCase {
         _ = SVGPlotRenderer().render(LinePlot(title: "t", xLabel: "", yLabel: "", series: []))
     }
 
+    /// A point that cannot be drawn breaks the line there (issue 20: the line was drawn straight
+    /// through a nan, showing a value nobody measured): the chart differs from one where the point
+    /// is simply absent and the neighbours are joined.
+    func testLinesBreakAtPointsLeftOut() {
+        let gapped = LinePlot.Series(name: "gap", x: [0, 1, 2, 3, 4, 5], y: [0, 0, .nan, 10, 10, .infinity])
+        XCTAssertEqual(gapped.drawableRuns(logX: false, logY: false).map { $0.map(\.y) }, [[0, 0], [10, 10]])
+        XCTAssertEqual(gapped.leftOut(logX: false, logY: false).notFinite, 2)
+        let logged = LinePlot.Series(name: "log", x: [1, 2, 3, 4], y: [1, 0, 3, -1])
+        XCTAssertEqual(logged.drawableRuns(logX: false, logY: true).map { $0.map(\.y) }, [[1], [3]])
+        XCTAssertEqual(logged.leftOut(logX: false, logY: true).notPositive, 2)
+
+        let joined = LinePlot.Series(name: "gap", x: [0, 1, 3, 4], y: [0, 0, 10, 10])
+        func chart(_ s: LinePlot.Series) -> LinePlot { LinePlot(title: "", xLabel: "", yLabel: "", series: [s]) }
+        let svg = SVGPlotRenderer().render(chart(gapped))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2, svg)
+        XCTAssertNotEqual(svg, SVGPlotRenderer().render(chart(joined)))
+        for mode in [ColorMode.plain, .ansi256] {
+            let renderer = TerminalPlotRenderer(colorMode: mode, maxColumns: 60, rows: 10)
+            XCTAssertNotEqual(renderer.render(chart(gapped)), renderer.render(chart(joined)), "\(mode)")
+        }
+        // A point alone between gaps is still marked in the SVG (a one-point polyline draws nothing).
+        let alone = LinePlot.Series(name: "alone", x: [0, 1, 2, 3, 4], y: [1, 2, .nan, 3, .nan])
+        let aloneSVG = SVGPlotRenderer().render(chart(alone))
+        XCTAssertEqual(aloneSVG.components(separatedBy: "<polyline").count - 1, 1)
+        XCTAssertEqual(aloneSVG.components(separatedBy: "<circle").count - 1,
+                       SVGPlotRenderer().render(chart(.init(name: "alone", x: [0, 1, 3], y: [1, 2, 3]))).components(separatedBy: "<circle").count - 1)
+    }
+
     /// Bounds with standard errors against σ on a log axis: the chart `plot` draws for notebook 04.
     func boundsPlot() -> LinePlot {
         let sigmas = [0.1, 0.25, 0.5, 1, 2]

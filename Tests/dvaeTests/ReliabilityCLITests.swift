@@ -75,14 +75,23 @@ final class ReliabilityCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--max-memory expects a size"), bad.stderr)
     }
 
-    func testAPictureTooLargeForTheBudgetIsRefusedAtItsBlock() throws {
+    /// Located at the statement that shows it (file:line:col), before it is drawn, and the cells
+    /// after it do not run (issue 20: `FILE:3` with no column, after the whole notebook had run).
+    func testAPictureTooLargeForTheBudgetIsRefusedAtItsStatement() throws {
         let dir = try cliTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let nb = "# P\n\n```dvae\nlet d = load synthetic\nlet m = model vae for d.train hidden [4] latent 2\nshow sample m 2000\n```\n"
+            + "\n```dvae\nprint \"after\"\n```\n"
         try nb.write(toFile: dir + "/nb.md", atomically: true, encoding: .utf8)
         let r = try DVAEBinary.run(["run", dir + "/nb.md", "--out", dir + "/out", "--scale", "16", "--max-memory", "100M"])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("\(dir)/nb.md:3: the picture of this block is"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("more than the memory limit of 100.0 MiB; lower --scale"), r.stderr)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\(dir)/nb.md:6:6: error: this picture of 2000 images is"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("pixels at --scale 16 and would need"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("more than the memory limit of 100.0 MiB"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("help: show fewer images, lower --scale, or raise --max-memory"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("after"), r.stdout)
+        // The rendered copy is written up to the failing block, with the error under it.
+        let copy = try String(contentsOfFile: dir + "/out/nb.md", encoding: .utf8)
+        XCTAssertTrue(copy.contains("nb.md:6:6: error: this picture of 2000 images"), copy)
     }
 }

@@ -43,6 +43,7 @@ extension Interpreter {
             for j in 0..<latent { z.data[s * latent + j] = (1 - t) * muA.data[j] + t * muB.data[j] }
         }
         let decoded = model.decodeMean(z)
+        warnIfNotFinite(decoded, pictures: "decoded points", of: handle, at: a.call.location)
         var images = [first.image(0)]
         images += (0..<steps).map { decoded.row($0) }
         images.append(second.image(0))

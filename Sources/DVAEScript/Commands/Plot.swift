@@ -112,7 +112,27 @@ extension Interpreter {
             throw LocatedError("nothing to plot: no point has finite coordinates\(why)", at: a.call.location)
         }
         if out.count == 1 && a.keyword("legend") == nil && !curveSeries { chart.series[0].name = chart.yLabel }
+        warnAboutLeftOutPoints(chart, locations: series.map(\.location))
         return chart
+    }
+
+    /// Warns, at each series' expression, how many of its points the chart leaves out (nan or
+    /// inf, or ≤ 0 on a log axis): the line breaks there, and nothing else would say so.
+    private func warnAboutLeftOutPoints(_ chart: LinePlot, locations: [SourceLocation]) {
+        for (s, at) in zip(chart.series, locations) {
+            let (notFinite, notPositive) = s.leftOut(logX: chart.logX, logY: chart.logY)
+            guard notFinite + notPositive > 0 else { continue }
+            let total = min(s.x.count, s.y.count)
+            var reasons: [String] = []
+            if notFinite > 0 { reasons.append("\(notFinite) not finite (nan or inf)") }
+            if notPositive > 0 {
+                let axes = [chart.logX ? "x" : nil, chart.logY ? "y" : nil].compactMap { $0 }.joined(separator: " or ")
+                reasons.append("\(notPositive) ≤ 0 on the log \(axes) axis")
+            }
+            let name = chart.series.count > 1 || !s.name.isEmpty ? " of series “\(s.name)”" : ""
+            warn("\(notFinite + notPositive) of \(total) point\(total == 1 ? "" : "s")\(name) left out: "
+                 + reasons.joined(separator: ", ") + "; the line breaks there", at: at)
+        }
     }
 
     /// The string given to keyword `name`, if any.

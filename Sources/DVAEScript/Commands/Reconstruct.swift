@@ -33,6 +33,7 @@ extension Interpreter {
         var rng = RNG(seed: try a.seed())
         let input = corruption.isIdentity ? data.x : corruption.apply(data.x, rng: &rng)
         let output = handle.model.reconstruct(input, rng: &rng)
+        warnIfNotFinite(output, pictures: "reconstructions", of: handle, at: a.call.location)
         let group = min(16, data.count)
         var images: [[Float]] = []
         var start = 0

@@ -40,6 +40,7 @@ extension Interpreter {
         case .model(let handle):
             let columns = try a.int("columns", default: min(8, count), minimum: 1)
             let x = handle.model.sample(count: count, rng: &rng)
+            warnIfNotFinite(x, pictures: "samples", of: handle, at: a.call.location)
             let c = handle.model.config
             return .images(ImageGrid(images: (0..<count).map { x.row($0) }, height: c.height, width: c.width,
                                      columns: columns, title: "\(count) samples from p(z) (model: \(handle.trainingCaption))"))
