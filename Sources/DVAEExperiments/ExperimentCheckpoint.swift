@@ -33,15 +33,9 @@ enum ExperimentCheckpoint {
         func json<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data(), as: UTF8.self) }
         // Everything `open` + `train` needs to continue (the same keys `save` writes), so a cell's
         // checkpoint opens in the language like any other.
-        var metadata = Checkpoint.trainingMetadata(batch: config.batchSize, clip: config.clipNorm,
-                                                    schedule: config.schedule ?? .constant,
-                                                    nonFinite: config.nonFinite ?? .skip,
-                                                    batchOrder: config.batchOrder ?? .shuffled)
+        var metadata = config.recipe.checkpointMetadata(seed: config.seed)
         metadata.merge([
             Checkpoint.MetadataKey.architecture: json(config.model),
-            Checkpoint.MetadataKey.objective: json(config.objectiveConfig),
-            Checkpoint.MetadataKey.corruption: config.corruption.description,
-            Checkpoint.MetadataKey.seed: String(config.seed),
             Checkpoint.MetadataKey.epoch: String(trainer.epochsCompleted),
             Checkpoint.MetadataKey.adamStep: String(adam.step),
             Checkpoint.MetadataKey.adamConfig: json(adam.config),

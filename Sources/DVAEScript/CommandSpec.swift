@@ -77,9 +77,9 @@ struct CommandSpec {
         lawKeyword,
         Keyword(name: "schedule", slots: [.schedule],
                 summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
-        Keyword(name: "optimizer", slots: [.word("OPT", ["adam", "authors_adam"])],   // AdamVariant .standard, .authors
+        Keyword(name: "optimizer", slots: [.word("OPT", AdamVariant.names)],
                 summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)"),
-        Keyword(name: "nonfinite", slots: [.word("RULE", NonFiniteRule.allCases.map(\.rawValue))],
+        Keyword(name: "nonfinite", slots: [.word("RULE", NonFiniteRule.names)],
                 summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
         Keyword(name: "kl", slots: [.expr("KL")],
                 summary: "the latent term in training, a word or a string: monte_carlo (default: log p(z) − log q(z|x̃) at the sample) or analytic (closed-form KL, the authors'; vae/dvae only)"),
@@ -92,9 +92,9 @@ struct CommandSpec {
 
     /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
     static let initKeywords: [Keyword] = [
-        Keyword(name: "init", slots: [.word("INIT", WeightInit.allCases.map(\.rawValue))],
+        Keyword(name: "init", slots: [.word("INIT", WeightInit.names)],
                 summary: "standard (default: variance head ×0.1) or glorot (plain Glorot-uniform, the authors')"),
-        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", EncoderSigma.allCases.map(\.rawValue))],
+        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", EncoderSigma.names)],
                 summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')"),
     ]
 }

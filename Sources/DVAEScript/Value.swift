@@ -182,8 +182,9 @@ final class ModelHandle: CustomStringConvertible {
     var epochsTrained = 0
     /// The optimiser of the last `train` (kept so training can continue, and saved in checkpoints).
     var optimizer: Adam?
-    /// The settings of the last `train` (saved in checkpoints; defaults for the next `train`).
-    var training: TrainingSettings?
+    /// The recipe and seed of the last `train` (saved in checkpoints; defaults for the next
+    /// `train`, which continues the run exactly: each epoch's stream comes from the seed and the epoch).
+    var training: (recipe: TrainingRecipe, seed: UInt64)?
     /// A name for messages (the dataset it was made for, or the checkpoint it came from).
     var origin: String
     /// The objective (and noise) of the last `train`, e.g. `dvae salt_pepper 0.1`; nil if never trained here.

@@ -49,17 +49,6 @@ public enum Checkpoint {
         public static let batchOrder = "batch_order"
     }
 
-    /// The metadata entries of the training settings beyond objective, seed and Adam (`batch`,
-    /// `clip` when clipping, `schedule`, `nonfinite`, `batch_order` when fixed): one writer for `save` and experiment cells.
-    public static func trainingMetadata(batch: Int, clip: Float?, schedule: LearningRateSchedule,
-                                        nonFinite: NonFiniteRule, batchOrder: BatchOrder = .shuffled) -> [String: String] {
-        var m = [MetadataKey.batch: String(batch), MetadataKey.schedule: schedule.description,
-                 MetadataKey.nonFinite: nonFinite.rawValue]
-        if let clip { m[MetadataKey.clip] = "\(clip)" }
-        if batchOrder != .shuffled { m[MetadataKey.batchOrder] = batchOrder.rawValue }
-        return m
-    }
-
     /// The tensor name of Adam's first moment for parameter `name`.
     public static func adamFirstMomentName(_ name: String) -> String { adamFirstMomentPrefix + name }
     /// The tensor name of Adam's second moment for parameter `name`.

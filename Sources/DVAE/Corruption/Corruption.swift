@@ -18,7 +18,7 @@
 ///   the linear-Gaussian model.
 ///
 /// Levels are checked by `validate()`; `apply` assumes a valid level.
-public enum Corruption: Equatable, Sendable {
+public enum Corruption: Hashable, Sendable {
     /// No corruption: x̃ = x.
     case none
     /// Salt-and-pepper noise with replacement probability `p` ∈ [0, 1] (replacement 0 or 1 with equal chance).

@@ -24,24 +24,30 @@ public enum DecoderKind: String, Codable, Sendable, CaseIterable {
 
 /// How the initial weights are drawn. Every kind uses Glorot-uniform weights
 /// (±√(6 / (fan in + fan out))) and zero biases; they differ in the encoder's variance head.
-public enum WeightInit: String, Codable, Sendable, CaseIterable {
+public enum WeightInit: String, Codable, Sendable, CaseIterable, NamedChoice {
     /// The engine's default: the variance head's weights are shrunk ×0.1, so the initial
     /// q(z|x) has σ ≈ 1 for every input.
     case standard
     /// Plain Glorot-uniform everywhere, as in the authors' code (`initialize_weight(…, 'uniform')`).
     case glorot
+
+    /// The word the language writes (`init standard|glorot`).
+    public var name: String { rawValue }
 }
 
 /// What the encoder's second head predicts.
-public enum EncoderSigma: String, Codable, Sendable, CaseIterable {
+public enum EncoderSigma: String, Codable, Sendable, CaseIterable, NamedChoice {
     /// log σ² (the engine's default): σ = exp(½ · output).
     case logVariance = "logvar"
     /// log σ, as in the authors' code: σ = exp(output) (so log σ² = 2 · output).
     case exp
+
+    /// The word the language writes (`encoder_sigma logvar|exp`).
+    public var name: String { rawValue }
 }
 
 /// Everything needed to build a `VAEModel`'s architecture (not its weights).
-public struct ModelConfig: Codable, Equatable, Sendable {
+public struct ModelConfig: Codable, Hashable, Sendable {
     /// D, the number of pixels per example (`height * width`).
     public var inputSize: Int
     /// Image height (the number of GRU steps).

@@ -3,7 +3,7 @@ import Foundation
 /// How a training objective scores the latent term log p(z) − log q(z|x̃) of the ELBO.
 ///
 /// The single source of the words the language's `kl …` accepts.
-public enum KLEstimator: String, Codable, Sendable, CaseIterable {
+public enum KLEstimator: String, Codable, Sendable, CaseIterable, NamedChoice {
     /// One-sample Monte Carlo: log w = log p(x|z) + log p(z) − log q(z|x̃) at the drawn z
     /// (the engine's default, and the only choice for importance-weighted objectives).
     case monteCarlo = "monte_carlo"

@@ -11,11 +11,19 @@ import Foundation
 ///   gradient), while the bias correction still divides m by 1 − β1^t — the first steps after
 ///   step 1 are amplified (×5.3 at t = 2, ×3.7 at t = 3, → ×1). v and its correction are the
 ///   standard ones (β2 = 0.999). Their code writes β1 = 0.1 and β2 = 0.001 for 1 − β.
-public enum AdamVariant: String, Codable, Equatable, Sendable, CaseIterable {
+public enum AdamVariant: String, Codable, Equatable, Sendable, CaseIterable, NamedChoice {
     /// Kingma & Ba.
     case standard
     /// The authors' variant (effectively β1 ≈ 0 after the first step).
     case authors
+
+    /// The word the language writes (`optimizer adam|authors_adam`).
+    public var name: String {
+        switch self {
+        case .standard: return "adam"
+        case .authors: return "authors_adam"
+        }
+    }
 }
 
 /// Adam hyper-parameters (Kingma & Ba). The paper uses lr = 1e-4.

@@ -16,7 +16,7 @@ import Foundation
 ///   For E < 4 (c ≤ 0) the factor stays 10.
 /// - `inverse(T)`: factor 1/(1 + epoch/T) (the authors' Frey Face script, `get_epsilon` with
 ///   T = 3000, the number of epochs).
-public enum LearningRateSchedule: Equatable, Sendable {
+public enum LearningRateSchedule: Hashable, Sendable {
     /// The base rate in every epoch.
     case constant
     /// The authors' stepped schedule, 10× the base rate down to about the base rate.
@@ -66,6 +66,26 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidDecay(let t): return "learning-rate decay T = \(t): T must be a finite positive number of epochs"
+        }
+    }
+}
+
+extension LearningRateSchedule {
+    /// The words a schedule is written with, for messages: "constant, authors or decay T".
+    public static let usage = "constant, authors or decay T"
+
+    /// The schedule written `text` as `description` writes it — `constant`, `authors` or
+    /// `decay T` with T a finite positive number — or nil. The one reader of these words (the
+    /// language's `schedule "…"` and the checkpoint's `schedule` entry).
+    public init?(name text: String) {
+        let parts = text.split(separator: " ")
+        switch (parts.first, parts.count) {
+        case ("constant", 1): self = .constant
+        case ("authors", 1): self = .authors
+        case ("decay", 2):
+            guard let t = Double(parts[1]), t.isFinite, t > 0 else { return nil }
+            self = .inverse(t)
+        default: return nil
         }
     }
 }

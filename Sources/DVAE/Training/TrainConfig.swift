@@ -1,15 +1,18 @@
 /// What a training step does when the objective or a gradient is not finite.
-public enum NonFiniteRule: String, Codable, Equatable, Sendable, CaseIterable {
+public enum NonFiniteRule: String, Codable, Equatable, Sendable, CaseIterable, NamedChoice {
     /// Skip the step: nothing is applied, the step is counted as skipped (the engine's default).
     case skip
     /// The authors' rule (`Optimize.clip_gradient` in their `optimize.py`): every gradient is
     /// replaced by 0.1 × its parameter and the optimiser step is applied with it — a small pull of
     /// all weights towards zero.
     case shrink
+
+    /// The word the language writes (`nonfinite skip|shrink`).
+    public var name: String { rawValue }
 }
 
 /// How each epoch walks the training set.
-public enum BatchOrder: String, Codable, Equatable, Sendable, CaseIterable {
+public enum BatchOrder: String, Codable, Equatable, Sendable, CaseIterable, NamedChoice {
     /// Reshuffled every epoch by the epoch's stream; the last minibatch may be smaller (default).
     case shuffled
     /// The authors' loop: the same minibatches every epoch, in file order, full ones only

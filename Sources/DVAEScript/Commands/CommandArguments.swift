@@ -148,14 +148,7 @@ struct CommandArguments {
             guard case .string(let s) = v else {
                 throw LocatedError("`schedule` needs constant, authors or decay T, got \(v.typeWithArticle)", at: e.location)
             }
-            let parts = s.split(separator: " ").map(String.init)
-            switch (parts.first ?? "", parts.count) {
-            case ("constant", 1): return .constant
-            case ("authors", 1): return .authors
-            case ("decay", 2):
-                if let t = Double(parts[1]), t.isFinite, t > 0 { return .inverse(t) }
-            default: break
-            }
+            if let schedule = LearningRateSchedule(name: s) { return schedule }
             throw LocatedError("unknown schedule \"\(s)\"", at: e.location,
                                suggestion: "use \"constant\", \"authors\" or \"decay T\" (e.g. \"decay 3000\")")
         }

@@ -82,25 +82,21 @@ extension Interpreter {
         var model = ModelConfig(for: data.train)
         try applyArchitecture(a, to: &model)
 
-        // The objective and its corruption, checked as `train` checks them.
-        var o = try optimisationArguments(a, objective: try objectiveArgument(a))
-        var analytic = a.has("analytic")
-        // `protocol authors`: every option of the authors' training code at once; an option also
-        // given explicitly wins.
-        if let (p, _) = try a.choice("protocol", from: ["engine", "authors"]), p == "authors" {
-            if !a.has("optimizer") { o.optimizer = .authors }
-            if !a.has("clip") { o.clip = 5 }
-            if !a.has("nonfinite") { o.nonFinite = .shrink }
-            if !a.has("schedule") { o.schedule = .authors }
-            if !a.has("init") { model.initialisation = .glorot }
-            if !a.has("encoder_sigma") { model.encoderSigma = .exp }
-            // Their training cost is BCE + the closed-form KL (an importance-weighted objective
-            // has no closed form: it keeps the Monte Carlo ratio, as an extrapolation of theirs).
-            if !a.has("kl"), !o.kind.isImportanceWeighted { o.kl = .analytic }
-            if !a.has("batches") { o.batchOrder = .fixed }
-            analytic = true
+        // `protocol authors`: every option of the authors' training code at once
+        // (`TrainingRecipe.authors`, and the closed-form test ELBO); an option also given
+        // explicitly wins. Their closed-form KL falls back to Monte Carlo for an
+        // importance-weighted objective (no closed form: an extrapolation of theirs).
+        let authors = try a.choice("protocol", from: ["engine", "authors"])?.0 == "authors"
+        // The recipe, checked as `train` checks it; its initialisation and encoder σ shape the
+        // cell's fresh model.
+        var recipe = try trainingRecipe(a, objective: try objectiveArgument(a), base: authors ? .authors : .engine,
+                                        continuing: false)
+        if !recipe.objective.usesCorruption {   // ignored settings are written as 1 and none (the key's convention)
+            recipe.M = 1
+            recipe.corruption = .none
         }
-        let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
+        let analytic = a.has("analytic") || authors
+        let (kind, K, M, batch) = (recipe.objective, recipe.K, recipe.M, recipe.batchSize)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
         let curveEvery = a.has("curve_every") ? try a.int("curve_every", default: 1, minimum: 1) : nil
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
@@ -129,7 +125,7 @@ extension Interpreter {
         let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
         let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
         try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
-        if o.batchOrder == .fixed, trainCount < batch {
+        if recipe.batchOrder == .fixed, trainCount < batch {
             throw LocatedError("`batches fixed` uses full minibatches only, and \(trainCount) training examples fill none of \(batch)",
                                at: a.location(of: a.has("batches") ? "batches" : "train_size"),
                                suggestion: "lower `batch`, raise `train_size`, or write batches shuffled")
@@ -157,17 +153,10 @@ extension Interpreter {
         }
 
         let config = ExperimentConfig(
-            dataset: data.name, trainCount: trainCount, validCount: validCount, testCount: testCount, model: model,
-            objective: kind, K: K, M: kind.usesCorruption ? M : 1, corruption: kind.usesCorruption ? (noise ?? .none) : .none,
-            epochs: epochs, batchSize: batch, learningRate: Float(lr), clipNorm: clip, seed: seed, extraIWAE: extra,
-            schedule: o.schedule == .constant ? nil : o.schedule,
-            optimizer: o.optimizer == .standard ? nil : o.optimizer,
-            nonFinite: o.nonFinite == .skip ? nil : o.nonFinite,
-            analyticKL: analytic ? true : nil,
+            dataset: data.name, dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount),
+            trainCount: trainCount, validCount: validCount, testCount: testCount, model: model, recipe: recipe,
+            epochs: epochs, seed: seed, extraIWAE: extra, analyticKL: analytic ? true : nil,
             curveOnTest: a.word("curve_on")?.0 == "test" ? true : nil,
-            dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount),
-            trainKL: o.kl == .analytic ? .analytic : nil,
-            batchOrder: o.batchOrder == .fixed ? .fixed : nil,
             curveEvery: curveEvery.flatMap { $0 == 1 ? nil : $0 },
             curveOnTrain: a.has("curve_train") ? true : nil)
         return try cell(config, data: data, cache: cache, a)

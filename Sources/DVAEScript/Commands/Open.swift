@@ -23,12 +23,12 @@ extension Interpreter {
         }
         let loaded: LoadedCheckpoint
         let epoch: Int, adamStep: Int
-        let training: TrainingSettings?
+        let training: (recipe: TrainingRecipe, seed: UInt64)?
         do {
             loaded = try Checkpoint.load(from: path, budget: budget)
             epoch = try loaded.validatedEpoch()
             adamStep = try loaded.validatedAdamStep()
-            training = try TrainingSettings(metadata: loaded.metadata, path: path)
+            training = try TrainingRecipe.fromCheckpoint(loaded.metadata, path: path)
         } catch let e as ResourceError {
             throw Interpreter.locate(e, at: pathAt)
         } catch {
@@ -73,7 +73,7 @@ extension Interpreter {
                                suggestion: lines.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; "))
         }
         if let moments {
-            let adam = Adam(parameters: model.parameters, config: training?.adam ?? AdamConfig())
+            let adam = Adam(parameters: model.parameters, config: training?.recipe.adam ?? AdamConfig())
             for i in 0..<moments.m.count {
                 adam.m[i].copy(from: moments.m[i])
                 adam.v[i].copy(from: moments.v[i])

@@ -24,7 +24,9 @@ extension Interpreter {
         }
         metadata[Checkpoint.MetadataKey.epoch] = String(handle.epochsTrained)
         // What `open` + `train` need to continue the run exactly (see docs/checkpoint.md).
-        if let training = handle.training { metadata.merge(training.metadata) { _, new in new } }
+        if let training = handle.training {
+            metadata.merge(training.recipe.checkpointMetadata(seed: training.seed)) { _, new in new }
+        }
         var state: [String: Tensor] = [:]
         if let adam = handle.optimizer {
             for (i, p) in adam.parameters.enumerated() {

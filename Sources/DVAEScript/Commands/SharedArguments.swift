@@ -1,49 +1,26 @@
 import DVAE
 
-/// The optimisation arguments `train` and `experiment` share — the objective with its corruption,
-/// K, M, batch, lr and clip — parsed and checked in one place so the two commands cannot drift.
-struct OptimisationArguments {
-    /// The objective (defaults to `dvae` when a noise is given, else `vae`).
-    var kind: ObjectiveKind
-    /// The corruption given with `noise`, if any.
-    var noise: Corruption?
-    /// Latent samples per corruption.
-    var K: Int
-    /// Corruptions per example.
-    var M: Int
-    /// Minibatch size.
-    var batch: Int
-    /// Adam's learning rate.
-    var lr: Double
-    /// Gradient-norm clipping threshold, if any.
-    var clip: Float?
-    /// The learning-rate schedule (`schedule`), nil when not given.
-    var schedule: LearningRateSchedule?
-    /// The Adam variant (`optimizer`), nil when not given.
-    var optimizer: AdamVariant?
-    /// The non-finite-step rule (`nonfinite`), nil when not given.
-    var nonFinite: NonFiniteRule?
-    /// How training scores the latent term (`kl`), nil when not given.
-    var kl: KLEstimator?
-    /// How epochs walk the data (`batches`), nil when not given.
-    var batchOrder: BatchOrder?
-}
-
 extension Interpreter {
-    /// Parses `objective`, `noise`, `K`, `M`, `batch`, `lr` and `clip`. `objective` is the word or
-    /// string the caller read (with its location), or nil when absent.
+    /// The training recipe of a `train` or `experiment` call — `objective`, `noise` with `law`,
+    /// `K`, `M`, `batch`, `lr`, `clip`, `optimizer`, `schedule`, `nonfinite`, `kl`, `batches`,
+    /// `init`, `encoder_sigma` — parsed and checked in one place, so the two commands cannot
+    /// drift. `objective` is the word or string the caller read (with its location), or nil.
     ///
-    /// `previous` — the settings of the model's last training, if any (also restored by `open`) —
-    /// supplies what is not given: the objective with its noise, K and M when neither `objective`
-    /// nor `noise` is given, and `batch`, `lr`, `clip`, `optimizer`, `schedule` and `nonfinite`
-    /// each when absent. So `train m on d epochs 1` continues a run exactly.
-    func optimisationArguments(_ a: CommandArguments, objective: (String, SourceLocation)?,
-                               previous: TrainingSettings? = nil) throws -> OptimisationArguments {
+    /// `base` supplies every setting not given: for `train`, the model's last training (also
+    /// restored by `open`), so `train m on d epochs 1` continues a run exactly; for `experiment`,
+    /// the protocol's preset (`TrainingRecipe.engine` or `.authors`). When `continuing` (a model
+    /// trained before) and neither `objective` nor `noise` is given, the objective with its noise,
+    /// K, M and KL estimator are the base's too; otherwise K and M default to 1, and the KL
+    /// estimator to Monte Carlo when continuing and to the preset's when not. A preset's (or an
+    /// earlier run's) closed-form KL falls back to Monte Carlo for an importance-weighted objective.
+    func trainingRecipe(_ a: CommandArguments, objective: (String, SourceLocation)?, base: TrainingRecipe,
+                        continuing: Bool) throws -> TrainingRecipe {
+        var r = base
         var noise = try a.noise()
         // With neither `objective` nor `noise`, a model trained before keeps its objective.
-        let inherited = objective == nil && noise == nil ? previous?.objective : nil
-        if let inherited, inherited.kind.usesCorruption { noise = inherited.corruption }
-        var kind: ObjectiveKind = inherited?.kind ?? ((noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae)
+        let inherits = continuing && objective == nil && noise == nil
+        if inherits && base.objective.usesCorruption { noise = base.corruption }
+        var kind: ObjectiveKind = inherits ? base.objective : ((noise.map { !$0.isIdentity } ?? false) ? .dvae : .vae)
         if let (name, at) = objective {
             guard let k = ObjectiveKind(rawValue: name) else {
                 throw LocatedError("unknown objective `\(name)`", at: at,
@@ -60,40 +37,40 @@ extension Interpreter {
                                    suggestion: "for example: objective \(name) noise salt_pepper 0.05")
             }
         }
-        let K = try a.int("K", default: inherited?.K ?? 1, minimum: 1)
-        let M = try a.int("M", default: inherited.map { $0.kind.usesCorruption ? $0.M : 1 } ?? 1, minimum: 1)
-        if a.has("M") && !kind.usesCorruption && M != 1 {
+        r.objective = kind
+        r.corruption = noise ?? .none
+        r.K = try a.int("K", default: inherits ? base.K : 1, minimum: 1)
+        r.M = try a.int("M", default: inherits && base.objective.usesCorruption ? base.M : 1, minimum: 1)
+        if a.has("M") && !kind.usesCorruption && r.M != 1 {
             throw LocatedError("`M` counts corruptions and needs objective dvae or diwae", at: a.location(of: "M"),
-                               suggestion: inherited.map { "this model was last trained with objective \($0.kind.rawValue)" })
+                               suggestion: inherits ? "this model was last trained with objective \(base.objective.rawValue)" : nil)
         }
-        let batch = try a.int("batch", default: previous?.batch ?? 100, minimum: 1)
-        var lr = previous.map { Double($0.adam.lr) } ?? 1e-3
+        r.batchSize = try a.int("batch", default: base.batchSize, minimum: 1)
         if let (x, at) = try a.number("lr") {
             guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
-            lr = x
+            r.learningRate = Float(x)
         }
-        var clip: Float? = previous?.clip
         if let (x, at) = try a.number("clip") {
             guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
-            clip = Float(x)
+            r.clipNorm = Float(x)
         }
-        let optimizer = a.word("optimizer").map { $0.0 == "authors_adam" ? AdamVariant.authors : AdamVariant.standard }
-            ?? previous?.adam.variant
-        let nonFinite = a.word("nonfinite").map { NonFiniteRule(rawValue: $0.0) ?? .skip } ?? previous?.nonFinite
-        var kl = inherited?.kl
-        if let (w, at) = try a.choice("kl", from: KLEstimator.allCases.map(\.rawValue)) {
-            kl = KLEstimator(name: w)
-            if let problem = kl?.problem(with: kind) {
+        // The parser admits only the enums' words here (their `names`), so these always resolve.
+        if let (w, _) = a.word("optimizer"), let v = AdamVariant(name: w) { r.optimizer = v }
+        if let (w, _) = a.word("nonfinite"), let v = NonFiniteRule(name: w) { r.nonFinite = v }
+        if let (w, _) = a.word("init"), let v = WeightInit(name: w) { r.initialisation = v == .standard ? nil : v }
+        if let (w, _) = a.word("encoder_sigma"), let v = EncoderSigma(name: w) { r.encoderSigma = v == .logVariance ? nil : v }
+        if let s = try a.schedule() { r.schedule = s }
+        if let (w, _) = try a.choice("batches", from: BatchOrder.names), let v = BatchOrder(name: w) { r.batchOrder = v }
+        if let (w, at) = try a.choice("kl", from: KLEstimator.names) {
+            r.kl = KLEstimator(name: w) ?? .monteCarlo
+            if let problem = r.kl.problem(with: kind) {
                 throw LocatedError(problem, at: at, suggestion: "use objective \(kind.usesCorruption ? "dvae" : "vae"), or kl monte_carlo")
             }
-        } else if let k = kl, k.problem(with: kind) != nil {
-            kl = nil   // inherited from a vae/dvae run, now training an importance-weighted objective
+        } else {
+            r.kl = inherits || !continuing ? base.kl : .monteCarlo
+            r = r.normalised   // inherited from a vae/dvae run or a preset, now training an importance-weighted objective
         }
-        let batchOrder = try a.choice("batches", from: BatchOrder.allCases.map(\.rawValue)).flatMap { BatchOrder(rawValue: $0.0) }
-            ?? previous?.batchOrder
-        return OptimisationArguments(kind: kind, noise: noise, K: K, M: M, batch: batch, lr: lr, clip: clip,
-                                     schedule: try a.schedule() ?? previous?.schedule, optimizer: optimizer, nonFinite: nonFinite,
-                                     kl: kl, batchOrder: batchOrder)
+        return r
     }
 
     /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by
@@ -119,8 +96,8 @@ extension Interpreter {
             config.decoder = DecoderKind(rawValue: w)!
         }
         // nil stays nil for the defaults, so configurations (and cache keys) without these words are unchanged.
-        if let (w, _) = a.word("init") { config.initialisation = w == "glorot" ? .glorot : nil }
-        if let (w, _) = a.word("encoder_sigma") { config.encoderSigma = w == "exp" ? .exp : nil }
+        if let (w, _) = a.word("init"), let v = WeightInit(name: w) { config.initialisation = v == .standard ? nil : v }
+        if let (w, _) = a.word("encoder_sigma"), let v = EncoderSigma(name: w) { config.encoderSigma = v == .logVariance ? nil : v }
         try checkArchitecture(config, a)
     }
 

@@ -46,12 +46,16 @@ extension Interpreter {
         let validation = try a.dataset(keyword: "validate")
         if let (v, at) = validation { try CommandArguments.checkShape(v, fits: handle.model, at: at) }
 
-        let o = try optimisationArguments(a, objective: a.word("objective"), previous: handle.training)
-        let (kind, noise, K, M, batch, lr, clip) = (o.kind, o.noise, o.K, o.M, o.batch, o.lr, o.clip)
+        var recipe = try trainingRecipe(a, objective: a.word("objective"), base: handle.training?.recipe ?? .engine,
+                                        continuing: handle.training != nil)
+        // The weights exist already: the recipe records how they were drawn.
+        recipe.initialisation = handle.model.config.initialisation
+        recipe.encoderSigma = handle.model.config.encoderSigma
+        let batch = recipe.batchSize
         let epochs = try a.int("epochs", default: 10, minimum: 0, maximum: Interpreter.maximumEpochs)
         // Without its own `seed`, a model trained before continues with the seed of that run.
         let seed = try handle.training.map { a.has("seed") ? try a.seed() : $0.seed } ?? a.seed()
-        let objective = ObjectiveConfig(kind: kind, K: K, M: M, corruption: noise ?? .none, kl: o.kl ?? .monteCarlo)
+        let objective = recipe.objectiveConfig
         try a.checkSampleBudget(objective, batch: min(batch, data.count))
         let rows = objective.samplesPerStep(batch: min(batch, data.count))
         let argument = a.has("K") ? "K" : a.has("M") ? "M" : "batch"
@@ -63,10 +67,7 @@ extension Interpreter {
                             at: a.call.location, fix: "train a smaller model")
         }
         let start = handle.epochsTrained
-        let config = TrainConfig(objective: objective, epochs: start + epochs, batchSize: batch,
-                                 adam: AdamConfig(lr: Float(lr), variant: o.optimizer ?? .standard), clipNorm: clip, seed: seed,
-                                 validateEveryEpoch: validation != nil, schedule: o.schedule ?? .constant,
-                                 nonFinite: o.nonFinite ?? .skip, batchOrder: o.batchOrder ?? .shuffled)
+        let config = recipe.trainConfig(epochs: start + epochs, seed: seed, validateEveryEpoch: validation != nil)
         let trainer = Trainer(model: handle.model, config: config, optimizer: handle.optimizer, epochsCompleted: start)
         let stepsPerEpoch = config.stepsPerEpoch(examples: data.count)
         guard stepsPerEpoch > 0 || epochs == 0 else {
@@ -77,7 +78,7 @@ extension Interpreter {
         let began = clock.now
         var lastProgress = clock.now - .seconds(1)
         var interruptedAt: (epoch: Int, step: Int)?
-        let label = "\(kind.rawValue)" + (objective.effectiveCorruption.isIdentity ? "" : " \(objective.corruption)")
+        let label = "\(recipe.objective.rawValue)" + (objective.effectiveCorruption.isIdentity ? "" : " \(objective.corruption)")
 
         let report = trainer.run(train: data, validation: validation?.0) { event in
             switch event {
@@ -106,8 +107,7 @@ extension Interpreter {
         }
         handle.optimizer = trainer.optimizer
         handle.epochsTrained = trainer.epochsCompleted
-        handle.training = TrainingSettings(objective: objective, batch: batch, adam: config.adam, clip: clip, seed: seed,
-                                           schedule: config.schedule, nonFinite: config.nonFinite, batchOrder: config.batchOrder)
+        handle.training = (recipe, seed)
         handle.trainedWith = label
         if let (e, s) = interruptedAt {
             sink.progressDone()
