@@ -112,7 +112,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // Cells a sweep has not finished (running, failed, not started): gathered, not computed.
-        let report = runner.interpreter.cells.gatherReport()
+        let report = runner.interpreter.gatherReport()
         if !report.isEmpty {
             printError("dvae: " + report[0])
             for line in report.dropFirst() { printError(line) }
@@ -176,7 +176,7 @@ struct RunCommand: ParsableCommand {
                 printError(error.description)
                 summary = "stopped with an error in cell \(error.cell) of \(notebook.codeCells.count)"
                 failed.append(notebook.baseName)
-            } else if !runner.interpreter.cells.gatherReport().isEmpty {
+            } else if !runner.interpreter.gatherReport().isEmpty {
                 summary += "; some experiment cells are pending (run it alone for the list)"
                 failed.append(notebook.baseName)
             }
