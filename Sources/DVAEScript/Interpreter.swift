@@ -1,4 +1,5 @@
 import DVAE
+import DVAEExperiments
 import DVAENotebook
 import Foundation
 
@@ -18,6 +19,9 @@ public final class Interpreter {
     public let interrupt = InterruptFlag()
     /// Every `experiment` cell met so far and what became of it (planned, computed, cached, pending).
     public let cells = CellLedger()
+
+    /// `cells.gatherReport`, each cell named as the language's progress lines name it.
+    public func gatherReport() -> [String] { cells.gatherReport(label: Interpreter.shortLabel) }
     /// Called by the `run "file.md"` command with the path; set by the notebook runner.
     public var runNotebookHook: ((String) throws -> Void)?
     /// When set, receives the display of an input's final bare expression (`Out[n]` in a Jupyter

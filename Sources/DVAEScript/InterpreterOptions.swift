@@ -1,4 +1,5 @@
 import DVAE
+import DVAEExperiments
 
 /// How an `Interpreter` finds data and what it predefines.
 public struct InterpreterOptions {

@@ -97,6 +97,7 @@ struct KernelInstallCommand: ParsableCommand {
         // directory is made absolute, since Jupyter starts kernels in the notebook's directory.
         var extra: [String] = script.test ? ["--test"] : []
         for item in script.settings { extra += ["--set", item] }
+        if let cache = script.cache { extra += ["--cache", URL(fileURLWithPath: cache).standardizedFileURL.path] }
         if let data = script.data { extra += ["--data", URL(fileURLWithPath: data).standardizedFileURL.path] }
         if let maxMemory = script.maxMemory { extra += ["--max-memory", maxMemory] }
         if let threads = threadsOption.threads { extra += ["--threads", String(threads)] }

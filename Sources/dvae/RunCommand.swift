@@ -119,7 +119,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // Cells a sweep has not finished (running, failed, not started): gathered, not computed.
-        let report = runner.interpreter.cells.gatherReport()
+        let report = runner.interpreter.gatherReport()
         if !report.isEmpty {
             printError("dvae: " + report[0])
             for line in report.dropFirst() { printError(line) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DVAE
 import DVAEScript
 
@@ -10,6 +11,12 @@ struct ScriptOptions: ParsableArguments {
             help: ArgumentHelp("Predefine a variable; a notebook's top-level `let` of that name keeps this value. Repeat for several.",
                                valueName: "name=value"))
     var settings: [String] = []
+
+    /// The result cache of the notebook's experiment cells.
+    @Option(name: .long, help: ArgumentHelp(
+        "Result cache of the notebook's experiment cells: sets the variable `cache` (as --set cache=DIR, but always a string, and checked to be a directory).",
+        valueName: "DIR"))
+    var cache: String?
 
     /// Quick protocol.
     @Flag(name: .long, help: "Test mode: notebooks use their small, fast settings (`testing` is true).")
@@ -27,6 +34,16 @@ struct ScriptOptions: ParsableArguments {
     var maxMemory: String?
 
     func validate() throws {
+        if let cache {
+            guard !cache.isEmpty else { throw ValidationError("--cache needs a directory, got an empty path") }
+            if settings.contains(where: { $0.hasPrefix("cache=") }) {
+                throw ValidationError("give the cache once: --cache \(cache) or --set cache=…, not both")
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: cache, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--cache \(cache) is a file, not a directory")
+            }
+        }
         if let maxMemory {
             guard let bytes = MemoryBudget.parse(maxMemory) else {
                 throw ValidationError("--max-memory expects a size such as 8G, 512M or 1000000 (bytes), got `\(maxMemory)`")
@@ -54,15 +71,24 @@ struct ScriptOptions: ParsableArguments {
         var words: [String] = []
         if test { words.append("--test") }
         for item in settings { words += ["--set", ShellWords.quote(item)] }
+        if let cache { words += ["--cache", ShellWords.quote(cache)] }
         if let data { words += ["--data", ShellWords.quote(data)] }
         if let maxMemory { words += ["--max-memory", ShellWords.quote(maxMemory)] }
         return words
     }
 
+    /// The variables scripts are given: the `--set` pairs, and `cache` from `--cache` (quoted, so
+    /// it reads as a string whatever the directory's name). Throws a validation error for a
+    /// malformed `--set`.
+    func variables() throws -> [String: String] {
+        var variables = try ScriptSettings(settings).dictionary
+        if let cache { variables["cache"] = "\"" + cache + "\"" }
+        return variables
+    }
+
     /// The interpreter options these flags describe; throws a validation error for a malformed `--set`.
     func interpreterOptions() throws -> InterpreterOptions {
-        let pairs = try ScriptSettings(settings)
-        var options = InterpreterOptions(dataDirectory: data, testMode: test, variables: pairs.dictionary)
+        var options = InterpreterOptions(dataDirectory: data, testMode: test, variables: try variables())
         options.budget = budget
         return options
     }

@@ -32,6 +32,21 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertTrue(config.key.allSatisfy { "0123456789abcdef".contains($0) })
     }
 
+    func testDescriptionIsPinned() {
+        // The description names cells in reports: the recipe's options end it, as before the recipe.
+        XCTAssertEqual(tinyExperimentConfig().description, "synthetic dvae K1 M1 salt_pepper 0.1 mlp[16]-4 1ep seed 1")
+        var c = tinyExperimentConfig(extraIWAE: 5000)
+        c.recipe = .authors
+        c.objective = .dvae
+        c.corruption = .saltPepperAuthors(0.25)
+        c.schedule = .inverse(3000)
+        XCTAssertEqual(c.description, "synthetic dvae K1 M1 salt_pepper_authors 0.25 mlp[16]-4 1ep seed 1 +iwae-5000 "
+                       + "lr decay 3000 adam-authors nonfinite-shrink kl-analytic batches-fixed")
+        XCTAssertEqual(c.model.initialisation, .glorot, "the recipe's fresh-model choices are the model's")
+        c.model.encoderSigma = nil
+        XCTAssertNil(c.recipe.encoderSigma)
+    }
+
     func testFNV1aMatchesReferenceVectors() {
         XCTAssertEqual(ExperimentKey.fnv1a64(Array("".utf8)), 0xcbf2_9ce4_8422_2325)
         XCTAssertEqual(ExperimentKey.fnv1a64(Array("a".utf8)), 0xaf63_dc4c_8601_ec8c)

@@ -70,7 +70,7 @@ final class CellModeTests: XCTestCase {
         try interp.run(source(dir), file: "run.dvae")
         XCTAssertEqual(sink.texts[0], "true false false", "the swept cell is pending, the other one computed")
         XCTAssertNil(cache.lookup(first))
-        let report = interp.cells.gatherReport()
+        let report = interp.gatherReport()
         XCTAssertEqual(report.first, "1 of 2 experiment cells finished; 1 missing")
         XCTAssertTrue(report[1].contains("task 0 of job 7") && report[1].contains("/l/7_0.log"), report[1])
         // Without unfinished cells a failing assert still stops the notebook.

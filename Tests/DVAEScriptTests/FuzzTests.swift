@@ -57,6 +57,12 @@ final class FuzzTests: XCTestCase {
             let s = try XCTUnwrap(stats, "the fuzzer wrote no statistics; its log:\n\(tail)")
             print("fuzz: \(s.inputs) inputs, \(s.succeeded) ran, \(s.locatedErrors) located errors, 0 crashes, 0 hangs; slowest \(String(format: "%.2f", s.slowest)) s")
             XCTAssertGreaterThan(s.inputs, 100, "the fuzzer ran too few inputs to mean anything")
+            // The teaching commands must be reached past their argument checks, not only refused.
+            print("fuzz: inputs that ran to the end, by teaching command: "
+                  + ScriptGenerator.teachingCommands.map { "\($0) \(s.teachingRan[$0] ?? 0)" }.joined(separator: ", "))
+            for command in ScriptGenerator.teachingCommands {
+                XCTAssertGreaterThan(s.teachingRan[command] ?? 0, 0, "no fuzzed input using `\(command)` ran to the end")
+            }
         case (.exit, 3):
             XCTFail("fuzz seed \(seed): HANG on this input:\n\(input)\n\(tail)")
         case (.exit, 4):

@@ -80,6 +80,24 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/new/page.html"))
     }
 
+    /// `--cache DIR`: the variable `cache`, always a string, given once, not a file.
+    func testCacheOptionSetsTheCacheVariable() throws {
+        let dir = try cliTemporaryDirectory()
+        let path = try write("# C\n\n```dvae\nlet cache = \"default\"\nprint cache + \"/x\"\n```\n", name: "c.md", in: dir)
+        let plain = try DVAEBinary.run(["run", path])
+        XCTAssertEqual(plain.stdout, "default/x\n", plain.stderr)
+        let given = try DVAEBinary.run(["run", path, "--cache", "2024"])
+        XCTAssertEqual(given.status, 0, given.stderr)
+        XCTAssertEqual(given.stdout, "2024/x\n", "a directory named like a number stays a string")
+        let both = try DVAEBinary.run(["run", path, "--cache", "a", "--set", "cache=b"])
+        XCTAssertNotEqual(both.status, 0, both.stderr)
+        XCTAssertTrue(both.stderr.contains("give the cache once"), both.stderr)
+        let file = try write("x", name: "plain", in: dir)
+        let onFile = try DVAEBinary.run(["run", path, "--cache", file])
+        XCTAssertTrue(onFile.stderr.contains("is a file, not a directory"), onFile.stderr)
+        XCTAssertNotEqual(onFile.status, 0)
+    }
+
     func testPassingNotebookExitsZero() throws {
         let dir = try cliTemporaryDirectory()
         let path = try write(passing, name: "pass.md", in: dir)

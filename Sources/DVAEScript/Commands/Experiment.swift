@@ -162,69 +162,30 @@ extension Interpreter {
         return try cell(config, data: data, cache: cache, a)
     }
 
-    /// The cell's value under the interpreter's `CellMode`: a cached result, a freshly computed
-    /// one, or a pending one (recorded for a sweep, owned by another task, running elsewhere,
-    /// failed or queued in a sweep). Every cell is entered in the `cells` ledger.
+    /// The cell's value under the interpreter's `CellMode` (`CellPolicy`, which also enters it in
+    /// the `cells` ledger): a cached result, a freshly computed one, or a pending one (recorded for
+    /// a sweep, owned by another task, running elsewhere, failed or queued in a sweep).
     private func cell(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
                       _ a: CommandArguments) throws -> Value {
-        let location = "\(currentFile):\(a.call.location.line)"
-        func note(_ outcome: CellLedger.Outcome) { cells.record(config, cache: cache, location: location, outcome) }
-        func pending(_ outcome: CellLedger.Outcome) -> Value {
-            note(outcome)
-            return .experiment(ExperimentValue(pending: config, progress: cache?.progress(of: config)))
+        // `cached_only`: this cell is only read here (another notebook's run computes it).
+        let readOnly = a.has("cached_only")
+        if readOnly, cache == nil {
+            throw LocatedError("`cached_only` needs a cache to read the cell from", at: a.call.location,
+                               suggestion: "add `cache DIR`, the directory the run stores its cells in")
         }
-        func compute() throws -> Value {
-            do {
-                let r = try runExperiment(config, data: data, cache: cache, a)
-                note(r.cached ? .cached : .computed)
-                return .experiment(ExperimentValue(result: r))
-            } catch ExperimentError.busy {
-                // Another process holds the claim: gather, never compute twice.
-                return pending(.pending(cache.map { $0.status(of: config) } ?? .notStarted))
+        do {
+            let resolution = try CellPolicy.resolve(
+                config, data: data, cache: cache, mode: readOnly ? .cachedOnly : options.cellMode, ledger: cells,
+                location: "\(currentFile):\(a.call.location.line)",
+                failureMessage: { ($0 as? LocatedError)?.message ?? "\($0)" },
+                compute: { try runExperiment(config, data: data, cache: cache, a) })
+            switch resolution {
+            case .finished(let result): return .experiment(ExperimentValue(result: result))
+            case let .pending(config, progress): return .experiment(ExperimentValue(pending: config, progress: progress))
             }
-        }
-        if options.cellMode == .plan {
-            // A cell that cannot run fails now, at its line, not later in a task.
-            do {
-                try ExperimentRunner.check(config, data: data)
-            } catch let error as ExperimentError {
-                throw experimentError(error, config: config, cache: cache, a)
-            }
-        }
-        // `cached_only` (the cell) or `--cached-only` (the run): read, never compute or plan.
-        let cachedOnly = a.has("cached_only") || options.cellMode == .cachedOnly
-        guard let cache else {
-            if a.has("cached_only") {
-                throw LocatedError("`cached_only` needs a cache to read the cell from", at: a.call.location,
-                                   suggestion: "add `cache DIR`, the directory the run stores its cells in")
-            }
-            if options.cellMode == .cachedOnly { return pending(.readOnly(.notStarted)) }
-            if options.cellMode == .plan { return pending(.planned) }
-            return try compute()
-        }
-        let status = cache.status(of: config)
-        // The runner checks the cell against the data first, so a cell that does not fit fails
-        // the same way cached or not; a finished cell is then read, not computed.
-        if case .finished = status { return try compute() }
-        if cachedOnly { return pending(.readOnly(status)) }
-        switch options.cellMode {
-        case .plan:
-            if case .running = status { return pending(.pending(status)) }
-            return pending(.planned)
-        case .execute(let keys):
-            guard keys.contains(config.key) else { return pending(.pending(status)) }
-            do {
-                return try compute()
-            } catch {
-                let message = (error as? LocatedError)?.message ?? "\(error)"
-                try? cache.recordFailure(config, SweepFailure(error: message))
-                return pending(.failed(message))
-            }
-        case .compute:
-            if status.belongsToSweep { return pending(.pending(status)) }
-            return try compute()
-        case .cachedOnly:
-            return pending(.readOnly(status))
+        } catch let error as ExperimentError {
+            // A cell that does not fit its data (a computed cell's errors are located already).
+            throw experimentError(error, config: config, cache: cache, a)
         }
     }
 

@@ -1,3 +1,4 @@
+import DVAE
 import DVAENotebook
 import Foundation
 
@@ -54,16 +55,19 @@ extension Interpreter {
         var runs = 0
         for i in a.call.positional.indices {
             let (v, at) = try a.positional(i)!
-            series += try Self.series(from: v, at: at, runs: &runs)
+            series += try self.series(from: v, at: at, runs: &runs)
         }
         let curveSeries = runs > 0
+        let points = series.reduce(0) { $0 + $1.y.count }
+        try checkBudget(ByteCount.product(points, Interpreter.bytesPerPlotPoint), for: "a chart of \(points) points",
+                        at: a.call.location, fix: "plot fewer points")
 
         var xs: [Double]? = nil
         if let (xv, xAt) = try a.value("against") {
             if curveSeries {
                 throw LocatedError("learning curves are plotted against their epochs; `against` is for lists", at: xAt)
             }
-            xs = try Self.numbers(xv, at: xAt, what: "`against`")
+            xs = try numbers(xv, at: xAt, what: "`against`")
         }
         // Several runs' curves are told apart by their titles unless a legend names them.
         var names = series.map { runs > 1 && $0.run != nil ? "\($0.runTitle) \($0.name)" : $0.name }
@@ -146,8 +150,8 @@ extension Interpreter {
 
     /// The series a value stands for: a list of numbers or bounds is one; a list of those, or a
     /// list of reports and curves, is several; a report or curve is its train (and valid) curve.
-    private static func series(from v: Value, at: SourceLocation, runs: inout Int) throws -> [PendingSeries] {
-        if let curve = curve(of: v) {
+    private func series(from v: Value, at: SourceLocation, runs: inout Int) throws -> [PendingSeries] {
+        if let curve = Interpreter.curve(of: v) {
             guard !curve.points.isEmpty else { throw LocatedError("the learning curve is empty", at: at) }
             runs += 1
             return curve.plot.series.map { PendingSeries(y: $0.y, errors: nil, name: $0.name, x: $0.x, location: at,
@@ -158,11 +162,11 @@ extension Interpreter {
             throw LocatedError("`plot` needs a list of numbers or bounds, got \(v.typeWithArticle)", at: at,
                                suggestion: "for example: plot [1 4 9 16] or plot [b1 b2 b3] against [0 0.05 0.1]")
         }
-        let nested = items.contains { if case .list = $0 { return true }; return curve(of: $0) != nil }
+        let nested = items.contains { if case .list = $0 { return true }; return Interpreter.curve(of: $0) != nil }
         guard nested else { return [try single(v, at: at, name: "")] }
         var out: [PendingSeries] = []
         for (k, item) in items.enumerated() {
-            if let curve = curve(of: item) {
+            if let curve = Interpreter.curve(of: item) {
                 guard !curve.points.isEmpty else { throw LocatedError("learning curve \(k + 1) is empty", at: at) }
                 runs += 1
                 out += curve.plot.series.map {
@@ -176,11 +180,11 @@ extension Interpreter {
     }
 
     /// One series from a list (or range) of numbers and bounds.
-    private static func single(_ v: Value, at: SourceLocation, name: String) throws -> PendingSeries {
+    private func single(_ v: Value, at: SourceLocation, name: String) throws -> PendingSeries {
         let items: [Value]
         switch v {
         case .list(let xs): items = xs
-        case .range(let lo, let hi): items = (lo..<max(lo, hi)).map { .number(Double($0)) }
+        case .range(let lo, let hi): items = try rangeNumbers(lo, hi, at: at).map { .number($0) }
         default:
             throw LocatedError("a series must be a list of numbers or bounds, got \(v.typeWithArticle)", at: at)
         }
@@ -198,10 +202,27 @@ extension Interpreter {
         return PendingSeries(y: y, errors: hasErrors ? errors : nil, name: name, x: nil, location: at)
     }
 
+    /// The numbers `lo`, `lo + 1`, …, `hi − 1` of a range plotted as a series or given as x values,
+    /// measured first: `plot 0:99999999999` asked for 1.6 TB (found by the fuzzer).
+    private func rangeNumbers(_ lo: Int, _ hi: Int, at: SourceLocation) throws -> [Double] {
+        let count = max(0, hi - lo)
+        guard count <= Interpreter.maximumRangeLength else {
+            throw LocatedError("the range \(lo):\(hi) is too long to plot (at most \(Interpreter.maximumRangeLength) points)", at: at,
+                               suggestion: "plot a shorter range")
+        }
+        try checkBudget(ByteCount.product(count, Interpreter.bytesPerPlotPoint), for: "a chart of the \(count) points \(lo):\(hi)",
+                        at: at, fix: "plot fewer points")
+        return (lo..<(lo + count)).map(Double.init)
+    }
+
+    /// What one point of a chart takes while it is made and drawn: x, y and an error bar as
+    /// numbers, with room for the list it came from and about 30 bytes of SVG.
+    static let bytesPerPlotPoint = 64
+
     /// The numbers of a list or range (for `against`).
-    private static func numbers(_ v: Value, at: SourceLocation, what: String) throws -> [Double] {
+    private func numbers(_ v: Value, at: SourceLocation, what: String) throws -> [Double] {
         switch v {
-        case .range(let lo, let hi): return (lo..<max(lo, hi)).map(Double.init)
+        case .range(let lo, let hi): return try rangeNumbers(lo, hi, at: at)
         case .list(let items):
             return try items.enumerated().map { k, item in
                 guard let x = item.numeric else {

@@ -60,9 +60,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try ScriptSettings(script.settings)
         let data = script.data.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
-        let planner = SweepPlanner(file: file, testMode: script.test, settings: settings.dictionary, dataDirectory: data)
+        let planner = SweepPlanner(file: file, testMode: script.test, settings: try script.variables(), dataDirectory: data)
         let collected = try planner.collect()
         print(collected.headline)
         guard !collected.cells.isEmpty else {

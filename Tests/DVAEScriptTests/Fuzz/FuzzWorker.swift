@@ -29,6 +29,8 @@ final class FuzzWorker {
         var locatedErrors = 0
         var findings: [String] = []
         var slowest = 0.0
+        /// For each teaching command, how many inputs using it ran to the end without error.
+        var teachingRan: [String: Int] = [:]
     }
 
     /// Silently drops all output.
@@ -90,6 +92,9 @@ final class FuzzWorker {
             do {
                 try interpreter.run(input, file: "fuzz.dvae")
                 stats.succeeded += 1
+                for command in ScriptGenerator.teachingCommands where input.contains(command) {
+                    stats.teachingRan[command, default: 0] += 1
+                }
             } catch let error as ScriptError {
                 stats.locatedErrors += 1
                 let lines = input.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -117,6 +122,7 @@ final class FuzzWorker {
         var o = InterpreterOptions(dataLocator: DataLocator(directories: [FileManager.default.currentDirectoryPath]),
                                    testMode: true)
         o.budget = s.budget
+        o.pictureScale = 2          // as `dvae run --out`: pictures are checked where they are shown
         return o
     }
 }

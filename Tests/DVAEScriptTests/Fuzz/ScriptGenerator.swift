@@ -45,15 +45,59 @@ struct ScriptGenerator {
 
     // MARK: - Grammar
 
+    /// The teaching commands (issue 20, item 5), which the fuzzer counts when a script using them
+    /// runs to the end (so a generator that never reaches them past their first checks is noticed).
+    static let teachingCommands = ["encode", "scatter", "interpolate", "parts", "plot"]
+
     /// A script of 1–8 statements that build on each other.
     mutating func script() -> String {
+        if rng.chance(0.25) { return teachingScript() }
         names = []
         var lines: [String] = []
         // Most scripts start from data and a model so that commands get past their first checks.
         if rng.chance(0.7) { lines.append("let d = load synthetic subset \(size())"); names.append("d") }
         if rng.chance(0.6) { lines.append("let m = model vae for d.train hidden [\(size())] latent \(size())"); names.append("m") }
+        if rng.chance(0.2) { lines.append("let inf = 1e308 * 10"); names.append("inf") }
         for _ in 0..<(1 + rng.below(8)) { lines.append(statement(depth: 0)) }
         return lines.joined(separator: rng.chance(0.9) ? "\n" : "; ")
+    }
+
+    /// A model on the synthetic data, sometimes trained (sometimes until its weights are nan), then
+    /// 1–4 uses of the teaching commands and their values, mostly well formed so that they get
+    /// past their argument checks into the engine.
+    mutating func teachingScript() -> String {
+        names = ["d", "m"]
+        var lines = ["let d = load synthetic subset \(rng.chance(0.8) ? String(8 + rng.below(40)) : size())",
+                     "let m = model vae for d.train hidden [\(1 + rng.below(6))] latent \(rng.chance(0.8) ? String(1 + rng.below(3)) : size())"]
+        if rng.chance(0.4) {
+            // lr 1e30 makes the weights overflow to inf and nan: pictures and points from them warn.
+            lines.append("train m on d.train epochs \(1 + rng.below(2)) batch 4" + (rng.chance(0.4) ? " lr \(rng.pick(["1e30", "1e308", "10"]))" : "")
+                         + (rng.chance(0.5) ? " nonfinite shrink" : ""))
+        }
+        func slice() -> String {
+            rng.chance(0.85) ? "d.test[0:\(1 + rng.below(6))]" : rng.pick(["d.test[0:0]", "d.test", "d.train[0:64]", "d.test[3]", data()])
+        }
+        func one() -> String { rng.chance(0.85) ? "d.test[\(rng.below(5))]" : rng.pick(["d.test[0:2]", "d.test[-1]", data()]) }
+        for _ in 0..<(1 + rng.below(4)) {
+            switch rng.below(9) {
+            case 0: lines.append("let e = encode m \(slice())" + (rng.chance(0.3) ? " noise \(noise())" : ""))
+                    lines.append(rng.pick(["print e.mu", "print e.sigma, e.count, e.latent", "print len(e.mu)", "plot e.mu", "show e"]))
+            case 1: lines.append("encode m \(rng.pick(["[0.5 0.25]", "d.test[0].values", list(), "[" + String(repeating: "0 ", count: 144) + "]"]))")
+            case 2: lines.append("show scatter m \(rng.chance(0.8) ? "d.test" : slice())" + (rng.chance(0.3) ? " noise \(noise())" : "")
+                                 + (rng.chance(0.3) ? " labels \(rng.pick(["d.test.labels", list(), "[\"a\"]"]))" : "")
+                                 + (rng.chance(0.2) ? " title \(string())" : ""))
+            case 3: lines.append("show interpolate m \(one()) \(one())" + (rng.chance(0.5) ? " steps \(rng.chance(0.8) ? String(2 + rng.below(10)) : size())" : ""))
+            case 4: lines.append("let p = bound m on \(slice()) parts" + (rng.chance(0.4) ? " samples \(rng.chance(0.8) ? String(1 + rng.below(5)) : size())" : "")
+                                 + (rng.chance(0.3) ? " noise \(noise())" : ""))
+                    lines.append(rng.pick(["print p.mean_elbo, p.mean_kl, p.mean_reconstruction", "plot p.elbo", "plot [p.kl p.reconstruction] legend [\"kl\" \"rec\"]",
+                                           "print p", "assert p.mean_elbo <= 0", "plot p.kl logy"]))
+            case 5: lines.append("show sample m \(1 + rng.below(16))")
+            case 6: lines.append("show reconstruct m \(slice())")
+            case 7: lines.append("plot [1 (1e308 * 10) 3 (1e308 * 10 - 1e308 * 10) 5]" + (rng.chance(0.3) ? " logy" : ""))
+            default: lines.append(statement(depth: 0))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// A small size (1–8) mostly; sometimes 0, negative, fractional, huge or not a number.
@@ -67,7 +111,8 @@ struct ScriptGenerator {
     mutating func number() -> String {
         if rng.chance(0.7) { return rng.pick(["0", "1", "2", "0.1", "0.5", "3", "-1", "1e-3", "10", "0.05"]) }
         return rng.pick(["1e308", "-1e308", "1e-320", "1e12", "-0", "99999999999", "0.30000000000000004",
-                         "123456789012345678901234567890", "1e999", "4.9e-324", "1.3", "1_0", "0x10"])
+                         "123456789012345678901234567890", "1e999", "4.9e-324", "1.3", "1_0", "0x10",
+                         "(1e308 * 10)", "(1e308 * 10 - 1e308 * 10)"])
     }
 
     mutating func name() -> String {
@@ -106,7 +151,10 @@ struct ScriptGenerator {
         case 6: return "\(rng.pick(["-", "not "]))\(expression(depth: depth + 1))"
         case 7: return "(\(expression(depth: depth + 1)))"
         case 8: return "\(name())[\(expression(depth: depth + 1))]"
-        case 9: return "\(name()).\(rng.pick(["train", "test", "value", "se", "count", "D", "L", "sigma", "W", "curve", "bound", "x", "add(1)", "rows"]))"
+        case 9:
+            let member = rng.pick(["train", "test", "value", "se", "count", "D", "L", "sigma", "W", "curve", "bound", "x", "add(1)", "rows",
+                                   "mu", "latent", "kl", "elbo", "reconstruction", "mean_kl", "mean_elbo", "values"])
+            return "\(name()).\(member)"
         case 10:
             let f = rng.pick(["abs", "sqrt", "log", "exp", "floor", "ceil", "round", "min", "max", "sum", "mean", "std",
                               "len", "list", "append", "str", "fmt", "verdict", "nosuch"])
@@ -119,7 +167,7 @@ struct ScriptGenerator {
 
     /// A command call with a random selection of its keywords.
     mutating func command(depth: Int) -> String {
-        switch rng.below(17) {
+        switch rng.below(22) {
         case 0: return "load \(rng.pick(["synthetic", "\"synthetic\"", "mnist", "frey", string(), "builtin", "synthtic"]))"
             + (rng.chance(0.5) ? " subset \(size())" : "") + (rng.chance(0.2) ? " seed \(size())" : "")
         case 1: return "corrupt \(data()) \(noise())" + (rng.chance(0.3) ? " seed \(size())" : "")
@@ -168,7 +216,37 @@ struct ScriptGenerator {
             if rng.chance(0.5) { s += " hidden \(list())" }
             if rng.chance(0.5) { s += " cache \(rng.pick(["\"\"", "\"cache\"", "\"/\"", "\"afile/x\""]))" }
             return s
-        default: return rng.pick(["help", "help train", "help nosuch", "help exact", "vars"])
+        // The teaching commands (issue 20, item 5): encodings, scatters, interpolations, the
+        // ELBO's parts, and charts of whatever the script has (nan and inf included).
+        case 16:
+            var s = "encode \(name()) \(rng.chance(0.7) ? data() : rng.pick([list(), "[0.5 0.5]", "d.train[0].values", number()]))"
+            if rng.chance(0.3) { s += " noise \(noise())" }
+            if rng.chance(0.2) { s += " law \(rng.pick(["textbook", "authors", "nosuch"]))" }
+            if rng.chance(0.2) { s += " seed \(size())" }
+            return s
+        case 17:
+            var s = "scatter \(name()) \(data())"
+            if rng.chance(0.3) { s += " labels \(rng.pick([list(), "[\"a\" \"b\"]", "d.train.labels", string(), number()]))" }
+            if rng.chance(0.3) { s += " noise \(noise())" }
+            if rng.chance(0.2) { s += " title \(rng.chance(0.8) ? string() : number())" }
+            return s
+        case 18:
+            return "interpolate \(name()) \(data()) \(data())" + (rng.chance(0.5) ? " steps \(size())" : "")
+        case 19:
+            var s = "bound \(name()) on \(data()) parts"
+            if rng.chance(0.4) { s += " samples \(size())" }
+            if rng.chance(0.3) { s += " noise \(noise())" }
+            if rng.chance(0.2) { s += rng.pick([" elbo", " iwae 5", " seed \(size())", " law authors"]) }
+            return s
+        case 20:
+            var s = "plot \(rng.pick([list(), "[1 inf 3]", "[(0 - inf) 1 (inf - inf) 2]", name(), "[\(list()) \(list())]", "r", "[r r]", "0:\(size())"]))"
+            if rng.chance(0.4) { s += " against \(rng.pick([list(), "0:\(size())", name(), "[0 (inf - inf) 2]"]))" }
+            for k in ["title", "xlabel", "ylabel"] where rng.chance(0.2) { s += " \(k) \(string())" }
+            if rng.chance(0.2) { s += " legend \(rng.pick([list(), "[\"a\"]", "[\"a\" \"b\"]", string()]))" }
+            if rng.chance(0.3) { s += " logx" }
+            if rng.chance(0.3) { s += " logy" }
+            return s
+        default: return rng.pick(["help", "help train", "help nosuch", "help exact", "vars", "help encode", "help scatter"])
         }
     }
 
@@ -186,11 +264,18 @@ struct ScriptGenerator {
         case 6: return indent + "for i in \(rng.pick([list(), "0:\(size())", name()])) {\n\(statement(depth: depth + 1))\n\(indent)}"
         case 7: return indent + "if \(expression(depth: 0)) {\n\(statement(depth: depth + 1))\n\(indent)} else {\n\(statement(depth: depth + 1))\n\(indent)}"
         case 8:
-            // Values built in a loop (issue 20): deep nesting, long appends, big lists.
+            // Values built in a loop (issue 20): deep nesting, long appends, big lists, lists that
+            // hold themselves many times over (`[acc acc]`: 2ⁿ items in n lists), then printed and compared.
             names.append("acc")
             let step = rng.pick(["[acc]", "append(acc, \(expression(depth: 0)))", "append([], acc)", "acc + [i]",
-                                 "list(0:\(rng.pick(["10", "100000", "10000000", "99999999999"])))"])
-            return indent + "let acc = []\n\(indent)for i in 0:\(rng.pick(["10", "150", "5000", "100000"])) {\n\(indent)  set acc = \(step)\n\(indent)}"
+                                 "list(0:\(rng.pick(["10", "100000", "10000000", "99999999999"])))",
+                                 "[acc acc]", "[acc acc acc]", "[acc [acc] 1]", "acc + acc"])
+            var loop = indent + "let acc = []\n\(indent)for i in 0:\(rng.pick(["10", "60", "150", "5000", "100000"])) {\n\(indent)  set acc = \(step)\n\(indent)}"
+            if rng.chance(0.5) {
+                loop += "\n" + indent + rng.pick(["print acc", "print acc == acc", "print acc == [acc]", "print str(acc) + str(acc)",
+                                                  "assert acc != acc", "show acc", "print len(str(acc))", "acc"])
+            }
+            return loop
         default: return indent + "\(name()) = \(expression(depth: 0))"
         }
     }

@@ -1,4 +1,4 @@
-import DVAEExperiments
+import DVAE
 
 /// Every `experiment` cell an interpreter met, with what became of it: the list `dvae sweep`
 /// plans from and the tally `dvae run` reports when some cells are not finished.
@@ -40,7 +40,7 @@ public final class CellLedger {
     public init() {}
 
     /// Adds a cell.
-    func record(_ config: ExperimentConfig, cache: ResultCache?, location: String, _ outcome: Outcome) {
+    public func record(_ config: ExperimentConfig, cache: ResultCache?, location: String, _ outcome: Outcome) {
         entries.append(Entry(config: config, cache: cache, location: location, outcome: outcome))
     }
 
@@ -76,14 +76,15 @@ public final class CellLedger {
     }
 
     /// A report of the unfinished cells: a headline and one line per cell saying where it stands
-    /// and where to look (the failing task's log). Empty when every cell finished.
-    public func gatherReport() -> [String] {
+    /// and where to look (the failing task's log), each cell named by `label`. Empty when every
+    /// cell finished.
+    public func gatherReport(label cellLabel: (ExperimentConfig) -> String = { $0.description }) -> [String] {
         let open = unfinished
         guard !open.isEmpty else { return [] }
         var running = 0, failed = 0, queued = 0, missing = 0, readOnly = 0
         var lines: [String] = []
         for e in open {
-            let label = "\(Interpreter.shortLabel(e.config)) [\(e.config.key)] at \(e.location)"
+            let label = "\(cellLabel(e.config)) [\(e.config.key)] at \(e.location)"
             switch e.outcome {
             case .readOnly(let status):
                 readOnly += 1
