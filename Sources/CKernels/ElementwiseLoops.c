@@ -119,16 +119,33 @@ INLINE void softplus_value_body(const float *restrict x, float *restrict y, long
     }
 }
 
+// Row sums of the Bernoulli log-likelihood are taken a chunk at a time: the float terms into a
+// small local array (at the full float vector width), then that array summed in double. One loop
+// with a double accumulator would run the exp/log polynomials at the double vector width, half
+// the floats per instruction (the likelihood was then twice the cost of softplus per element).
+#define LOGLIK_CHUNK 64
+
+INLINE double sum_double_body(const float *restrict t, long n) {
+#pragma clang fp reassociate(on)
+    double sum = 0.0;
+    for (long j = 0; j < n; j++) sum += (double)t[j];
+    return sum;
+}
+
 INLINE void bernoulli_loglik_value_body(const float *restrict logits, const float *restrict x,
                                         double *restrict out, long rows, long cols) {
+    float t[LOGLIK_CHUNK];
     for (long r = 0; r < rows; r++) {
-#pragma clang fp reassociate(on)
         const float *l = logits + r * cols, *xr = x + r * cols;
         double sum = 0.0;
-        for (long j = 0; j < cols; j++) {
-            float v = l[j];
-            float softplus = max_f(v, 0.0f) + log1p_small(exp_f(-fabsf(v)));
-            sum += (double)(xr[j] * v - softplus);
+        for (long j0 = 0; j0 < cols; j0 += LOGLIK_CHUNK) {
+            long len = cols - j0 < LOGLIK_CHUNK ? cols - j0 : LOGLIK_CHUNK;
+            for (long j = 0; j < len; j++) {
+                float v = l[j0 + j];
+                float softplus = max_f(v, 0.0f) + log1p_small(exp_f(-fabsf(v)));
+                t[j] = xr[j0 + j] * v - softplus;
+            }
+            sum += sum_double_body(t, len);
         }
         out[r] = sum;
     }
@@ -236,18 +253,22 @@ INLINE void multiply_body(const float *restrict a, const float *restrict b, floa
 
 INLINE void bernoulli_loglik_body(const float *restrict logits, const float *restrict x, float *restrict p,
                                   double *restrict out, long rows, long cols) {
+    float t[LOGLIK_CHUNK];   // see bernoulli_loglik_value_body
     for (long r = 0; r < rows; r++) {
-#pragma clang fp reassociate(on)
         const float *l = logits + r * cols, *xr = x + r * cols;
         float *pr = p + r * cols;
         double sum = 0.0;
-        for (long j = 0; j < cols; j++) {
-            float v = l[j];
-            float e = exp_f(-fabsf(v));
-            float inv = 1.0f / (1.0f + e);
-            float softplus = max_f(v, 0.0f) + log1p_small(e);
-            pr[j] = v >= 0.0f ? inv : e * inv;
-            sum += (double)(xr[j] * v - softplus);
+        for (long j0 = 0; j0 < cols; j0 += LOGLIK_CHUNK) {
+            long len = cols - j0 < LOGLIK_CHUNK ? cols - j0 : LOGLIK_CHUNK;
+            for (long j = 0; j < len; j++) {
+                float v = l[j0 + j];
+                float e = exp_f(-fabsf(v));
+                float inv = 1.0f / (1.0f + e);
+                float softplus = max_f(v, 0.0f) + log1p_small(e);
+                pr[j0 + j] = v >= 0.0f ? inv : e * inv;
+                t[j] = xr[j0 + j] * v - softplus;
+            }
+            sum += sum_double_body(t, len);
         }
         out[r] = sum;
     }
@@ -355,6 +376,70 @@ INLINE double sum_squares_body(const float *restrict x, long n) {
     return s;
 }
 
+// ---- the GRU encoder's gate loops (GRUEncoder.swift; one call per time step, n rows) --------
+// Row i of p holds [z, r, c] pre-activations (then values) of width H each, leading dimension 3H;
+// h, rh, dh, drh are n × H. Same formulas as GRUEncoder's documentation.
+
+INLINE float sigmoid_f(float x) {
+    float e = exp_f(-fabsf(x));
+    float s = 1.0f / (1.0f + e);
+    return x >= 0.0f ? s : e * s;
+}
+
+// tanh x = 1 − 2 / (e^{2x} + 1), as Swift's fastTanh.
+INLINE float tanh_f(float x) { return 1.0f - 2.0f / (exp_f(2.0f * x) + 1.0f); }
+
+INLINE void gru_gates_forward_body(float *restrict p, const float *restrict h, float *restrict rh, long n, long H) {
+    for (long i = 0; i < n; i++) {
+        float *row = p + i * 3 * H;
+        const float *hp = h + i * H;
+        float *rhp = rh + i * H;
+        for (long j = 0; j < 2 * H; j++) row[j] = sigmoid_f(row[j]);
+        for (long j = 0; j < H; j++) rhp[j] = row[H + j] * hp[j];
+    }
+}
+
+INLINE void gru_state_forward_body(float *restrict p, const float *restrict h, float *restrict hn, long n, long H) {
+    for (long i = 0; i < n; i++) {
+        float *row = p + i * 3 * H;
+        const float *hp = h + i * H;
+        float *hq = hn + i * H;
+        for (long j = 0; j < H; j++) {
+            float c = tanh_f(row[2 * H + j]);
+            row[2 * H + j] = c;
+            float z = row[j];
+            hq[j] = z * hp[j] + (1.0f - z) * c;
+        }
+    }
+}
+
+INLINE void gru_backward_update_body(const float *restrict p, float *restrict dp, const float *restrict h,
+                                     float *restrict dh, long n, long H) {
+    for (long i = 0; i < n; i++) {
+        const float *row = p + i * 3 * H, *hp = h + i * H;
+        float *drow = dp + i * 3 * H, *d = dh + i * H;
+        for (long j = 0; j < H; j++) {
+            float z = row[j], c = row[2 * H + j], g = d[j];
+            drow[j] = g * (hp[j] - c) * z * (1.0f - z);
+            drow[2 * H + j] = g * (1.0f - z) * (1.0f - c * c);
+            d[j] = g * z;
+        }
+    }
+}
+
+INLINE void gru_backward_reset_body(const float *restrict p, float *restrict dp, const float *restrict h,
+                                    float *restrict dh, const float *restrict drh, long n, long H) {
+    for (long i = 0; i < n; i++) {
+        const float *row = p + i * 3 * H, *hp = h + i * H, *dr = drh + i * H;
+        float *drow = dp + i * 3 * H, *d = dh + i * H;
+        for (long j = 0; j < H; j++) {
+            float r = row[H + j];
+            drow[H + j] = dr[j] * hp[j] * r * (1.0f - r);
+            d[j] += dr[j] * r;
+        }
+    }
+}
+
 // ---- one table of instances per vector level ----------------------------------------------
 
 typedef struct {
@@ -377,6 +462,10 @@ typedef struct {
     void (*bernoulli_loglik_value)(const float *, const float *, double *, long, long);
     void (*box_muller)(float *, long);
     void (*corrupt_streams)(uint64_t *, const float *, float *, long, long, int, float);
+    void (*gru_gates_forward)(float *, const float *, float *, long, long);
+    void (*gru_state_forward)(float *, const float *, float *, long, long);
+    void (*gru_backward_update)(const float *, float *, const float *, float *, long, long);
+    void (*gru_backward_reset)(const float *, float *, const float *, float *, const float *, long, long);
 } kernel_table;
 
 // Instantiates every body with the function attribute ATTR, as functions NAME_SUFFIX, and a table.
@@ -417,12 +506,24 @@ typedef struct {
     ATTR static void corrupt_streams_##SUFFIX(uint64_t *st, const float *s, float *d, long E, long n,       \
                                               int mode, float p) {                                         \
         corrupt_streams_body(st, s, d, E, n, mode, p); }                                                    \
+    ATTR static void gru_gates_forward_##SUFFIX(float *p, const float *h, float *rh, long n, long H) {     \
+        gru_gates_forward_body(p, h, rh, n, H); }                                                           \
+    ATTR static void gru_state_forward_##SUFFIX(float *p, const float *h, float *hn, long n, long H) {     \
+        gru_state_forward_body(p, h, hn, n, H); }                                                           \
+    ATTR static void gru_backward_update_##SUFFIX(const float *p, float *dp, const float *h, float *dh,    \
+                                                  long n, long H) {                                        \
+        gru_backward_update_body(p, dp, h, dh, n, H); }                                                     \
+    ATTR static void gru_backward_reset_##SUFFIX(const float *p, float *dp, const float *h, float *dh,     \
+                                                 const float *drh, long n, long H) {                       \
+        gru_backward_reset_body(p, dp, h, dh, drh, n, H); }                                                 \
     static const kernel_table table_##SUFFIX = {                                                           \
         LABEL, exp_##SUFFIX, log_##SUFFIX, softplus_forward_##SUFFIX, multiply_##SUFFIX,                   \
         bernoulli_loglik_##SUFFIX, bernoulli_backward_##SUFFIX, reparam_sample_##SUFFIX,                   \
         reparam_backward_##SUFFIX, adam_update_##SUFFIX, sum_squares_##SUFFIX,                             \
         adam_update_scaled_##SUFFIX, add_sum_squares_##SUFFIX, add_##SUFFIX, softplus_value_##SUFFIX,      \
-        bernoulli_loglik_value_##SUFFIX, box_muller_##SUFFIX, corrupt_streams_##SUFFIX};
+        bernoulli_loglik_value_##SUFFIX, box_muller_##SUFFIX, corrupt_streams_##SUFFIX,                    \
+        gru_gates_forward_##SUFFIX, gru_state_forward_##SUFFIX, gru_backward_update_##SUFFIX,              \
+        gru_backward_reset_##SUFFIX};
 
 #ifdef DVAE_X86_LEVELS
 // tune=znver4: LLVM's Intel tunings cap auto-vectorisation at 256 bits even with AVX-512; Zen 4's
@@ -537,4 +638,16 @@ void dvae_bernoulli_loglik_value(const float *logits, const float *x, double *ou
 void dvae_box_muller(float *p, long pairs) { kernels()->box_muller(p, pairs); }
 void dvae_corrupt_streams(uint64_t *states, const float *src, float *dst, long E, long n, dvae_corrupt_mode mode, float p) {
     kernels()->corrupt_streams(states, src, dst, E, n, mode, p);
+}
+void dvae_gru_gates_forward(float *p, const float *h, float *rh, long n, long H) {
+    kernels()->gru_gates_forward(p, h, rh, n, H);
+}
+void dvae_gru_state_forward(float *p, const float *h, float *hNext, long n, long H) {
+    kernels()->gru_state_forward(p, h, hNext, n, H);
+}
+void dvae_gru_backward_update(const float *p, float *dp, const float *h, float *dh, long n, long H) {
+    kernels()->gru_backward_update(p, dp, h, dh, n, H);
+}
+void dvae_gru_backward_reset(const float *p, float *dp, const float *h, float *dh, const float *drh, long n, long H) {
+    kernels()->gru_backward_reset(p, dp, h, dh, drh, n, H);
 }

@@ -84,30 +84,14 @@ struct RunCommand: ParsableCommand {
             pathProblems.forEach { printError("dvae: " + $0) }
             throw ExitCode(2)
         }
-        let runner = NotebookRunner(options: options,
-                                    forward: TerminalSink.standardOutput())
-        InterruptHandling.install()
-        InterruptHandling.beginCommand(runner.interpreter.interrupt)
-        let outcome: NotebookRunner.Outcome
-        do {
-            outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
-        } catch {
-            printError("dvae: cannot write the rendered copy: \(error)")
-            throw ExitCode(2)
-        }
-        InterruptHandling.endCommand()
-        runner.collector.progressDone()
+        let (runner, outcome) = try runNotebook(notebook, options: options)
         if let rendered = outcome.writtenFiles.first {
             let pictures = outcome.writtenFiles.count - 1
             printError("dvae: wrote \(rendered)" + (pictures > 0 ? " and \(pictures) picture file\(pictures == 1 ? "" : "s")" : ""))
         }
         if let html {
-            let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
             do {
-                let renderer = NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget)
-                // A formula that cannot be typeset is shown as its source; say where it is.
-                renderer.mathWarnings().forEach { printError($0) }
-                try renderer.write(to: html, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
+                try writePage(of: notebook, outcome: outcome, to: html, budget: options.budget, site: nil)
                 printError("dvae: wrote \(html)")
             } catch {
                 printError("dvae: cannot write the HTML page: \(error)")
@@ -134,6 +118,36 @@ struct RunCommand: ParsableCommand {
                        + "sweep is done, or resubmit what is missing with `\(resubmit) --slurm` (or `--local N`)")
             throw ExitCode(1)
         }
+    }
+
+    /// Runs `notebook` in a fresh session, its output live on the terminal and Ctrl-C stopping
+    /// the command at work (the rendered copy goes to `--out` when given): the one way `run` runs
+    /// a notebook, alone or as one file of a directory. Exits with status 2 when the rendered
+    /// copy cannot be written.
+    private func runNotebook(_ notebook: Notebook, options: InterpreterOptions) throws -> (NotebookRunner, NotebookRunner.Outcome) {
+        let runner = NotebookRunner(options: options, forward: TerminalSink.standardOutput())
+        InterruptHandling.install()
+        InterruptHandling.beginCommand(runner.interpreter.interrupt)
+        defer { InterruptHandling.endCommand() }
+        let outcome: NotebookRunner.Outcome
+        do {
+            outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
+        } catch {
+            printError("dvae: cannot write the rendered copy: \(error)")
+            throw ExitCode(2)
+        }
+        runner.collector.progressDone()
+        return (runner, outcome)
+    }
+
+    /// Writes the HTML page of a run `notebook` to `path` (in `site`, for a directory's pages),
+    /// saying where a formula could not be typeset (it is shown as its source).
+    private func writePage(of notebook: Notebook, outcome: NotebookRunner.Outcome, to path: String,
+                           budget: MemoryBudget, site: NotebookSite?) throws {
+        let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
+        let renderer = NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: budget, site: site)
+        renderer.mathWarnings().forEach { printError($0) }
+        try renderer.write(to: path, outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
     }
 
     /// `dvae run DIRECTORY --html OUT`: every notebook (`*.md`) of the directory in name order,
@@ -166,23 +180,12 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        InterruptHandling.install()
         var outcomes: [NotebookRunner.Outcome] = []
         var entries: [NotebookSite.Entry] = []
         var failed: [String] = []
         for (k, notebook) in notebooks.enumerated() {
             printError("dvae: running \(notebook.path) (\(k + 1) of \(notebooks.count))")
-            let runner = NotebookRunner(options: options, forward: TerminalSink.standardOutput())
-            InterruptHandling.beginCommand(runner.interpreter.interrupt)
-            let outcome: NotebookRunner.Outcome
-            do {
-                outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
-            } catch {
-                printError("dvae: cannot write the rendered copy: \(error)")
-                throw ExitCode(2)
-            }
-            InterruptHandling.endCommand()
-            runner.collector.progressDone()
+            let (runner, outcome) = try runNotebook(notebook, options: options)
             let seconds = outcome.seconds.values.reduce(0, +)
             var summary = "\(notebook.codeCells.count) code cells, ran in \(NotebookHTMLRenderer.duration(seconds))"
             if let error = outcome.error {
@@ -201,11 +204,8 @@ struct RunCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: html, withIntermediateDirectories: true)
             for (notebook, outcome) in zip(notebooks, outcomes) {
-                let failure = outcome.error.map { NotebookRenderer.Failure(cell: $0.cell, message: $0.description) }
-                let renderer = NotebookHTMLRenderer(notebook: notebook, imageScale: scale, budget: options.budget, site: site)
-                renderer.mathWarnings().forEach { printError($0) }
-                try renderer.write(to: (html as NSString).appendingPathComponent(notebook.baseName + ".html"),
-                                   outputs: outcome.outputs, seconds: outcome.seconds, failure: failure)
+                try writePage(of: notebook, outcome: outcome, to: (html as NSString).appendingPathComponent(notebook.baseName + ".html"),
+                              budget: options.budget, site: site)
             }
             let index = (html as NSString).appendingPathComponent(NotebookSite.indexPage)
             try Data(site.index().utf8).write(to: URL(fileURLWithPath: index), options: .atomic)

@@ -102,6 +102,17 @@ double dvae_add_sum_squares(float *dst, const float *src, long n);
 /// dst ← dst + src.
 void dvae_add(float *dst, const float *src, long n);
 
+// The GRU encoder's per-step loops (GRUEncoder.swift has the formulas). p: n rows of
+// [z, r, c] (width H each, leading dimension 3H); h = h_{t−1}, hNext, rh, dh, drh: n × H.
+/// Gates: z, r ← σ(·) in place, and rh = r ⊙ h.
+void dvae_gru_gates_forward(float *p, const float *h, float *rh, long n, long H);
+/// Candidate and state: c ← tanh(·) in place, and hNext = z ⊙ h + (1 − z) ⊙ c.
+void dvae_gru_state_forward(float *p, const float *h, float *hNext, long n, long H);
+/// Backward, first part: δa^z = δh (h − c) z (1 − z) and δa^c = δh (1 − z)(1 − c²) into dp;
+/// then δh ← δh ⊙ z (the first term of δh_{t−1}).
+void dvae_gru_backward_update(const float *p, float *dp, const float *h, float *dh, long n, long H);
+/// Backward, second part, given drh = δ(r ⊙ h): δa^r = drh ⊙ h ⊙ r (1 − r) into dp; δh += drh ⊙ r.
+void dvae_gru_backward_reset(const float *p, float *dp, const float *h, float *dh, const float *drh, long n, long H);
 /// A spin-wait hint (PAUSE on x86-64, YIELD on arm64): lets the other hyper-thread run and saves
 /// power while a thread polls a flag. Inline, so a polling loop pays no call.
 static inline void dvae_cpu_relax(void) {

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// A GRU inference network (the paper's Table 3): reads an image one row per step, then two affine
 /// heads map the last state to μ and logVar of q(z|x) = N(μ, diag exp(logVar)).
@@ -140,25 +141,13 @@ public final class GRUEncoder: EncoderNetwork {
             // [a^z, a^r] += h_{t−1} [U_z; U_r]ᵀ
             rawGemm(transA: false, transB: true, m: n, n: 2 * H, k: H,
                     a: hPrev, lda: H, b: gateWeight.value.data, ldb: H, beta: 1, c: p, ldc: 3 * H)
-            // z, r = σ(·) in place; r ⊙ h_{t−1}.
-            for i in 0..<n {
-                let row = p + i * 3 * H, hp = hPrev + i * H, rhp = rh + i * H
-                for j in 0..<(2 * H) { row[j] = fastSigmoid(row[j]) }
-                for j in 0..<H { rhp[j] = row[H + j] * hp[j] }
-            }
+            // z, r = σ(·) in place; r ⊙ h_{t−1} (C kernels: the CPU's vector width, not Swift's baseline).
+            dvae_gru_gates_forward(p, hPrev, rh, n, H)
             // a^c += (r ⊙ h_{t−1}) U_cᵀ
             rawGemm(transA: false, transB: true, m: n, n: H, k: H,
                     a: rh, lda: H, b: candidateWeight.value.data, ldb: H, beta: 1, c: p + 2 * H, ldc: 3 * H)
             // c = tanh(a^c) in place; h_t = z ⊙ h_{t−1} + (1 − z) ⊙ c.
-            for i in 0..<n {
-                let row = p + i * 3 * H, hp = hPrev + i * H, hn = hNext + i * H
-                for j in 0..<H {
-                    let c = fastTanh(row[2 * H + j])
-                    row[2 * H + j] = c
-                    let z = row[j]
-                    hn[j] = z * hp[j] + (1 - z) * c
-                }
-            }
+            dvae_gru_state_forward(p, hPrev, hNext, n, H)
         }
         let hT = reuse(&lastState, rows: n, cols: H)
         hT.data.update(from: S.data + T * n * H, count: n * H)
@@ -186,28 +175,12 @@ public final class GRUEncoder: EncoderNetwork {
             let dp = dP.data + t * n * 3 * H                                // [δa^z, δa^r, δa^c]
             let hPrev = S.data + t * n * H
             // Gate and candidate pre-activation gradients; δh_{t−1} starts as δh_t ⊙ z.
-            for i in 0..<n {
-                let row = p + i * 3 * H, drow = dp + i * 3 * H, hp = hPrev + i * H, d = dh.data + i * H
-                for j in 0..<H {
-                    let z = row[j], c = row[2 * H + j], g = d[j]
-                    drow[j] = g * (hp[j] - c) * z * (1 - z)                 // δa^z
-                    drow[2 * H + j] = g * (1 - z) * (1 - c * c)             // δa^c
-                    d[j] = g * z                                            // δh_{t−1}, first term
-                }
-            }
+            dvae_gru_backward_update(p, dp, hPrev, dh.data, n, H)
             // δ(rh) = δa^c U_c  (n × H · H × H)
             rawGemm(transA: false, transB: false, m: n, n: H, k: H,
                     a: dp + 2 * H, lda: 3 * H, b: candidateWeight.value.data, ldb: H, beta: 0, c: dRH.data, ldc: H)
             // δa^r = δ(rh) ⊙ h_{t−1} ⊙ r(1 − r);  δh_{t−1} += δ(rh) ⊙ r
-            for i in 0..<n {
-                let row = p + i * 3 * H, drow = dp + i * 3 * H, hp = hPrev + i * H
-                let d = dh.data + i * H, drh = dRH.data + i * H
-                for j in 0..<H {
-                    let r = row[H + j]
-                    drow[H + j] = drh[j] * hp[j] * r * (1 - r)
-                    d[j] += drh[j] * r
-                }
-            }
+            dvae_gru_backward_reset(p, dp, hPrev, dh.data, dRH.data, n, H)
             // δh_{t−1} += [δa^z, δa^r] [U_z; U_r]   (n × 2H · 2H × H)
             rawGemm(transA: false, transB: false, m: n, n: H, k: 2 * H,
                     a: dp, lda: 3 * H, b: gateWeight.value.data, ldb: H, beta: 1, c: dh.data, ldc: H)
@@ -222,10 +195,7 @@ public final class GRUEncoder: EncoderNetwork {
         // Input weights and bias, all steps at once: ∂L/∂W_in += dPᵀ X, ∂L/∂b += Σ_rows dP.
         gemm(dP, transA: true, X, into: inputWeight.grad, alpha: 1, beta: 1)
         let db = inputBias.grad.data
-        for r in 0..<(T * n) {
-            let row = dP.data + r * 3 * H
-            for j in 0..<(3 * H) { db[j] += row[j] }
-        }
+        for r in 0..<(T * n) { dvae_add(db, dP.data + r * 3 * H, 3 * H) }
     }
 }
 

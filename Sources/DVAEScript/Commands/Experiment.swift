@@ -208,8 +208,7 @@ extension Interpreter {
     private func runExperiment(_ config: ExperimentConfig, data: DataSplits, cache: ResultCache?,
                                _ a: CommandArguments) throws -> ExperimentResult {
         let label = Interpreter.shortLabel(config)
-        let clock = ContinuousClock()
-        var lastProgress = clock.now - .seconds(1)
+        var progress = TrainingProgressLine(prefix: label + "  ", batch: config.batchSize, lastEpoch: config.epochs)
         // Ctrl-C near the end of an epoch lets the epoch finish, so the runner saves a resumable
         // partial checkpoint at its boundary; otherwise training stops at once.
         var stopAtEpochEnd = false
@@ -225,14 +224,9 @@ extension Interpreter {
                         self.sink.progress("\(label)  interrupted: finishing epoch \(epoch) to keep a resumable checkpoint…")
                     }
                     if stopAtEpochEnd { return .proceed }
-                    let now = clock.now
-                    if now - lastProgress >= .milliseconds(100) || step == perEpoch {
-                        lastProgress = now
-                        let remainingSteps = (perEpoch - step) + (config.epochs - epoch) * perEpoch
-                        let eta = examplesPerSecond > 0 ? Double(remainingSteps) * Double(config.batchSize) / examplesPerSecond : 0
-                        self.sink.progress("\(label)  epoch \(epoch)/\(config.epochs)  step \(step)/\(perEpoch)  "
-                                           + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
-                                           + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
+                    if let line = progress.line(epoch: epoch, step: step, stepsPerEpoch: perEpoch,
+                                                examplesPerSecond: examplesPerSecond, runningBound: running) {
+                        self.sink.progress(line)
                     }
                 case .epochEnd(let record):
                     if stopAtEpochEnd || self.interrupt.isSet { return .stop }

@@ -76,7 +76,7 @@ extension Interpreter {
         }
         let clock = ContinuousClock()
         let began = clock.now
-        var lastProgress = clock.now - .seconds(1)
+        var progress = TrainingProgressLine(batch: batch, lastEpoch: start + epochs, epochOffset: start)
         var interruptedAt: (epoch: Int, step: Int)?
         let label = "\(recipe.objective.rawValue)" + (objective.effectiveCorruption.isIdentity ? "" : " \(objective.corruption)")
 
@@ -87,14 +87,9 @@ extension Interpreter {
                     interruptedAt = (epoch, step)
                     return .stop
                 }
-                let now = clock.now
-                if now - lastProgress >= .milliseconds(100) || step == perEpoch {
-                    lastProgress = now
-                    let remainingSteps = (perEpoch - step) + (start + epochs - epoch) * perEpoch
-                    let eta = examplesPerSecond > 0 ? Double(remainingSteps) * Double(batch) / examplesPerSecond : 0
-                    self.sink.progress("epoch \(epoch - start)/\(epochs)  step \(step)/\(perEpoch)  "
-                                       + "\(Interpreter.grouped(Int(examplesPerSecond))) ex/s  "
-                                       + "bound \(formatFixed(running, 2))  ETA \(Interpreter.clockTime(eta))")
+                if let line = progress.line(epoch: epoch, step: step, stepsPerEpoch: perEpoch,
+                                            examplesPerSecond: examplesPerSecond, runningBound: running) {
+                    self.sink.progress(line)
                 }
             case .epochEnd(let record):
                 self.sink.progressDone()
