@@ -153,7 +153,7 @@ def main():
         if args.html:
             name, kernel = args.html.split(":")
             render_html(bin_dir, args.root, work, name, kernel)
-    print("%d check(s) failed" % len(failures) if failures else "all checks passed")
+    print("%d check(s) failed: %s" % (len(failures), "; ".join(failures)) if failures else "all checks passed")
     sys.exit(1 if failures else 0)
 
 
