@@ -21,8 +21,6 @@ enum ExperimentCommand: Command {
                     summary: DecoderKind.allCases.map(\.rawValue).joined(separator: "|") + ", a word or a string (default: from the data)"),
             Keyword(name: "epochs", slots: [.expr("N")], summary: "training epochs (default 10)"),
             Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
-            Keyword(name: "lr", slots: [.expr("X")], summary: "Adam learning rate (default 1e-3)"),
-            Keyword(name: "clip", slots: [.expr("X")], summary: "clip the gradient norm at X"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "weights, training and evaluation seed (default 1; part of the key)"),
             Keyword(name: "train_size", slots: [.expr("N")], summary: "train on N training examples, a fixed random subset (default: all)"),
             Keyword(name: "valid_size", slots: [.expr("N")],
@@ -42,7 +40,7 @@ enum ExperimentCommand: Command {
             Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
             Keyword(name: "protocol", slots: [.expr("PROTOCOL")],
                     summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, kl analytic, batches fixed, analytic (each overridable)"),
-        ] + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
+        ] + CommandSpec.recipeKeywords(.basic) + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
         returnsValue: true,
         summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",
         usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder \(EncoderKind.allCases.map(\.rawValue).joined(separator: "|"))] "
