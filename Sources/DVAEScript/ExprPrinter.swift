@@ -90,6 +90,7 @@ private func render(_ e: Expr, parentPrecedence: Int) -> String {
                 switch v {
                 case .expr(let x): parts.append(render(x, parentPrecedence: 11))
                 case .word(let w, _): parts.append(w)
+                case .noiseKind(let kind, _): parts.append(kind.name)
                 }
             }
         }

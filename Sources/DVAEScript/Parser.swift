@@ -723,12 +723,14 @@ struct Parser {
             let w = try word(from: choices, what: keyword.name, placeholder: placeholder)
             return [.word(w, peekLocationBefore)]
         case .noise:
-            let kind = try word(from: NoiseKind.scriptNames, what: "noise", placeholder: "KIND")
-            var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
-            if NoiseKind(name: kind)?.takesLevel ?? true {
+            // The one place the kind's word is resolved: the AST carries the `NoiseKind`.
+            let name = try word(from: NoiseKind.scriptNames, what: "noise", placeholder: "KIND")
+            guard let kind = NoiseKind.scriptKinds.first(where: { $0.name == name }) else { return [] }
+            var values: [ArgumentValue] = [.noiseKind(kind, peekLocationBefore)]
+            if kind.takesLevel {
                 guard startsPositional(peek) else {
-                    throw LocatedError("`\(kind)` needs a level, found \(peek)", at: peek.location,
-                                       suggestion: "for example: noise \(kind) \(NoiseKind(name: kind)?.levelIsProbability == false ? "0.05" : "0.1")")
+                    throw LocatedError("`\(name)` needs a level, found \(peek)", at: peek.location,
+                                       suggestion: "for example: noise \(name) \(kind.levelIsProbability ? "0.1" : "0.05")")
                 }
                 values.append(.expr(try argumentExpression()))
             }
