@@ -12,6 +12,9 @@ struct Expr {
         case string(String)
         /// `true` or `false`.
         case bool(Bool)
+        /// `nothing`: the value of a member with nothing to give (`r.checkpoint` of a cell whose
+        /// model is not kept) and of statements such as `print`, so a script can test for it.
+        case nothing
         /// A variable reference.
         case variable(String)
         /// `[a b c]` or `[a, b, c]`.

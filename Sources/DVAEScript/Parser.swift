@@ -18,7 +18,7 @@ import DVAE
 /// additive   := term {("+"|"-") term}   term := unary {("*"|"/"|"%") unary}
 /// unary      := "-" unary | power       power := postfix ["^" unary]
 /// postfix    := primary {"." NAME ["(" args ")"] | "[" index "]"}
-/// primary    := NUMBER | STRING | "true" | "false" | NAME | NAME "(" args ")"
+/// primary    := NUMBER | STRING | "true" | "false" | "nothing" | NAME | NAME "(" args ")"
 ///             | "(" expr ")" | "[" {expr [","]} "]" | command
 /// command    := COMMAND {argument}      argument := KEYWORD {slot} | range-level expr
 /// ```
@@ -74,7 +74,7 @@ struct Parser {
 
     /// Words that begin statements or belong to expressions; they cannot name variables.
     static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
-                                     "true", "false", "print", "show", "assert", "help", "time", "exit", "quit"]
+                                     "true", "false", "nothing", "print", "show", "assert", "help", "time", "exit", "quit"]
     /// Keywords and command names.
     static let reserved: Set<String> = Set(keywords).union(Commands.names)
     /// Words that may start a statement (for suggestions).
@@ -636,6 +636,10 @@ struct Parser {
                 advance()
                 return Expr(kind: .bool(name == "true"), location: t.location)
             }
+            if name == "nothing" {
+                advance()
+                return Expr(kind: .nothing, location: t.location)
+            }
             if name == "if" {
                 return try expression(juxtaposed: j)
             }
@@ -685,7 +689,7 @@ struct Parser {
     private func startsPositional(_ t: Token) -> Bool {
         switch t.kind {
         case .number, .string: return true
-        case .identifier(let w): return !Parser.reserved.contains(w) || w == "true" || w == "false" || w == "if"
+        case .identifier(let w): return !Parser.reserved.contains(w) || w == "true" || w == "false" || w == "nothing" || w == "if"
         case .symbol(let s): return s == "(" || s == "[" || (s == "-" && t.spaceBefore && !peekNext.spaceBefore)
         default: return false
         }
