@@ -62,9 +62,9 @@ extension Interpreter {
     /// Sets each of `TrainingRecipe.languageOptions` the call gives in `recipe` — the one reading
     /// of those keywords (a command without one of them never has it). A word option's word was
     /// checked by the parser (a bare word) or by `choice` (a string); a number's `problem` is
-    /// reported at the number.
-    func applyRecipeOptions(_ a: CommandArguments, to recipe: inout TrainingRecipe) throws {
-        for option in TrainingRecipe.languageOptions where a.has(option.keyword) {
+    /// reported at the number. `only`: the options of that group alone.
+    func applyRecipeOptions(_ a: CommandArguments, to recipe: inout TrainingRecipe, only: TrainingOption.Group? = nil) throws {
+        for option in TrainingRecipe.languageOptions where a.has(option.keyword) && (only.map { $0 == option.group } ?? true) {
             switch option.argument {
             case .number:
                 guard let (x, at) = try a.number(option.keyword) else { continue }
@@ -107,7 +107,7 @@ extension Interpreter {
         var choices = TrainingRecipe()
         choices.initialisation = config.initialisation
         choices.encoderSigma = config.encoderSigma
-        try applyRecipeOptions(a, to: &choices)
+        try applyRecipeOptions(a, to: &choices, only: .freshModel)
         config.initialisation = choices.initialisation
         config.encoderSigma = choices.encoderSigma
         try checkArchitecture(config, a)
