@@ -1,3 +1,5 @@
+import DVAE
+
 /// The syntax tree of a dvae script: statements made of expressions; commands are expressions.
 
 /// An expression with the location of its first (or operator) token.
@@ -10,6 +12,9 @@ struct Expr {
         case string(String)
         /// `true` or `false`.
         case bool(Bool)
+        /// `nothing`: the value of a member with nothing to give (`r.checkpoint` of a cell whose
+        /// model is not kept) and of statements such as `print`, so a script can test for it.
+        case nothing
         /// A variable reference.
         case variable(String)
         /// `[a b c]` or `[a, b, c]`.
@@ -65,12 +70,14 @@ enum ArgumentValue {
     case expr(Expr)
     /// A bare word such as `bernoulli` or `salt_pepper`.
     case word(String, SourceLocation)
+    /// The kind after `noise`, resolved once by the parser from its word (`salt_pepper`).
+    case noiseKind(NoiseKind, SourceLocation)
 
     /// Where the value is.
     var location: SourceLocation {
         switch self {
         case .expr(let e): return e.location
-        case .word(_, let l): return l
+        case .word(_, let l), .noiseKind(_, let l): return l
         }
     }
 }

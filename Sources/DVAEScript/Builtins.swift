@@ -134,8 +134,25 @@ struct CallArguments {
 }
 
 extension Builtins {
-    /// Calls a pure built-in (everything except the model helpers, which the interpreter handles).
+    /// Calls a pure built-in (everything except the model helpers, which the interpreter handles),
+    /// by its family: arithmetic, statistics, collections, text.
     static func callPure(_ a: CallArguments) throws -> Value {
+        switch a.function {
+        case "abs", "sqrt", "log", "exp", "floor", "ceil", "round": return try callArithmetic(a)
+        case "min", "max", "sum", "mean", "std", "paired": return try callStatistic(a)
+        case "len", "list", "append": return try callCollection(a)
+        case "str", "fmt", "verdict": return try callText(a)
+        default: throw unknownFunction(a)
+        }
+    }
+
+    /// The error for a name no built-in has.
+    private static func unknownFunction(_ a: CallArguments) -> LocatedError {
+        LocatedError("unknown function `\(a.function)`", at: a.location)
+    }
+
+    /// `abs`, `sqrt`, `log`, `exp`, `floor`, `ceil`, `round`: one number to one number.
+    private static func callArithmetic(_ a: CallArguments) throws -> Value {
         switch a.function {
         case "abs": try a.expect(1); return .number(abs(try a.number(0)))
         case "sqrt":
@@ -160,6 +177,13 @@ extension Builtins {
             let digits = min(try a.int(1), 15)
             let scale = pow(10, Double(digits))
             return .number((x * scale).rounded() / scale)
+        default: throw unknownFunction(a)
+        }
+    }
+
+    /// `min`, `max`, `sum`, `mean`, `std` of numbers; `paired` of two lists.
+    private static func callStatistic(_ a: CallArguments) throws -> Value {
+        switch a.function {
         case "min", "max":
             guard a.count >= 1 else { try a.expect(1, 99); return .nothing }
             let xs = try a.numberList()
@@ -181,6 +205,21 @@ extension Builtins {
             }
             let m = xs.reduce(0, +) / Double(xs.count)
             return .number((xs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(xs.count - 1)).squareRoot())
+        case "paired":
+            try a.expect(2)
+            let (x, y) = (try a.numbers(0), try a.numbers(1))
+            guard x.count == y.count else {
+                throw LocatedError("`paired` needs two lists of the same length (one value per seed), got \(x.count) and \(y.count)",
+                                   at: a.locations[1])
+            }
+            return .paired(PairedDifference(x, y))
+        default: throw unknownFunction(a)
+        }
+    }
+
+    /// `len`, `list`, `append`: lists and the sizes of things.
+    private static func callCollection(_ a: CallArguments) throws -> Value {
+        switch a.function {
         case "len":
             try a.expect(1)
             switch a.values[0] {
@@ -205,6 +244,13 @@ extension Builtins {
                 throw LocatedError("`append` needs a list first, got \(a.values[0].typeWithArticle)", at: a.locations[0])
             }
             return .list(items + [a.values[1]])
+        default: throw unknownFunction(a)
+        }
+    }
+
+    /// `str`, `fmt`, `verdict`: values as text.
+    private static func callText(_ a: CallArguments) throws -> Value {
+        switch a.function {
         case "str": try a.expect(1); return .string(a.values[0].text)
         case "fmt":
             try a.expect(2)
@@ -219,16 +265,7 @@ extension Builtins {
         case "verdict":
             try a.expect(1)
             return .string(try a.bool(0) ? "holds" : "fails")
-        case "paired":
-            try a.expect(2)
-            let (x, y) = (try a.numbers(0), try a.numbers(1))
-            guard x.count == y.count else {
-                throw LocatedError("`paired` needs two lists of the same length (one value per seed), got \(x.count) and \(y.count)",
-                                   at: a.locations[1])
-            }
-            return .paired(PairedDifference(x, y))
-        default:
-            throw LocatedError("unknown function `\(a.function)`", at: a.location)
+        default: throw unknownFunction(a)
         }
     }
 }

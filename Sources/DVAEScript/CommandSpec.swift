@@ -64,39 +64,40 @@ struct CommandSpec {
 
     /// The schedule words accepted after `schedule`.
     static let scheduleKinds = ["constant", "authors", "decay"]
-    /// The salt-and-pepper laws accepted after `law`.
-    static let saltPepperLaws = ["textbook", "authors"]
 
     /// `law textbook|authors`: the salt-and-pepper law, on every command that takes a noise (the
     /// one spelling of the authors' law in scripts; `NoiseKind.scriptKinds`).
     static let lawKeyword = Keyword(name: "law", slots: [.expr("LAW")],
                                     summary: "salt-and-pepper law: textbook (default: 0 or 1 with equal chance) or authors (the replacement is 1 with probability P)")
 
-    /// The keywords of the authors' training protocol, shared by `train` and `experiment`.
+    /// The keywords of `TrainingRecipe.languageOptions` in `group`, in table order: a word
+    /// option's words are its enum's `names` (a bare word, or also a string when `stringToo`).
+    static func recipeKeywords(_ group: TrainingOption.Group) -> [Keyword] {
+        TrainingRecipe.languageOptions.filter { $0.group == group }.map { option in
+            switch option.argument {
+            case .word(let placeholder, let words, let stringToo):
+                return Keyword(name: option.keyword, slots: [stringToo ? .expr(placeholder) : .word(placeholder, words)],
+                               summary: option.summary)
+            case .number(let placeholder, _):
+                return Keyword(name: option.keyword, slots: [.expr(placeholder)], summary: option.summary)
+            }
+        }
+    }
+
+    /// The keywords of the authors' training protocol, shared by `train` and `experiment`: `law`,
+    /// `schedule` and the recipe's protocol options.
     static let protocolKeywords: [Keyword] = [
         lawKeyword,
         Keyword(name: "schedule", slots: [.schedule],
                 summary: "learning rate per epoch: constant (default), authors (10× lr stepped down to ~lr at epochs 0, 2, 8, 26, …), decay T (lr/(1 + epoch/T))"),
-        Keyword(name: "optimizer", slots: [.word("OPT", AdamVariant.names)],
-                summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)"),
-        Keyword(name: "nonfinite", slots: [.word("RULE", NonFiniteRule.names)],
-                summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)"),
-        Keyword(name: "kl", slots: [.expr("KL")],
-                summary: "the latent term in training, a word or a string: monte_carlo (default: log p(z) − log q(z|x̃) at the sample) or analytic (closed-form KL, the authors'; vae/dvae only)"),
-        Keyword(name: "batches", slots: [.expr("ORDER")],
-                summary: "a word or a string: shuffled (default: reshuffled every epoch) or fixed (the authors': file order, full minibatches only)"),
-    ]
+    ] + recipeKeywords(.protocolChoice)
 
     /// The names of `protocolKeywords` and `initKeywords` (help lists them under `help protocol`).
     static var protocolKeywordNames: Set<String> { Set((protocolKeywords + initKeywords).map(\.name) + ["analytic", "protocol", "curve_on", "curve_every", "curve_train"]) }
 
-    /// The model keywords of the authors' protocol, shared by `model` and `experiment`.
-    static let initKeywords: [Keyword] = [
-        Keyword(name: "init", slots: [.word("INIT", WeightInit.names)],
-                summary: "standard (default: variance head ×0.1) or glorot (plain Glorot-uniform, the authors')"),
-        Keyword(name: "encoder_sigma", slots: [.word("SIGMA", EncoderSigma.names)],
-                summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')"),
-    ]
+    /// The model keywords of the authors' protocol, shared by `model` and `experiment`: the
+    /// recipe's fresh-model options.
+    static let initKeywords: [Keyword] = recipeKeywords(.freshModel)
 }
 
 extension CommandSpec.Keyword {

@@ -38,7 +38,7 @@ extension Interpreter {
                 case .word(_, let choices): return matching(choices)
                 case .noise: return matching(NoiseKind.scriptNames)
                 case .schedule: return matching(CommandSpec.scheduleKinds)
-                case .expr where last == "law": return matching(CommandSpec.saltPepperLaws)
+                case .expr where last == "law": return matching(SaltPepperLaw.names)
                 case .expr: return matching(values)
                 }
             }

@@ -10,6 +10,7 @@ extension Interpreter {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
+        case .nothing: return .nothing
         case .variable(let name):
             if let v = env.lookup(name) { return v }
             throw unknownVariable(name, at: expr.location, in: env)

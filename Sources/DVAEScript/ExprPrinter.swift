@@ -73,6 +73,7 @@ private func render(_ e: Expr, parentPrecedence: Int) -> String {
     case .number(let x): text = formatNumber(x)
     case .string(let s): text = "\"\(s)\""
     case .bool(let b): text = b ? "true" : "false"
+    case .nothing: text = "nothing"
     case .variable(let n): text = n
     case .list(let items): text = "[" + items.map { render($0, parentPrecedence: 0) }.joined(separator: " ") + "]"
     case .range(let lo, let hi):
@@ -90,6 +91,7 @@ private func render(_ e: Expr, parentPrecedence: Int) -> String {
                 switch v {
                 case .expr(let x): parts.append(render(x, parentPrecedence: 11))
                 case .word(let w, _): parts.append(w)
+                case .noiseKind(let kind, _): parts.append(kind.name)
                 }
             }
         }

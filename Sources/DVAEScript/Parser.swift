@@ -18,7 +18,7 @@ import DVAE
 /// additive   := term {("+"|"-") term}   term := unary {("*"|"/"|"%") unary}
 /// unary      := "-" unary | power       power := postfix ["^" unary]
 /// postfix    := primary {"." NAME ["(" args ")"] | "[" index "]"}
-/// primary    := NUMBER | STRING | "true" | "false" | NAME | NAME "(" args ")"
+/// primary    := NUMBER | STRING | "true" | "false" | "nothing" | NAME | NAME "(" args ")"
 ///             | "(" expr ")" | "[" {expr [","]} "]" | command
 /// command    := COMMAND {argument}      argument := KEYWORD {slot} | range-level expr
 /// ```
@@ -74,7 +74,7 @@ struct Parser {
 
     /// Words that begin statements or belong to expressions; they cannot name variables.
     static let keywords: [String] = ["let", "set", "for", "in", "if", "then", "else", "and", "or", "not",
-                                     "true", "false", "print", "show", "assert", "help", "time", "exit", "quit"]
+                                     "true", "false", "nothing", "print", "show", "assert", "help", "time", "exit", "quit"]
     /// Keywords and command names.
     static let reserved: Set<String> = Set(keywords).union(Commands.names)
     /// Words that may start a statement (for suggestions).
@@ -200,6 +200,8 @@ struct Parser {
 
     // MARK: - Statements
 
+    /// One statement, by its first word (each kind's rest is its own function below); an
+    /// expression statement otherwise.
     private mutating func statement() throws -> Stmt {
         let start = peek
         let outerOperators = operators
@@ -215,90 +217,25 @@ struct Parser {
         switch start.identifier {
         case "let", "set":
             advance()
-            let (name, nameLocation) = try bindingName(after: start.text)
-            boundNames.insert(name)
-            if peek.isSymbol("==") {
-                throw LocatedError("expected `=` after `\(start.text) \(name)`, found `==`", at: peek.location,
-                                   suggestion: "bind with a single `=`")
-            }
-            _ = try expectSymbol("=", "after `\(start.text) \(name)`")
-            let value = try expression()
-            try endStatement(after: value)
-            let kind: Stmt.Kind = start.text == "let" ? .let(name, nameLocation, value) : .set(name, nameLocation, value)
-            return Stmt(kind: kind, location: start.location)
+            return try bindingStatement(start: start)
         case "for":
             advance()
-            let (name, nameLocation) = try bindingName(after: "for")
-            boundNames.insert(name)
-            guard peek.isWord("in") else {
-                throw LocatedError("expected `in` after `for \(name)`, found \(peek)", at: peek.location,
-                                   suggestion: "a loop reads: for x in [0 0.05 0.1] { … }")
-            }
-            advance()
-            let sequence = try expression()
-            let body = try block(after: "for \(name) in …")
-            return Stmt(kind: .for(name, nameLocation, sequence, body), location: start.location)
+            return try forStatement(start: start)
         case "if":
             advance()
-            let condition = try expression()
-            if peek.isWord("then") {
-                let e = try conditionalRest(condition, at: start.location)
-                try endStatement(after: e)
-                return Stmt(kind: .expression(e), location: start.location)
-            }
-            let thenBody = try block(after: "if condition")
-            var elseBody: [Stmt]?
-            let save = position
-            skipNewlines()
-            if peek.isWord("else") {
-                advance()
-                if peek.isWord("if") {
-                    elseBody = [try statement()]
-                } else {
-                    elseBody = try block(after: "else")
-                }
-            } else {
-                position = save
-            }
-            return Stmt(kind: .if(condition, thenBody, elseBody), location: start.location)
+            return try ifStatement(start: start)
         case "print", "show":
             advance()
-            var items: [Expr] = []
-            if !atStatementEnd {
-                items.append(try expression())
-                while peek.isSymbol(",") {
-                    advance()
-                    items.append(try expression())
-                }
-            } else if start.text == "show" {
-                throw LocatedError("`show` needs a value", at: start.location, suggestion: "for example: show sample m 16")
-            }
-            try endStatement(after: items.last)
-            return Stmt(kind: start.text == "print" ? .print(items) : .show(items), location: start.location)
+            return try printStatement(start: start)
         case "assert":
             advance()
-            if atStatementEnd {
-                throw LocatedError("`assert` needs a condition", at: start.location, suggestion: "for example: assert b.value > -110, \"bound too low\"")
-            }
-            let condition = try expression()
-            var message: Expr?
-            if peek.isSymbol(",") {
-                advance()
-                message = try expression()
-            }
-            try endStatement(after: message ?? condition)
-            return Stmt(kind: .assert(condition, message), location: start.location)
+            return try assertStatement(start: start)
         case "help":
             advance()
             return try helpStatement(start: start)
         case "time":
             advance()
-            if atStatementEnd {
-                throw LocatedError("`time` needs a statement to time", at: start.location,
-                                   suggestion: "for example: time train m on data.train epochs 1")
-            }
-            let timed = try statement()
-            return Stmt(kind: .time(timed), location: start.location)
+            return try timeStatement(start: start)
         case "exit", "quit":
             advance()
             try endStatement(after: nil)
@@ -313,6 +250,101 @@ struct Parser {
             try endStatement(after: e)
             return Stmt(kind: .expression(e), location: start.location)
         }
+    }
+
+    /// `let NAME = EXPR` or `set NAME = EXPR`, after its first word.
+    private mutating func bindingStatement(start: Token) throws -> Stmt {
+        let (name, nameLocation) = try bindingName(after: start.text)
+        boundNames.insert(name)
+        if peek.isSymbol("==") {
+            throw LocatedError("expected `=` after `\(start.text) \(name)`, found `==`", at: peek.location,
+                               suggestion: "bind with a single `=`")
+        }
+        _ = try expectSymbol("=", "after `\(start.text) \(name)`")
+        let value = try expression()
+        try endStatement(after: value)
+        let kind: Stmt.Kind = start.text == "let" ? .let(name, nameLocation, value) : .set(name, nameLocation, value)
+        return Stmt(kind: kind, location: start.location)
+    }
+
+    /// `for NAME in SEQUENCE { … }`, after `for`.
+    private mutating func forStatement(start: Token) throws -> Stmt {
+        let (name, nameLocation) = try bindingName(after: "for")
+        boundNames.insert(name)
+        guard peek.isWord("in") else {
+            throw LocatedError("expected `in` after `for \(name)`, found \(peek)", at: peek.location,
+                               suggestion: "a loop reads: for x in [0 0.05 0.1] { … }")
+        }
+        advance()
+        let sequence = try expression()
+        let body = try block(after: "for \(name) in …")
+        return Stmt(kind: .for(name, nameLocation, sequence, body), location: start.location)
+    }
+
+    /// `if C { … } [else …]`, or the expression `if C then A else B`, after `if`.
+    private mutating func ifStatement(start: Token) throws -> Stmt {
+        let condition = try expression()
+        if peek.isWord("then") {
+            let e = try conditionalRest(condition, at: start.location)
+            try endStatement(after: e)
+            return Stmt(kind: .expression(e), location: start.location)
+        }
+        let thenBody = try block(after: "if condition")
+        var elseBody: [Stmt]?
+        let save = position
+        skipNewlines()
+        if peek.isWord("else") {
+            advance()
+            if peek.isWord("if") {
+                elseBody = [try statement()]
+            } else {
+                elseBody = try block(after: "else")
+            }
+        } else {
+            position = save
+        }
+        return Stmt(kind: .if(condition, thenBody, elseBody), location: start.location)
+    }
+
+    /// `print a, b, …` or `show a, b, …`, after its first word.
+    private mutating func printStatement(start: Token) throws -> Stmt {
+        var items: [Expr] = []
+        if !atStatementEnd {
+            items.append(try expression())
+            while peek.isSymbol(",") {
+                advance()
+                items.append(try expression())
+            }
+        } else if start.text == "show" {
+            throw LocatedError("`show` needs a value", at: start.location, suggestion: "for example: show sample m 16")
+        }
+        try endStatement(after: items.last)
+        return Stmt(kind: start.text == "print" ? .print(items) : .show(items), location: start.location)
+    }
+
+    /// `assert C[, MESSAGE]`, after `assert`.
+    private mutating func assertStatement(start: Token) throws -> Stmt {
+        if atStatementEnd {
+            throw LocatedError("`assert` needs a condition", at: start.location, suggestion: "for example: assert b.value > -110, \"bound too low\"")
+        }
+        let condition = try expression()
+        var message: Expr?
+        if peek.isSymbol(",") {
+            advance()
+            message = try expression()
+        }
+        try endStatement(after: message ?? condition)
+        return Stmt(kind: .assert(condition, message), location: start.location)
+    }
+
+    /// `time STATEMENT`, after `time`.
+    private mutating func timeStatement(start: Token) throws -> Stmt {
+        if atStatementEnd {
+            throw LocatedError("`time` needs a statement to time", at: start.location,
+                               suggestion: "for example: time train m on data.train epochs 1")
+        }
+        let timed = try statement()
+        return Stmt(kind: .time(timed), location: start.location)
     }
 
     /// The rest of `help [TOPIC]` or `?[TOPIC]`, after the first token.
@@ -604,6 +636,10 @@ struct Parser {
                 advance()
                 return Expr(kind: .bool(name == "true"), location: t.location)
             }
+            if name == "nothing" {
+                advance()
+                return Expr(kind: .nothing, location: t.location)
+            }
             if name == "if" {
                 return try expression(juxtaposed: j)
             }
@@ -653,7 +689,7 @@ struct Parser {
     private func startsPositional(_ t: Token) -> Bool {
         switch t.kind {
         case .number, .string: return true
-        case .identifier(let w): return !Parser.reserved.contains(w) || w == "true" || w == "false" || w == "if"
+        case .identifier(let w): return !Parser.reserved.contains(w) || w == "true" || w == "false" || w == "nothing" || w == "if"
         case .symbol(let s): return s == "(" || s == "[" || (s == "-" && t.spaceBefore && !peekNext.spaceBefore)
         default: return false
         }
@@ -723,12 +759,14 @@ struct Parser {
             let w = try word(from: choices, what: keyword.name, placeholder: placeholder)
             return [.word(w, peekLocationBefore)]
         case .noise:
-            let kind = try word(from: NoiseKind.scriptNames, what: "noise", placeholder: "KIND")
-            var values: [ArgumentValue] = [.word(kind, peekLocationBefore)]
-            if NoiseKind(name: kind)?.takesLevel ?? true {
+            // The one place the kind's word is resolved: the AST carries the `NoiseKind`.
+            let name = try word(from: NoiseKind.scriptNames, what: "noise", placeholder: "KIND")
+            guard let kind = NoiseKind.scriptKinds.first(where: { $0.name == name }) else { return [] }
+            var values: [ArgumentValue] = [.noiseKind(kind, peekLocationBefore)]
+            if kind.takesLevel {
                 guard startsPositional(peek) else {
-                    throw LocatedError("`\(kind)` needs a level, found \(peek)", at: peek.location,
-                                       suggestion: "for example: noise \(kind) \(NoiseKind(name: kind)?.levelIsProbability == false ? "0.05" : "0.1")")
+                    throw LocatedError("`\(name)` needs a level, found \(peek)", at: peek.location,
+                                       suggestion: "for example: noise \(name) \(kind.levelIsProbability ? "0.1" : "0.05")")
                 }
                 values.append(.expr(try argumentExpression()))
             }

@@ -23,6 +23,15 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(output(of: "print if 3 > 2 then \"holds\" else \"does not hold\""), "holds")
     }
 
+    /// `nothing` is a literal a script can compare with (a member with nothing to give, such as
+    /// an experiment's `.checkpoint` when its model is not kept, equals it), and a reserved word.
+    func testNothingLiteral() {
+        XCTAssertEqual(output(of: "print nothing == nothing, 0 == nothing, \"nothing\" == nothing, nothing != 0"),
+                       "true false false true")
+        XCTAssertEqual(output(of: "let x = nothing\nprint if x == nothing then \"none\" else \"some\""), "none")
+        assertError("let nothing = 1", at: 1, 5, "`nothing` is a keyword and cannot name a variable")
+    }
+
     func testIndexingAndSlicing() {
         XCTAssertEqual(output(of: "let xs = [10 20 30 40]\nprint xs[0], xs[-1], xs[1:3], xs[:2], xs[2:]"),
                        "10 40 [20 30] [10 20] [30 40]")

@@ -31,6 +31,28 @@ final class RegistryTests: XCTestCase {
                     at: 3, 38, "noise level 2 is outside [0, 1]", suggestion: "`salt_pepper` takes a probability")
     }
 
+    /// The training keywords of `train`, `experiment` and `model` are the engine's option table
+    /// (`TrainingRecipe.languageOptions`): each is there with the table's words and help, and
+    /// only there, so an option added to the table needs nothing in the language.
+    func testTrainingKeywordsComeFromTheRecipeTable() {
+        for option in TrainingRecipe.languageOptions {
+            let takers: [CommandSpec] = option.group == .freshModel
+                ? [ModelCommand.spec, ExperimentCommand.spec] : [TrainCommand.spec, ExperimentCommand.spec]
+            for spec in takers {
+                guard let k = spec.keyword(option.keyword) else { XCTFail("\(spec.name) lacks `\(option.keyword)`"); continue }
+                XCTAssertEqual(k.summary, option.summary)
+                if case .word(let placeholder, let words, false) = option.argument {
+                    XCTAssertEqual(k.slots, [.word(placeholder, words)], option.keyword)
+                }
+            }
+        }
+        XCTAssertNil(TrainCommand.spec.keyword("init"), "train's model exists: its initialisation is not a training option")
+        assertError("let d = load \"synthetic\"\nlet m = model vae for d.train\ntrain m on d.train lr 0",
+                    at: 3, 23, "`lr` must be positive (and below 10), got 0")
+        assertError("let d = load \"synthetic\"\nlet m = model vae for d.train\ntrain m on d.train kl \"exact\"",
+                    at: 3, 23, "unknown kl `exact`")
+    }
+
     func testLoadAcceptsEveryAliasTheEngineKnows() {
         // `load shapes` used to fail although the engine knows the alias (issue 9).
         XCTAssertEqual(output(of: "print (load shapes).train.count, (load \"SHAPES\").test.count, (load builtin).name"),

@@ -153,4 +153,15 @@ final class CorruptionTests: XCTestCase {
             }
         }
     }
+
+    /// `SaltPepperLaw`: the authors' law turns the salt-and-pepper kind into the authors' kind and
+    /// refuses the kinds it does not apply to; the textbook law changes nothing.
+    func testSaltPepperLawAppliesToTheKind() {
+        XCTAssertEqual(SaltPepperLaw.names, ["textbook", "authors"])
+        XCTAssertEqual(SaltPepperLaw.authors.applied(to: .saltPepper), .saltPepperAuthors)
+        XCTAssertEqual(SaltPepperLaw.authors.applied(to: .none), NoiseKind.none)
+        XCTAssertNil(SaltPepperLaw.authors.applied(to: .bitFlip))
+        XCTAssertNil(SaltPepperLaw.authors.applied(to: .gaussian))
+        for kind in NoiseKind.allCases { XCTAssertEqual(SaltPepperLaw.textbook.applied(to: kind), kind) }
+    }
 }

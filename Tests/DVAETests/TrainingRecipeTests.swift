@@ -97,4 +97,38 @@ final class TrainingRecipeTests: XCTestCase {
         XCTAssertEqual([t.epochs, t.evaluationInterval], [7, 2])
         XCTAssertEqual(t.seed, 3)
     }
+
+    /// The language's option table: each word option's words are its enum's `names`, and every
+    /// word and a sample number set the field they name (so a keyword added to the table works
+    /// in `train` and `experiment` with no other change).
+    func testLanguageOptionsSetTheirFields() {
+        let options = Dictionary(uniqueKeysWithValues: TrainingRecipe.languageOptions.map { ($0.keyword, $0) })
+        XCTAssertEqual(Set(options.keys), ["lr", "clip", "optimizer", "nonfinite", "kl", "batches", "init", "encoder_sigma"])
+        func words(_ keyword: String) -> [String] {
+            guard case .word(_, let words, _)? = options[keyword]?.argument else { return [] }
+            return words
+        }
+        XCTAssertEqual(words("optimizer"), AdamVariant.names)
+        XCTAssertEqual(words("kl"), KLEstimator.names)
+        XCTAssertEqual(words("init"), WeightInit.names)
+        var r = TrainingRecipe()
+        for (keyword, word) in [("optimizer", "authors_adam"), ("nonfinite", "shrink"), ("kl", "analytic"), ("batches", "fixed"),
+                                ("init", "glorot"), ("encoder_sigma", "exp")] {
+            XCTAssertTrue(options[keyword]!.set(word: word, in: &r), keyword)
+        }
+        XCTAssertNil(options["lr"]!.set(number: 3e-3, in: &r))
+        XCTAssertNil(options["clip"]!.set(number: 5, in: &r))
+        var expected = TrainingRecipe.authors
+        expected.schedule = .constant
+        expected.learningRate = 3e-3
+        XCTAssertEqual(r, expected)
+        // The defaults stay nil, so a cell that writes them keeps the key of one that does not.
+        XCTAssertTrue(options["init"]!.set(word: "standard", in: &r))
+        XCTAssertNil(r.initialisation)
+        XCTAssertFalse(options["optimizer"]!.set(word: "authors", in: &r), "the language writes authors_adam")
+        XCTAssertEqual(options["lr"]!.set(number: 0, in: &r), "must be positive (and below 10)")
+        XCTAssertEqual(options["clip"]!.set(number: -1, in: &r), "must be positive")
+        XCTAssertEqual(options["kl"]!.set(number: 1, in: &r), "takes a word, not a number")
+        XCTAssertEqual(r.learningRate, 3e-3, "a refused number leaves the recipe as it was")
+    }
 }

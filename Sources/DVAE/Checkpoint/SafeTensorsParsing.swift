@@ -9,6 +9,27 @@ extension SafeTensors {
     /// shape of rank above 2; offsets that disagree with the shape, leave the data section, overlap,
     /// leave a gap, or leave bytes unused at the end (truncated or padded data).
     public static func parse(_ bytes: [UInt8], source: String) throws -> SafeTensors {
+        let (header, headerEnd) = try parseHeader(bytes, source: source)
+        let metadata = try parseMetadata(header, source: source)
+        let dataLength = bytes.count - headerEnd
+        let entries = try parseEntries(header, source: source)
+        for e in entries { try check(e, dataLength: dataLength, source: source) }
+        try checkCoverage(entries, dataLength: dataLength, source: source)
+        return SafeTensors(tensors: readTensors(entries, from: bytes, dataStart: headerEnd), metadata: metadata)
+    }
+
+    /// One tensor's header entry: its dtype, shape and byte range in the data section.
+    private struct Entry {
+        var name: String
+        var dtype: String
+        var shape: [Int]
+        var begin: Int
+        var end: Int
+    }
+
+    /// The header as a JSON object, and where the data section starts: the 8-byte little-endian
+    /// length, then that many bytes of JSON.
+    private static func parseHeader(_ bytes: [UInt8], source: String) throws -> (header: [String: Any], headerEnd: Int) {
         guard bytes.count >= 8 else {
             throw CheckpointError.truncated(path: source, reason: "\(bytes.count) bytes, too short for the 8-byte header length")
         }
@@ -27,20 +48,28 @@ extension SafeTensors {
         guard let header = json as? [String: Any] else {
             throw CheckpointError.corruptHeader(path: source, reason: "the header is not a JSON object")
         }
+        return (header, headerEnd)
+    }
+
+    /// The `__metadata__` map of strings (empty when absent).
+    private static func parseMetadata(_ header: [String: Any], source: String) throws -> [String: String] {
         var metadata: [String: String] = [:]
-        if let meta = header[metadataKey] {
-            guard let dict = meta as? [String: Any] else {
-                throw CheckpointError.corruptHeader(path: source, reason: "'\(metadataKey)' is not an object")
-            }
-            for (k, v) in dict {
-                guard let s = v as? String else {
-                    throw CheckpointError.corruptHeader(path: source, reason: "metadata value for '\(k)' is not a string")
-                }
-                metadata[k] = s
-            }
+        guard let meta = header[metadataKey] else { return metadata }
+        guard let dict = meta as? [String: Any] else {
+            throw CheckpointError.corruptHeader(path: source, reason: "'\(metadataKey)' is not an object")
         }
-        let dataLength = bytes.count - headerEnd
-        var entries: [(name: String, dtype: String, shape: [Int], begin: Int, end: Int)] = []
+        for (k, v) in dict {
+            guard let s = v as? String else {
+                throw CheckpointError.corruptHeader(path: source, reason: "metadata value for '\(k)' is not a string")
+            }
+            metadata[k] = s
+        }
+        return metadata
+    }
+
+    /// Every tensor entry of the header, with a dtype string, a shape and two offsets.
+    private static func parseEntries(_ header: [String: Any], source: String) throws -> [Entry] {
+        var entries: [Entry] = []
         for (name, value) in header where name != metadataKey {
             guard let e = value as? [String: Any] else {
                 throw CheckpointError.badTensor(path: source, tensor: name, reason: "entry is not an object")
@@ -54,30 +83,38 @@ extension SafeTensors {
             guard let offAny = e["data_offsets"] as? [Any], let off = intArray(offAny), off.count == 2 else {
                 throw CheckpointError.badTensor(path: source, tensor: name, reason: "'data_offsets' must be two integers [begin, end]")
             }
-            entries.append((name, dtype, shape, off[0], off[1]))
+            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: off[0], end: off[1]))
         }
-        // Per-entry checks, then coverage of the data section in offset order.
-        for e in entries {
-            guard let size = dtypeSize(e.dtype) else {
-                throw CheckpointError.unsupportedDtype(path: source, tensor: e.name, dtype: e.dtype)
-            }
-            guard e.shape.count <= 2 else {
-                throw CheckpointError.badTensor(path: source, tensor: e.name, reason: "rank-\(e.shape.count) shape \(e.shape) is not supported (at most 2 dimensions)")
-            }
-            guard e.begin >= 0, e.begin <= e.end else {
-                throw CheckpointError.badTensor(path: source, tensor: e.name, reason: "invalid data_offsets [\(e.begin), \(e.end)]")
-            }
-            guard e.end <= dataLength else {
-                throw CheckpointError.truncated(path: source,
-                                                reason: "tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] beyond the end of the \(dataLength)-byte data section")
-            }
-            // Checked: a hostile shape such as [2147483648, 1073741824] overflows Int once multiplied by 4.
-            let needed = ByteCount.product(e.shape + [size])
-            guard let needed, needed == e.end - e.begin else {
-                throw CheckpointError.badTensor(path: source, tensor: e.name,
-                                                reason: "shape \(e.shape) of \(e.dtype) needs \(needed.map(String.init) ?? "more than 2⁶³") bytes but data_offsets [\(e.begin), \(e.end)] span \(e.end - e.begin)")
-            }
+        return entries
+    }
+
+    /// One entry on its own: a readable dtype, rank at most 2, offsets inside the data section
+    /// spanning exactly the bytes its shape needs.
+    private static func check(_ e: Entry, dataLength: Int, source: String) throws {
+        guard let size = dtypeSize(e.dtype) else {
+            throw CheckpointError.unsupportedDtype(path: source, tensor: e.name, dtype: e.dtype)
         }
+        guard e.shape.count <= 2 else {
+            throw CheckpointError.badTensor(path: source, tensor: e.name, reason: "rank-\(e.shape.count) shape \(e.shape) is not supported (at most 2 dimensions)")
+        }
+        guard e.begin >= 0, e.begin <= e.end else {
+            throw CheckpointError.badTensor(path: source, tensor: e.name, reason: "invalid data_offsets [\(e.begin), \(e.end)]")
+        }
+        guard e.end <= dataLength else {
+            throw CheckpointError.truncated(path: source,
+                                            reason: "tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] beyond the end of the \(dataLength)-byte data section")
+        }
+        // Checked: a hostile shape such as [2147483648, 1073741824] overflows Int once multiplied by 4.
+        let needed = ByteCount.product(e.shape + [size])
+        guard let needed, needed == e.end - e.begin else {
+            throw CheckpointError.badTensor(path: source, tensor: e.name,
+                                            reason: "shape \(e.shape) of \(e.dtype) needs \(needed.map(String.init) ?? "more than 2⁶³") bytes but data_offsets [\(e.begin), \(e.end)] span \(e.end - e.begin)")
+        }
+    }
+
+    /// The entries, in offset order, cover the data section exactly: no overlap, no gap, no
+    /// bytes left after the last.
+    private static func checkCoverage(_ entries: [Entry], dataLength: Int, source: String) throws {
         var position = 0
         var previous = ""
         for e in entries.sorted(by: { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }) {
@@ -94,9 +131,13 @@ extension SafeTensors {
             throw CheckpointError.badTensor(path: source, tensor: previous.isEmpty ? "(none)" : previous,
                                             reason: "\(dataLength - position) unused bytes after the last tensor's data")
         }
+    }
+
+    /// The checked entries' values as Float32 tensors (F64 rounded); a 1-D or scalar shape is one row.
+    private static func readTensors(_ entries: [Entry], from bytes: [UInt8], dataStart: Int) -> [String: Tensor] {
         var tensors: [String: Tensor] = [:]
         bytes.withUnsafeBytes { raw in
-            let data = raw.baseAddress! + headerEnd
+            let data = raw.baseAddress! + dataStart
             for e in entries {
                 let rows = e.shape.count == 2 ? e.shape[0] : 1
                 let cols = e.shape.count == 2 ? e.shape[1] : (e.shape.first ?? 1)
@@ -114,7 +155,7 @@ extension SafeTensors {
                 tensors[e.name] = t
             }
         }
-        return SafeTensors(tensors: tensors, metadata: metadata)
+        return tensors
     }
 
     /// Bytes per element of the readable dtypes; nil for any other dtype.

@@ -8,9 +8,10 @@ import Foundation
 /// The one owner of these settings: the language's `train` and `experiment` parse one recipe
 /// (`ExperimentConfig` embeds it, its fields spelled as before so cell keys are unchanged), the
 /// trainer gets its `TrainConfig` from it, and a checkpoint records it (`checkpointMetadata`,
-/// read back by `init(checkpointMetadata:path:)`). Adding a training option is a field here — its
+/// read back by `fromCheckpoint(_:path:)`). Adding a training option is a field here — its
 /// default, its coding key (left out of the JSON while it holds its default, so older cells keep
-/// their keys), its checkpoint entry and its description suffix — plus its test.
+/// their keys), its checkpoint entry, its description suffix and, for the language, its entry
+/// in `languageOptions` — plus its test.
 ///
 /// `initialisation` and `encoderSigma` shape a *fresh* model (an `experiment` cell builds one);
 /// `train` continues a model whose weights already exist, and its checkpoint records them in the
@@ -113,6 +114,36 @@ public struct TrainingRecipe: Hashable, Sendable {
         if batchOrder != .shuffled { s += " batches-\(batchOrder.rawValue)" }
         return s
     }
+}
+
+// MARK: - The language's words
+
+extension TrainingRecipe {
+    /// The settings the language writes as `KEYWORD VALUE` after `train` and `experiment` (the
+    /// fresh-model ones after `model` and `experiment`), with their words, help and how each sets
+    /// the recipe: the language's keywords, parsing, help and completion come from this table.
+    /// (The objective, `noise`/`law`, K, M, `batch` and `schedule` have their own syntax or
+    /// rules across settings, and the language reads them itself.)
+    public static let languageOptions: [TrainingOption] = [
+        .number("lr", summary: "Adam learning rate (default 1e-3)",
+                problem: { $0 > 0 && $0 < 10 ? nil : "must be positive (and below 10)" }) { $0.learningRate = Float($1) },
+        .number("clip", summary: "clip the gradient norm at X",
+                problem: { $0 > 0 ? nil : "must be positive" }) { $0.clipNorm = Float($1) },
+        .choice("optimizer", "OPT", AdamVariant.self,
+                summary: "adam (default) or authors_adam (the authors' variant: β1 ≈ 0 after step 1)") { $0.optimizer = $1 },
+        .choice("nonfinite", "RULE", NonFiniteRule.self,
+                summary: "a non-finite step: skip it (default) or shrink (gradient := 0.1 × parameter, the authors' rule)") { $0.nonFinite = $1 },
+        .choice("kl", "KL", KLEstimator.self, stringToo: true,
+                summary: "the latent term in training, a word or a string: monte_carlo (default: log p(z) − log q(z|x̃) at the sample) or analytic (closed-form KL, the authors'; vae/dvae only)") { $0.kl = $1 },
+        .choice("batches", "ORDER", BatchOrder.self, stringToo: true,
+                summary: "a word or a string: shuffled (default: reshuffled every epoch) or fixed (the authors': file order, full minibatches only)") { $0.batchOrder = $1 },
+        .choice("init", "INIT", WeightInit.self, group: .freshModel,
+                summary: "standard (default: variance head ×0.1) or glorot (plain Glorot-uniform, the authors')") {
+                    $0.initialisation = $1 == .standard ? nil : $1 },
+        .choice("encoder_sigma", "SIGMA", EncoderSigma.self, group: .freshModel,
+                summary: "the encoder's variance head predicts log σ² (logvar, default) or log σ (exp: σ = exp(output), the authors')") {
+                    $0.encoderSigma = $1 == .logVariance ? nil : $1 },
+    ]
 }
 
 // MARK: - JSON

@@ -112,25 +112,17 @@ struct CommandArguments {
     /// turning textbook salt-and-pepper into the authors' law (the one spelling of that law in
     /// scripts; other kinds are unchanged; `law` with another kind is an error).
     func noise() throws -> Corruption? {
-        let noise = try noiseKindAndLevel()
-        guard let (law, at) = try choice("law", from: CommandSpec.saltPepperLaws), law == "authors" else { return noise }
-        switch noise {
-        case .saltPepper(let p)?: return .saltPepperAuthors(p)
-        case .saltPepperAuthors?, .none?, nil: return noise
-        case let other?:
-            if other.isIdentity { return noise }
-            throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(other.name)", at: at,
-                               suggestion: "drop `law`, or use noise salt_pepper")
-        }
+        guard let k = keyword("noise"), case .noiseKind(let kind, _)? = k.values.first else { return nil }
+        if !kind.takesLevel { return kind.corruption(level: 0) }
+        guard k.values.count > 1, case .expr(let levelExpr) = k.values[1] else { return nil }
+        return try corruption(kind, level: try interpreter.evaluate(levelExpr, in: env), levelAt: levelExpr.location,
+                              suggestion: "noise salt_pepper")
     }
 
-    /// The kind and level after `noise`, before `law` is applied.
-    private func noiseKindAndLevel() throws -> Corruption? {
-        guard let k = keyword("noise"), case .word(let kind, let kindLocation)? = k.values.first else { return nil }
-        if kind == "none" { return Corruption.none }
-        guard k.values.count > 1, case .expr(let levelExpr) = k.values[1] else { return nil }
-        return try CommandArguments.corruption(kind, at: kindLocation,
-                                               level: try interpreter.evaluate(levelExpr, in: env), levelAt: levelExpr.location)
+    /// `law textbook|authors` (a word or a string), or nil when absent.
+    func law() throws -> (SaltPepperLaw, SourceLocation)? {
+        guard let (w, at) = try choice("law", from: SaltPepperLaw.names), let law = SaltPepperLaw(name: w) else { return nil }
+        return (law, at)
     }
 
     /// The learning-rate schedule after `schedule` (`constant`, `authors`, `decay T`), or nil when absent.
@@ -196,14 +188,13 @@ struct CommandArguments {
         return try interpreter.evaluate(levelExpr, in: env).numeric
     }
 
-    /// A validated corruption from a kind name and a level value (the kind's rules: `NoiseKind`).
-    static func corruption(_ name: String, at: SourceLocation, level v: Value, levelAt: SourceLocation) throws -> Corruption {
-        guard let kind = NoiseKind(name: name) else {
-            throw LocatedError("unknown noise kind `\(name)`", at: at,
-                               suggestion: Suggestions.didYouMean(name, in: NoiseKind.names))
-        }
+    /// The validated corruption of `kind` (resolved once, by the parser) at level `v` under the
+    /// call's `law` (`SaltPepperLaw`, applied to the kind before the corruption is built): the
+    /// kind's rules are `NoiseKind`'s. `suggestion` is what to write instead of a `law` that does
+    /// not apply (a zero level of another kind is no corruption, and any law leaves it so).
+    func corruption(_ kind: NoiseKind, level v: Value, levelAt: SourceLocation, suggestion: String) throws -> Corruption {
         guard let level = v.numeric else {
-            throw LocatedError("the `\(name)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
+            throw LocatedError("the `\(kind.name)` level must be a number, got \(v.typeWithArticle)", at: levelAt)
         }
         guard kind.accepts(level: level) else {
             if kind.levelIsProbability {
@@ -212,7 +203,13 @@ struct CommandArguments {
             }
             throw LocatedError("\(kind.name) noise σ must be ≥ 0, got \(formatNumber(level))", at: levelAt)
         }
-        return kind.corruption(level: Float(level))
+        guard let (law, lawAt) = try law() else { return kind.corruption(level: Float(level)) }
+        guard let lawful = law.applied(to: kind) else {
+            if kind.corruption(level: Float(level)).isIdentity { return kind.corruption(level: Float(level)) }
+            throw LocatedError("`law \(law.name)` is a salt-and-pepper law; the noise is \(kind.name)", at: lawAt,
+                               suggestion: "drop `law`, or use \(suggestion)")
+        }
+        return lawful.corruption(level: Float(level))
     }
 
     /// Checks the sample budget of one training step (`ObjectiveConfig.sampleBudgetProblem`),

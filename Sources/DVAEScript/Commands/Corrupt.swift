@@ -23,24 +23,17 @@ enum CorruptCommand: Command {
 extension Interpreter {
     /// `corrupt DATA KIND LEVEL [law textbook|authors] [seed S]`, KIND one of `CorruptCommand.kinds`.
     func corrupt(_ a: CommandArguments) throws -> Value {
-        let kinds = CorruptCommand.kinds.map(\.name).filter(a.has)
+        let kinds = CorruptCommand.kinds.filter { a.has($0.name) }
         guard let kind = kinds.first else {
             let choices = CorruptCommand.kinds.map { "\($0.name) \($0.levelPlaceholder)" }
             throw LocatedError("`corrupt` needs a noise: \(choices.dropLast().joined(separator: ", ")) or \(choices.last!)",
                                at: a.call.location, suggestion: "for example: corrupt mnist.test salt_pepper 0.1")
         }
         if kinds.count > 1 {
-            throw LocatedError("give one noise kind, not both `\(kinds[0])` and `\(kinds[1])`", at: a.location(of: kinds[1]))
+            throw LocatedError("give one noise kind, not both `\(kinds[0].name)` and `\(kinds[1].name)`", at: a.location(of: kinds[1].name))
         }
-        let (levelValue, levelAt) = try a.value(kind)!
-        var corruption = try CommandArguments.corruption(kind, at: a.location(of: kind), level: levelValue, levelAt: levelAt)
-        if let (law, at) = try a.choice("law", from: CommandSpec.saltPepperLaws), law == "authors" {
-            guard case .saltPepper(let p) = corruption else {
-                throw LocatedError("`law authors` is a salt-and-pepper law; the noise is \(kind)", at: at,
-                                   suggestion: "drop `law`, or use salt_pepper")
-            }
-            corruption = .saltPepperAuthors(p)
-        }
+        let (levelValue, levelAt) = try a.value(kind.name)!
+        let corruption = try a.corruption(kind, level: levelValue, levelAt: levelAt, suggestion: "salt_pepper")
         var rng = RNG(seed: try a.seed())
         let (v, at) = try a.required(0, "a dataset")
         func apply(_ d: Dataset) -> Dataset {

@@ -21,8 +21,6 @@ enum ExperimentCommand: Command {
                     summary: DecoderKind.allCases.map(\.rawValue).joined(separator: "|") + ", a word or a string (default: from the data)"),
             Keyword(name: "epochs", slots: [.expr("N")], summary: "training epochs (default 10)"),
             Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
-            Keyword(name: "lr", slots: [.expr("X")], summary: "Adam learning rate (default 1e-3)"),
-            Keyword(name: "clip", slots: [.expr("X")], summary: "clip the gradient norm at X"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "weights, training and evaluation seed (default 1; part of the key)"),
             Keyword(name: "train_size", slots: [.expr("N")], summary: "train on N training examples, a fixed random subset (default: all)"),
             Keyword(name: "valid_size", slots: [.expr("N")],
@@ -42,7 +40,7 @@ enum ExperimentCommand: Command {
             Keyword(name: "analytic", slots: [], summary: "test ELBO with the KL term in closed form (the authors' test cost)"),
             Keyword(name: "protocol", slots: [.expr("PROTOCOL")],
                     summary: "engine (default) or authors: optimizer authors_adam, clip 5, nonfinite shrink, schedule authors, init glorot, encoder_sigma exp, kl analytic, batches fixed, analytic (each overridable)"),
-        ] + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
+        ] + CommandSpec.recipeKeywords(.basic) + CommandSpec.protocolKeywords + CommandSpec.initKeywords,
         returnsValue: true,
         summary: "one table cell: train a fresh model and measure its clean test bound, cached by configuration",
         usage: "experiment on DATA [objective OBJ] [noise KIND LEVEL] [K N] [M N] [hidden LIST] [latent N] [encoder \(EncoderKind.allCases.map(\.rawValue).joined(separator: "|"))] "
@@ -63,20 +61,7 @@ enum ExperimentCommand: Command {
 extension Interpreter {
     /// Builds an `ExperimentConfig` from the arguments, runs (or reuses) the cell, and returns its result.
     func experiment(_ a: CommandArguments) throws -> Value {
-        guard let (dataValue, dataAt) = try a.value("on") else {
-            throw LocatedError("`experiment` needs data", at: a.call.location,
-                               suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
-        }
-        let data: DataSplits
-        switch dataValue {
-        case .splits(let s): data = s
-        case .dataset(let d):
-            throw LocatedError("`experiment` needs the train/valid/test splits that `load` gives, got the dataset `\(d.name)`",
-                               at: dataAt, suggestion: "pass the whole splits (e.g. `mnist`, not `mnist.train`); "
-                                   + "choose subsets with train_size / valid_size / test_size")
-        default:
-            throw LocatedError("`experiment` needs dataset splits (from `load`), got \(dataValue.typeWithArticle)", at: dataAt)
-        }
+        let data = try experimentData(a)
 
         // The architecture, as `model for DATA` builds it.
         var model = ModelConfig(for: data.train)
@@ -96,61 +81,14 @@ extension Interpreter {
             recipe.corruption = .none
         }
         let analytic = a.has("analytic") || authors
-        let (kind, K, M, batch) = (recipe.objective, recipe.K, recipe.M, recipe.batchSize)
         let epochs = try a.int("epochs", default: 10, minimum: 1)
         let curveEvery = a.has("curve_every") ? try a.int("curve_every", default: 1, minimum: 1) : nil
         // The seed is part of the cell's cache key, so it is never derived from the global seed.
         let seed = UInt64(try a.int("seed", default: 1, minimum: 0, maximum: CommandArguments.maximumSeed))
-        var extra: Int?
-        if a.has("iwae_extra") {
-            let k = try a.int("iwae_extra", default: 1, minimum: 0)
-            guard k <= 100_000 else {
-                throw LocatedError("`iwae_extra` \(k) samples is too many (at most 100000)", at: a.location(of: "iwae_extra"))
-            }
-            extra = k == 0 ? nil : k   // 0 turns the extra column off, so a notebook can pass a variable
-        }
-
-        // Subsets: always stored as explicit counts, so the key says exactly which examples were used
-        // (even when the splits were already cut by `load … subset N`).
-        func size(_ name: String, _ split: Dataset, default d: Int, minimum: Int) throws -> Int {
-            let n = try a.int(name, default: d, minimum: minimum)
-            guard n <= split.count else {
-                throw LocatedError("`\(name)` \(n) is more than the \(split.count) examples of `\(data.name)`'s "
-                                   + "\(name.dropLast(5)) split", at: a.location(of: name),
-                                   suggestion: "use at most \(split.count)")
-            }
-            return n
-        }
-        let trainCount = try size("train_size", data.train, default: data.train.count, minimum: 1)
-        let validCount = try size("valid_size", data.valid, default: 0, minimum: 0)
-        let testCount = try size("test_size", data.test, default: data.test.count, minimum: 1)
-        try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
-        if recipe.batchOrder == .fixed, trainCount < batch {
-            throw LocatedError("`batches fixed` uses full minibatches only, and \(trainCount) training examples fill none of \(batch)",
-                               at: a.location(of: a.has("batches") ? "batches" : "train_size"),
-                               suggestion: "lower `batch`, raise `train_size`, or write batches shuffled")
-        }
-        // The cell builds and trains this model: measure it (and one step's activations) first.
-        try checkModelSize(model, at: a.call.location)
-        let rows = ObjectiveConfig(kind: kind, K: K, M: M).samplesPerStep(batch: min(batch, trainCount))
-        try checkBudget(model.activationBytes(rows: rows),
-                        for: "one training step with K × M × batch = \(Interpreter.grouped(rows)) samples",
-                        at: a.location(of: a.has("K") ? "K" : a.has("M") ? "M" : "batch"), fix: "lower K, M or batch")
-
-        var cache: ResultCache?
-        if let (v, at) = try a.value("cache") {
-            guard case .string(let dir) = v else {
-                throw LocatedError("`cache` needs a directory name as a string, got \(v.typeWithArticle)", at: at,
-                                   suggestion: "for example: cache \"results/table1\"")
-            }
-            if !dir.isEmpty {   // "" means: no cache (compute, store nothing)
-                do {
-                    cache = try ResultCache(directory: dir)
-                } catch {
-                    throw LocatedError("cannot use the cache directory: \(error)", at: at)
-                }
-            }
-        }
+        let extra = try iwaeExtra(a)
+        let (trainCount, validCount, testCount) = try subsetSizes(a, data)
+        try checkCellFits(model, recipe, trainCount: trainCount, a)
+        let cache = try cacheArgument(a)
 
         let config = ExperimentConfig(
             dataset: data.name, dataDigest: ExperimentConfig.dataDigest(of: data, validCount: validCount),
@@ -160,6 +98,83 @@ extension Interpreter {
             curveEvery: curveEvery.flatMap { $0 == 1 ? nil : $0 },
             curveOnTrain: a.has("curve_train") ? true : nil)
         return try cell(config, data: data, cache: cache, a)
+    }
+
+    /// `on DATA`: the splits `load` gives (a single dataset is refused with a hint).
+    private func experimentData(_ a: CommandArguments) throws -> DataSplits {
+        guard let (dataValue, dataAt) = try a.value("on") else {
+            throw LocatedError("`experiment` needs data", at: a.call.location,
+                               suggestion: "write: experiment on DATA …, with DATA = load \"binarized_mnist\"")
+        }
+        switch dataValue {
+        case .splits(let s): return s
+        case .dataset(let d):
+            throw LocatedError("`experiment` needs the train/valid/test splits that `load` gives, got the dataset `\(d.name)`",
+                               at: dataAt, suggestion: "pass the whole splits (e.g. `mnist`, not `mnist.train`); "
+                                   + "choose subsets with train_size / valid_size / test_size")
+        default:
+            throw LocatedError("`experiment` needs dataset splits (from `load`), got \(dataValue.typeWithArticle)", at: dataAt)
+        }
+    }
+
+    /// `iwae_extra K`: the extra IWAE-K test column (nil when absent or 0, so a notebook can pass
+    /// a variable to turn it off).
+    private func iwaeExtra(_ a: CommandArguments) throws -> Int? {
+        guard a.has("iwae_extra") else { return nil }
+        let k = try a.int("iwae_extra", default: 1, minimum: 0)
+        guard k <= 100_000 else {
+            throw LocatedError("`iwae_extra` \(k) samples is too many (at most 100000)", at: a.location(of: "iwae_extra"))
+        }
+        return k == 0 ? nil : k
+    }
+
+    /// `train_size`, `valid_size`, `test_size`: always explicit counts, so the key says exactly which
+    /// examples were used (even when the splits were already cut by `load … subset N`).
+    private func subsetSizes(_ a: CommandArguments, _ data: DataSplits) throws -> (train: Int, valid: Int, test: Int) {
+        func size(_ name: String, _ split: Dataset, default d: Int, minimum: Int) throws -> Int {
+            let n = try a.int(name, default: d, minimum: minimum)
+            guard n <= split.count else {
+                throw LocatedError("`\(name)` \(n) is more than the \(split.count) examples of `\(data.name)`'s "
+                                   + "\(name.dropLast(5)) split", at: a.location(of: name),
+                                   suggestion: "use at most \(split.count)")
+            }
+            return n
+        }
+        return (try size("train_size", data.train, default: data.train.count, minimum: 1),
+                try size("valid_size", data.valid, default: 0, minimum: 0),
+                try size("test_size", data.test, default: data.test.count, minimum: 1))
+    }
+
+    /// The cell can run: its step's samples within budget, a full minibatch for `batches fixed`,
+    /// and the model and one step's activations within memory — measured before it is built.
+    private func checkCellFits(_ model: ModelConfig, _ recipe: TrainingRecipe, trainCount: Int, _ a: CommandArguments) throws {
+        let (kind, K, M, batch) = (recipe.objective, recipe.K, recipe.M, recipe.batchSize)
+        try a.checkSampleBudget(ObjectiveConfig(kind: kind, K: K, M: M), batch: min(batch, trainCount))
+        if recipe.batchOrder == .fixed, trainCount < batch {
+            throw LocatedError("`batches fixed` uses full minibatches only, and \(trainCount) training examples fill none of \(batch)",
+                               at: a.location(of: a.has("batches") ? "batches" : "train_size"),
+                               suggestion: "lower `batch`, raise `train_size`, or write batches shuffled")
+        }
+        try checkModelSize(model, at: a.call.location)
+        let rows = ObjectiveConfig(kind: kind, K: K, M: M).samplesPerStep(batch: min(batch, trainCount))
+        try checkBudget(model.activationBytes(rows: rows),
+                        for: "one training step with K × M × batch = \(Interpreter.grouped(rows)) samples",
+                        at: a.location(of: a.has("K") ? "K" : a.has("M") ? "M" : "batch"), fix: "lower K, M or batch")
+    }
+
+    /// `cache DIR`: the result cache (nil when absent or "", which means: compute, store nothing).
+    private func cacheArgument(_ a: CommandArguments) throws -> ResultCache? {
+        guard let (v, at) = try a.value("cache") else { return nil }
+        guard case .string(let dir) = v else {
+            throw LocatedError("`cache` needs a directory name as a string, got \(v.typeWithArticle)", at: at,
+                               suggestion: "for example: cache \"results/table1\"")
+        }
+        guard !dir.isEmpty else { return nil }
+        do {
+            return try ResultCache(directory: dir)
+        } catch {
+            throw LocatedError("cannot use the cache directory: \(error)", at: at)
+        }
     }
 
     /// The cell's value under the interpreter's `CellMode` (`CellPolicy`, which also enters it in

@@ -82,12 +82,31 @@ extension StatisticsValue {
 }
 
 extension Interpreter {
+    /// An encoder as `marginal` uses it: (μ, log σ²) for each of a batch of corrupted inputs.
+    typealias MarginalEncoder = ([[Double]]) -> [(mu: [Double], logVar: [Double])]
+
     /// `marginal ENC at X noise KIND LEVEL [samples N] [enumerate] [seed S]`.
     func marginal(_ a: CommandArguments) throws -> Value {
         guard let first = a.call.positional.first else {
             throw LocatedError("`marginal` needs an encoder: a model, a linear-Gaussian model or `example2`", at: a.call.location,
                                suggestion: "usage: \(a.spec.usage)")
         }
+        let (x, xAt) = try marginalInput(a)
+        guard let corruption = try a.noise() else {
+            throw LocatedError("`marginal` needs a `noise`", at: a.call.location, suggestion: "for example: noise gaussian 0.5")
+        }
+        let count = try a.int("samples", default: 5000, minimum: 10)
+        guard count <= 1_000_000 else { throw LocatedError("`samples` is at most 1000000", at: a.location(of: "samples")) }
+        var rng = RNG(seed: try a.seed())
+        let (encode, name) = try marginalEncoder(first, x: x, xAt: xAt, a)
+        if a.has("enumerate") {
+            return try enumeratedMarginal(x, xAt: xAt, corruption: corruption, encode: encode, name: name, count: count, rng: &rng, a)
+        }
+        return sampledMarginal(x, corruption: corruption, encode: encode, name: name, count: count, rng: &rng)
+    }
+
+    /// `at X`: the clean input, a list of numbers or a one-example dataset.
+    private func marginalInput(_ a: CommandArguments) throws -> ([Double], SourceLocation) {
         guard let (xValue, xAt) = try a.value("at") else {
             throw LocatedError("`marginal` needs the clean input", at: a.call.location, suggestion: "write: at [0.3] or at data[0]")
         }
@@ -104,77 +123,77 @@ extension Interpreter {
             throw LocatedError("`at` needs a list of numbers or a one-example dataset, got \(xValue.typeWithArticle)", at: xAt)
         }
         guard !x.isEmpty else { throw LocatedError("`at` needs at least one number", at: xAt) }
-        guard let corruption = try a.noise() else {
-            throw LocatedError("`marginal` needs a `noise`", at: a.call.location, suggestion: "for example: noise gaussian 0.5")
-        }
-        let count = try a.int("samples", default: 5000, minimum: 10)
-        guard count <= 1_000_000 else { throw LocatedError("`samples` is at most 1000000", at: a.location(of: "samples")) }
-        var rng = RNG(seed: try a.seed())
+        return (x, xAt)
+    }
 
-        // The encoder: (μ, log σ²) of a batch of corrupted inputs.
-        let encode: ([[Double]]) -> [(mu: [Double], logVar: [Double])]
-        let name: String
+    /// The encoder named by `first` — Example 2's scalar one, a linear-Gaussian model's or a
+    /// model's — checked against the input's size, with its title.
+    private func marginalEncoder(_ first: Expr, x: [Double], xAt: SourceLocation,
+                                 _ a: CommandArguments) throws -> (MarginalEncoder, String) {
         if case .variable("example2") = first.kind, a.env.lookup("example2") == nil {
             guard x.count == 1 else {
                 throw LocatedError("`example2` is a scalar encoder: `at` needs one number, got \(x.count)", at: xAt)
             }
-            encode = { $0.map { xt in ([tanh(2 * xt[0])], [log(0.1 + xt[0] * xt[0])]) } }
-            name = "q̃(z|x) of Example 2's non-linear encoder"
-        } else {
-            let v = try evaluate(first, in: a.env)
-            switch v {
-            case .exactModel(let g):
-                guard x.count == g.D else {
-                    throw LocatedError("shape mismatch: `at` has \(x.count) values but the model has D = \(g.D)", at: xAt)
-                }
-                let logV = g.Vdiag.map { log($0) }
-                encode = { $0.map { xt in (g.encoderMean(xt), logV) } }
-                name = "q̃(z|x) of the linear-Gaussian encoder"
-            case .model(let handle):
-                guard x.count == handle.model.config.inputSize else {
-                    throw LocatedError("shape mismatch: `at` has \(x.count) values but the model expects \(handle.model.config.inputSize)",
-                                       at: xAt)
-                }
-                let model = handle.model
-                encode = { rows in
-                    let t = Tensor(rows: rows.count, cols: x.count, values: rows.flatMap { $0.map(Float.init) })
-                    let (mu, lv) = model.encode(t)
-                    return (0..<rows.count).map { i in (mu.row(i).map(Double.init), lv.row(i).map(Double.init)) }
-                }
-                name = "q̃(z|x) of the model's encoder"
-            default:
-                throw LocatedError("`marginal` needs an encoder (a model, a linear-Gaussian model or `example2`), got \(v.typeWithArticle)",
-                                   at: first.location)
-            }
+            return ({ $0.map { xt in ([tanh(2 * xt[0])], [log(0.1 + xt[0] * xt[0])]) } }, "q̃(z|x) of Example 2's non-linear encoder")
         }
-
-        if a.has("enumerate") {
-            guard corruption.isDiscrete else {
-                throw LocatedError("`enumerate` needs a discrete corruption (bitflip or salt_pepper); Gaussian noise has infinitely many outcomes",
-                                   at: a.location(of: "enumerate"))
+        let v = try evaluate(first, in: a.env)
+        switch v {
+        case .exactModel(let g):
+            guard x.count == g.D else {
+                throw LocatedError("shape mismatch: `at` has \(x.count) values but the model has D = \(g.D)", at: xAt)
             }
-            guard x.allSatisfy({ $0 == 0 || $0 == 1 }) else {
-                throw LocatedError("`enumerate` needs a binary input (every value 0 or 1)", at: xAt)
-            }
-            guard x.count <= Corruption.maximumEnumerationDimension else {
-                throw LocatedError("`enumerate` lists 2^D corrupted inputs: D = \(x.count) is too large (at most \(Corruption.maximumEnumerationDimension))",
+            let logV = g.Vdiag.map { log($0) }
+            return ({ $0.map { xt in (g.encoderMean(xt), logV) } }, "q̃(z|x) of the linear-Gaussian encoder")
+        case .model(let handle):
+            guard x.count == handle.model.config.inputSize else {
+                throw LocatedError("shape mismatch: `at` has \(x.count) values but the model expects \(handle.model.config.inputSize)",
                                    at: xAt)
             }
-            let outcomes: [(xTilde: [Float], probability: Double)]
-            do {
-                outcomes = try corruption.enumerateCorruptions(of: x.map(Float.init))
-            } catch {
-                throw LocatedError("cannot enumerate: \(error)", at: a.location(of: "enumerate"))
+            let model = handle.model
+            let encode: MarginalEncoder = { rows in
+                let t = Tensor(rows: rows.count, cols: x.count, values: rows.flatMap { $0.map(Float.init) })
+                let (mu, lv) = model.encode(t)
+                return (0..<rows.count).map { i in (mu.row(i).map(Double.init), lv.row(i).map(Double.init)) }
             }
-            let encoded = encode(outcomes.map { $0.xTilde.map(Double.init) })
-            let mixture = GaussianMixture(weights: outcomes.map(\.probability), means: encoded.map(\.mu),
-                                          logVariances: encoded.map(\.logVar))
-            let draws = mixture.sample(count: count, rng: &rng)
-            return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: mixture.weights.count,
-                                               title: name + ", noise \(corruption), enumerated", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
+            return (encode, "q̃(z|x) of the model's encoder")
+        default:
+            throw LocatedError("`marginal` needs an encoder (a model, a linear-Gaussian model or `example2`), got \(v.typeWithArticle)",
+                               at: first.location)
         }
+    }
 
-        // Monte Carlo: x̃ ~ p(x̃|x), then z ~ q(z|x̃), in batches.
+    /// `enumerate`: the exact mixture over every corrupted input of a binary `x` (a discrete
+    /// corruption), sampled `count` times.
+    private func enumeratedMarginal(_ x: [Double], xAt: SourceLocation, corruption: Corruption, encode: MarginalEncoder,
+                                    name: String, count: Int, rng: inout RNG, _ a: CommandArguments) throws -> Value {
+        guard corruption.isDiscrete else {
+            throw LocatedError("`enumerate` needs a discrete corruption (bitflip or salt_pepper); Gaussian noise has infinitely many outcomes",
+                               at: a.location(of: "enumerate"))
+        }
+        guard x.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+            throw LocatedError("`enumerate` needs a binary input (every value 0 or 1)", at: xAt)
+        }
+        guard x.count <= Corruption.maximumEnumerationDimension else {
+            throw LocatedError("`enumerate` lists 2^D corrupted inputs: D = \(x.count) is too large (at most \(Corruption.maximumEnumerationDimension))",
+                               at: xAt)
+        }
+        let outcomes: [(xTilde: [Float], probability: Double)]
+        do {
+            outcomes = try corruption.enumerateCorruptions(of: x.map(Float.init))
+        } catch {
+            throw LocatedError("cannot enumerate: \(error)", at: a.location(of: "enumerate"))
+        }
+        let encoded = encode(outcomes.map { $0.xTilde.map(Double.init) })
+        let mixture = GaussianMixture(weights: outcomes.map(\.probability), means: encoded.map(\.mu),
+                                      logVariances: encoded.map(\.logVar))
+        let draws = mixture.sample(count: count, rng: &rng)
+        return .statistics(StatisticsValue(moments: MomentStatistics(samples: draws), components: mixture.weights.count,
+                                           title: name + ", noise \(corruption), enumerated", firstUnit: (0..<draws.rows).map { draws[$0, 0] }))
+    }
+
+    /// Monte Carlo: x̃ ~ p(x̃|x), then z ~ q(z|x̃), `count` draws in batches of 1000.
+    private func sampledMarginal(_ x: [Double], corruption: Corruption, encode: MarginalEncoder, name: String,
+                                 count: Int, rng: inout RNG) -> Value {
         var draws = DenseMatrix(rows: count, cols: 0)
         var filled = 0
         let xTensor = Tensor(rows: 1, cols: x.count, values: x.map(Float.init))

@@ -46,31 +46,38 @@ extension Interpreter {
                                suggestion: inherits ? "this model was last trained with objective \(base.objective.rawValue)" : nil)
         }
         r.batchSize = try a.int("batch", default: base.batchSize, minimum: 1)
-        if let (x, at) = try a.number("lr") {
-            guard x > 0, x < 10 else { throw LocatedError("`lr` must be positive (and below 10), got \(formatNumber(x))", at: at) }
-            r.learningRate = Float(x)
-        }
-        if let (x, at) = try a.number("clip") {
-            guard x > 0 else { throw LocatedError("`clip` must be positive, got \(formatNumber(x))", at: at) }
-            r.clipNorm = Float(x)
-        }
-        // The parser admits only the enums' words here (their `names`), so these always resolve.
-        if let (w, _) = a.word("optimizer"), let v = AdamVariant(name: w) { r.optimizer = v }
-        if let (w, _) = a.word("nonfinite"), let v = NonFiniteRule(name: w) { r.nonFinite = v }
-        if let (w, _) = a.word("init"), let v = WeightInit(name: w) { r.initialisation = v == .standard ? nil : v }
-        if let (w, _) = a.word("encoder_sigma"), let v = EncoderSigma(name: w) { r.encoderSigma = v == .logVariance ? nil : v }
+        try applyRecipeOptions(a, to: &r)
         if let s = try a.schedule() { r.schedule = s }
-        if let (w, _) = try a.choice("batches", from: BatchOrder.names), let v = BatchOrder(name: w) { r.batchOrder = v }
-        if let (w, at) = try a.choice("kl", from: KLEstimator.names) {
-            r.kl = KLEstimator(name: w) ?? .monteCarlo
+        if a.has("kl") {
             if let problem = r.kl.problem(with: kind) {
-                throw LocatedError(problem, at: at, suggestion: "use objective \(kind.usesCorruption ? "dvae" : "vae"), or kl monte_carlo")
+                throw LocatedError(problem, at: a.expr("kl")?.location ?? a.location(of: "kl"), suggestion: "use objective \(kind.usesCorruption ? "dvae" : "vae"), or kl monte_carlo")
             }
         } else {
             r.kl = inherits || !continuing ? base.kl : .monteCarlo
             r = r.normalised   // inherited from a vae/dvae run or a preset, now training an importance-weighted objective
         }
         return r
+    }
+
+    /// Sets each of `TrainingRecipe.languageOptions` the call gives in `recipe` — the one reading
+    /// of those keywords (a command without one of them never has it). A word option's word was
+    /// checked by the parser (a bare word) or by `choice` (a string); a number's `problem` is
+    /// reported at the number. `only`: the options of that group alone.
+    func applyRecipeOptions(_ a: CommandArguments, to recipe: inout TrainingRecipe, only: TrainingOption.Group? = nil) throws {
+        for option in TrainingRecipe.languageOptions where a.has(option.keyword) && (only.map { $0 == option.group } ?? true) {
+            switch option.argument {
+            case .number:
+                guard let (x, at) = try a.number(option.keyword) else { continue }
+                if let problem = option.set(number: x, in: &recipe) {
+                    throw LocatedError("`\(option.keyword)` \(problem), got \(formatNumber(x))", at: at)
+                }
+            case .word(_, let words, let stringToo):
+                guard let (w, at) = stringToo ? try a.choice(option.keyword, from: words) : a.word(option.keyword) else { continue }
+                guard option.set(word: w, in: &recipe) else {
+                    throw LocatedError("unknown \(option.keyword) `\(w)`", at: at, suggestion: "choose one of \(words.joined(separator: ", "))")
+                }
+            }
+        }
     }
 
     /// Applies `hidden`, `decoder_hidden`, `latent`, `encoder` and `decoder` to `config` (shared by
@@ -95,9 +102,14 @@ extension Interpreter {
         if let (w, _) = try a.choice("decoder", from: DecoderKind.allCases.map(\.rawValue)) {
             config.decoder = DecoderKind(rawValue: w)!
         }
-        // nil stays nil for the defaults, so configurations (and cache keys) without these words are unchanged.
-        if let (w, _) = a.word("init"), let v = WeightInit(name: w) { config.initialisation = v == .standard ? nil : v }
-        if let (w, _) = a.word("encoder_sigma"), let v = EncoderSigma(name: w) { config.encoderSigma = v == .logVariance ? nil : v }
+        // The recipe's fresh-model options, read through a recipe holding the config's choices (the
+        // defaults stay nil, so configurations and cache keys without these words are unchanged).
+        var choices = TrainingRecipe()
+        choices.initialisation = config.initialisation
+        choices.encoderSigma = config.encoderSigma
+        try applyRecipeOptions(a, to: &choices, only: .freshModel)
+        config.initialisation = choices.initialisation
+        config.encoderSigma = choices.encoderSigma
         try checkArchitecture(config, a)
     }
 

@@ -14,11 +14,9 @@ enum TrainCommand: Command {
             Keyword(name: "M", slots: [.expr("N")], summary: "corruptions per example (default 1)"),
             Keyword(name: "epochs", slots: [.expr("N")], summary: "passes over the data (default 10)"),
             Keyword(name: "batch", slots: [.expr("N")], summary: "minibatch size (default 100)"),
-            Keyword(name: "lr", slots: [.expr("X")], summary: "Adam learning rate (default 1e-3)"),
             Keyword(name: "seed", slots: [.expr("S")], summary: "seed for shuffling and sampling (default: the global seed)"),
-            Keyword(name: "clip", slots: [.expr("X")], summary: "clip the gradient norm at X"),
             Keyword(name: "validate", slots: [.expr("DATA")], summary: "report the bound on DATA after each epoch"),
-        ] + CommandSpec.protocolKeywords,
+        ] + CommandSpec.recipeKeywords(.basic) + CommandSpec.protocolKeywords,
         returnsValue: true,
         summary: "train a model; returns a report with the learning curve",
         usage: "train M on DATA [objective \(ObjectiveKind.names.joined(separator: "|"))] [noise KIND LEVEL] [K N] [M N] [epochs N] "
