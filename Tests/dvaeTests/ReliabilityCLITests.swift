@@ -114,4 +114,20 @@ final class ReliabilityCLITests: XCTestCase {
         XCTAssertTrue(page.contains("this picture of 700 images is"), "the page shows the error at its cell")
         XCTAssertFalse(page.contains("not inlined"), "the picture was refused, not drawn and left out")
     }
+
+    /// A directory that exists and passes `access` but takes no new files (/proc; for root, any
+    /// read-only place) is found before the first cell runs (issue 20: the page failed after the
+    /// run with `NSCocoaErrorDomain Code=4`).
+    func testAnOutputDirectoryThatRefusesNewFilesIsFoundBeforeTheRun() throws {
+        #if os(Linux)
+        let dir = try cliTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "```dvae\nprint \"ran\"\n```\n".write(toFile: dir + "/nb.md", atomically: true, encoding: .utf8)
+        let r = try DVAEBinary.run(["run", dir + "/nb.md", "--html", "/proc/nb.html"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cannot write --html /proc/nb.html: /proc does not take new files"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("ran"), "reported before the first cell")
+        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+        #endif
+    }
 }
