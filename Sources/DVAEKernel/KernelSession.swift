@@ -19,9 +19,13 @@ public final class KernelSession {
     public private(set) var history = KernelHistory()
 
     /// A session with a fresh interpreter configured by `options`, publishing on `iopub`.
+    /// Pictures are sent as PNG (``MimeBundle``), so one too large to encode within the budget is
+    /// refused at the statement that shows it.
     public init(options: InterpreterOptions, iopub: IOPubChannel) {
         self.iopub = iopub
         sink = KernelOutputSink(iopub: iopub)
+        var options = options
+        options.pictureOutputs.append(.jupyter(scale: MimeBundle.imageScale))
         interpreter = Interpreter(sink: sink, options: options)
         // `run "notebook.md"` works as in the REPL, and `export` writes the session as a notebook.
         NotebookRunner.attachNotebookHook(to: interpreter)

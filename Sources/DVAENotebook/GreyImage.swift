@@ -38,13 +38,6 @@ extension ImageGrid {
         return (perRow * width * s + (perRow - 1), rows * height * s + (rows - 1))
     }
 
-    /// The memory writing the grid as a PNG file at `scale` takes: the raster, its filtered rows
-    /// and the deflate output, about three bytes per pixel (nil: beyond counting).
-    public func pngEncodingBytes(scale: Int) -> Int? {
-        let size = rasterSize(scale: scale)
-        return ByteCount.product(size.width, size.height, 3)
-    }
-
     /// Lays the images out `columns` per row as one raster.
     ///
     /// Each image pixel becomes a `scale × scale` block; images are separated by 1-pixel lines

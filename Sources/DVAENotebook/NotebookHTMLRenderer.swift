@@ -141,9 +141,10 @@ public struct NotebookHTMLRenderer: Sendable {
             case .text(let text):
                 pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
             case .image(let grid):
-                // Raster, filtered rows, deflate output and base64: about five bytes per pixel.
+                // `dvae run --html` refuses such a picture at the statement that shows it
+                // (InterpreterOptions.pictureOutputs); this covers other callers.
                 let size = grid.rasterSize(scale: imageScale)
-                let bytes = ByteCount.product(size.width, size.height, 5)
+                let bytes = PictureOutput.htmlPage(scale: imageScale).bytes(for: grid)
                 guard budget.allows(bytes) else {
                     pendingText.append("(picture of \(size.width)×\(size.height) pixels not inlined: it would need "
                                        + "\(bytes.map(MemoryBudget.format) ?? "more than 8 EiB"), more than the memory limit of "

@@ -118,9 +118,9 @@ public struct NotebookRenderer: Sendable {
                         pendingText.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
                     case .image(let grid):
                         // `dvae run --out` refuses such a picture at the statement that shows it
-                        // (InterpreterOptions.pictureScale); this covers other callers.
+                        // (InterpreterOptions.pictureOutputs); this covers other callers.
                         let size = grid.rasterSize(scale: imageScale)
-                        let bytes = grid.pngEncodingBytes(scale: imageScale)
+                        let bytes = PictureOutput.pngFile(scale: imageScale).bytes(for: grid)
                         guard budget.allows(bytes) else {
                             throw WriteError.pictureTooLarge(notebook: notebook.path, line: code.fenceLine,
                                                              pixels: "\(size.width)×\(size.height)", bytes: bytes, limit: budget.limit)

@@ -22,18 +22,18 @@ extension Interpreter {
         }
     }
 
-    /// Refuses, at `location`, a picture that the rendered copy (`dvae run --out`) could not
-    /// encode within the memory budget at its scale: the error names the statement that drew it,
-    /// before it is drawn, rather than the notebook after every block has run.
+    /// Refuses, at `location`, a picture that an output it goes to (`dvae run --out` or `--html`,
+    /// the Jupyter kernel: ``InterpreterOptions/pictureOutputs``) could not encode within the
+    /// memory budget: the error names the statement that drew it, before it is drawn, rather than
+    /// the notebook after every block has run. When several cannot, the costliest is named.
     func checkPictureSize(_ g: ImageGrid, at location: SourceLocation) throws {
-        guard let scale = options.pictureScale else { return }
-        let bytes = g.pngEncodingBytes(scale: scale)
-        guard !budget.allows(bytes) else { return }
-        let size = g.rasterSize(scale: scale)
+        let refused = options.pictureOutputs.map { ($0, $0.bytes(for: g)) }.filter { !budget.allows($0.1) }
+        guard let (output, bytes) = refused.max(by: { ($0.1 ?? Int.max) < ($1.1 ?? Int.max) }) else { return }
+        let size = g.rasterSize(scale: output.scale)
         throw LocatedError("this picture of \(g.images.count) image\(g.images.count == 1 ? "" : "s") is \(size.width)×\(size.height) "
-                           + "pixels at --scale \(scale) and would need \(bytes.map(MemoryBudget.format) ?? "more than 8 EiB") "
-                           + "to write as PNG, more than the memory limit of \(MemoryBudget.format(budget.limit))", at: location,
-                           suggestion: "show fewer images, lower --scale, or raise --max-memory")
+                           + "pixels \(output.scaleText) and would need \(bytes.map(MemoryBudget.format) ?? "more than 8 EiB") "
+                           + "\(output.purpose), more than the memory limit of \(MemoryBudget.format(budget.limit))", at: location,
+                           suggestion: output.suggestion)
     }
 
     /// `show v`: images and datasets as pictures, reports and curves as plots, the rest as text.

@@ -14,7 +14,7 @@ extension Interpreter {
     /// Whether `source` is complete, incomplete (as ``needsMoreInput(_:)``) or a syntax error.
     public func inputStatus(_ source: String) -> InputStatus {
         if needsMoreInput(source) { return .incomplete }
-        return (try? Parser.parse(source)) == nil ? .invalid : .complete
+        return (try? Parser.parse(source, budget: budget)) == nil ? .invalid : .complete
     }
 
     /// The help text for `word` (a command, statement or topic, as `?word` prints it), or else a

@@ -93,7 +93,8 @@ public final class Interpreter {
             inputCount += 1
         }
         do {
-            let program = try Parser.parse(source, firstLine: firstLine, boundNames: Set(globals.bindings.map(\.0)))
+            let program = try Parser.parse(source, firstLine: firstLine, boundNames: Set(globals.bindings.map(\.0)),
+                                           budget: budget)
             let texts = outermost && recordsSession ? SessionLog.statementTexts(source, program, firstLine: firstLine) : []
             let resultIndex = outermost && resultHandler != nil ? program.count - 1 : -1
             for (i, statement) in program.enumerated() {
@@ -122,7 +123,7 @@ public final class Interpreter {
     /// True when `source` is an unfinished statement (open bracket, brace or string, or a
     /// trailing `\`): the REPL should read another line.
     public func needsMoreInput(_ source: String) -> Bool {
-        Lexer.needsMoreInput(source)
+        Lexer.needsMoreInput(source, budget: budget)
     }
 
     /// Turns a located error into a `ScriptError` with the current file and source line.

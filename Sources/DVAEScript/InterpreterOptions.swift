@@ -1,5 +1,6 @@
 import DVAE
 import DVAEExperiments
+import DVAENotebook
 
 /// How an `Interpreter` finds data and what it predefines.
 public struct InterpreterOptions {
@@ -18,10 +19,10 @@ public struct InterpreterOptions {
     /// What `experiment` does with a cell missing from its cache: compute it (the default),
     /// only record it (`dvae sweep`), or compute only the given cells (`dvae sweep-task`).
     public var cellMode: CellMode
-    /// The scale pictures are written at as PNG files (`dvae run --out`), or nil when none are
-    /// written. When set, a picture too large to encode within ``budget`` at this scale is refused
-    /// at the statement that shows it, before it is drawn.
-    public var pictureScale: Int?
+    /// Where pictures are encoded besides the terminal: PNG files (`dvae run --out`), the HTML
+    /// page (`--html`), Jupyter messages (`dvae kernel`). A picture too large to encode within
+    /// ``budget`` for any of them is refused at the statement that shows it, before it is drawn.
+    public var pictureOutputs: [PictureOutput] = []
 
     /// Options with the given fields (all defaulted).
     public init(dataLocator: DataLocator? = nil, testMode: Bool = false, variables: [String: String] = [:],

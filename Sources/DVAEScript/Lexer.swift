@@ -1,3 +1,5 @@
+import DVAE
+
 /// Turns script text into tokens.
 ///
 /// Line breaks end statements, except inside `(…)` and `[…]` or after a trailing `\`.
@@ -14,12 +16,17 @@ struct Lexer {
     private var groupDepth = 0
     /// Nesting of all brackets including `{` (for "needs more input").
     private var openers: [(Character, SourceLocation)] = []
+    /// The memory reading this source takes, charged token by token (see ``FrontEndBudget``).
+    private var charge: FrontEndBudget
 
-    /// A lexer over `source` whose first line is numbered `firstLine`.
-    init(_ source: String, firstLine: Int = 1) {
+    /// A lexer over `source` whose first line is numbered `firstLine`; reading it (its tokens
+    /// and the syntax tree they will make) must fit `budget`.
+    init(_ source: String, firstLine: Int = 1, budget: MemoryBudget = .unlimited) {
         chars = Array(source)
         self.firstLine = firstLine
         line = firstLine
+        charge = FrontEndBudget(budget: budget, characters: chars.count,
+                                lines: budget == .unlimited ? 0 : chars.reduce(1) { $1 == "\n" ? $0 + 1 : $0 })
     }
 
     /// All tokens, ending with `.end`. Throws a `LocatedError` for a bad character or an
@@ -27,6 +34,15 @@ struct Lexer {
     mutating func tokenize() throws -> [Token] {
         var tokens: [Token] = []
         var spaceBefore = true
+        if !charge.budget.allows(charge.total(tokenCapacity: 0)) {
+            // The text alone passes the limit: point at the character where it does.
+            let k = min(chars.count - 1, max(0, charge.budget.limit / MemoryLayout<Character>.stride))
+            var at = SourceLocation(line: firstLine, column: 1)
+            for c in chars[..<k] {
+                if c == "\n" { at.line += 1; at.column = 1 } else { at.column += 1 }
+            }
+            try charge.check(tokenCapacity: 0, at: at)
+        }
         while true {
             // White space, comments, continuations.
             var sawSpace = false
@@ -76,6 +92,7 @@ struct Lexer {
                 token = try lexSymbol(start: start, spaceBefore: spaceBefore)
             }
             tokens.append(token)
+            try charge.charge(token, tokenCapacity: tokens.capacity)
             spaceBefore = false
         }
         // Input that ends inside `(` or `[` is reported at the opener (the end of input has no
@@ -96,8 +113,9 @@ struct Lexer {
     /// `\`. Used by the REPL to ask for a continuation line. An unterminated string is not
     /// unfinished: strings end on their line, so more lines cannot complete it, and the REPL
     /// reports it at once (as piped input does) instead of waiting.
-    static func needsMoreInput(_ source: String) -> Bool {
-        var lexer = Lexer(source)
+    /// Over `budget` the input is complete: running it reports the limit, located.
+    static func needsMoreInput(_ source: String, budget: MemoryBudget = .unlimited) -> Bool {
+        var lexer = Lexer(source, budget: budget)
         do {
             _ = try lexer.tokenize()
         } catch let error as LocatedError {

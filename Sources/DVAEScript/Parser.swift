@@ -88,9 +88,11 @@ struct Parser {
     }
 
     /// Parses `source` into statements; `boundNames` are the variables already bound (see
-    /// ``boundNames``).
-    static func parse(_ source: String, firstLine: Int = 1, boundNames: Set<String> = []) throws -> [Stmt] {
-        var lexer = Lexer(source, firstLine: firstLine)
+    /// ``boundNames``). Reading it must fit `budget` (``FrontEndBudget``: checked as it is
+    /// tokenized, before the tree is built).
+    static func parse(_ source: String, firstLine: Int = 1, boundNames: Set<String> = [],
+                      budget: MemoryBudget = .unlimited) throws -> [Stmt] {
+        var lexer = Lexer(source, firstLine: firstLine, budget: budget)
         var parser = Parser(tokens: try lexer.tokenize(), boundNames: boundNames)
         return try parser.parseProgram()
     }

@@ -48,6 +48,15 @@ enum OutputPathCheck {
         if access(deepestExisting, W_OK | X_OK) != 0 {
             return what(option, path) + ": \(deepestExisting) is not writable (\(String(cString: strerror(errno))))"
         }
+        // `access` says yes to root everywhere, and to anyone on file systems that refuse new files
+        // (/proc, /sys): create and remove a file there to be sure.
+        var template = Array(((deepestExisting as NSString).appendingPathComponent(".dvae-write-check-XXXXXX")).utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            return what(option, path) + ": \(deepestExisting) does not take new files (\(String(cString: strerror(errno))))"
+        }
+        close(fd)
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         return nil
     }
 

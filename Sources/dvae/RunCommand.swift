@@ -57,8 +57,10 @@ struct RunCommand: ParsableCommand {
         threadsOption.apply()
         var options = try script.interpreterOptions()
         if cachedOnly { options.cellMode = .cachedOnly }
-        // Pictures written as PNG files are checked against the budget where they are shown.
-        if out != nil { options.pictureScale = scale }
+        // Pictures written as PNG files or inlined in the page are checked against the budget
+        // where they are shown.
+        if out != nil { options.pictureOutputs.append(.pngFile(scale: scale)) }
+        if html != nil { options.pictureOutputs.append(.htmlPage(scale: scale)) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
             try runDirectory(options: options)
@@ -94,7 +96,7 @@ struct RunCommand: ParsableCommand {
                 try writePage(of: notebook, outcome: outcome, to: html, budget: options.budget, site: nil)
                 printError("dvae: wrote \(html)")
             } catch {
-                printError("dvae: cannot write the HTML page: \(error)")
+                printError("dvae: cannot write the HTML page: \(FileErrorText.describe(error))")
                 throw ExitCode(2)
             }
         }
@@ -133,7 +135,7 @@ struct RunCommand: ParsableCommand {
         do {
             outcome = try runner.run(notebook, outputDirectory: out, imageScale: scale)
         } catch {
-            printError("dvae: cannot write the rendered copy: \(error)")
+            printError("dvae: cannot write the rendered copy: \(FileErrorText.describe(error))")
             throw ExitCode(2)
         }
         runner.collector.progressDone()
@@ -211,7 +213,7 @@ struct RunCommand: ParsableCommand {
             try Data(site.index().utf8).write(to: URL(fileURLWithPath: index), options: .atomic)
             printError("dvae: wrote \(index) and \(notebooks.count) page\(notebooks.count == 1 ? "" : "s")")
         } catch {
-            printError("dvae: cannot write the HTML pages: \(error)")
+            printError("dvae: cannot write the HTML pages: \(FileErrorText.describe(error))")
             throw ExitCode(2)
         }
         if !failed.isEmpty {

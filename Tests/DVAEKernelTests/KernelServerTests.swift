@@ -1,4 +1,5 @@
 @testable import DVAEKernel
+import DVAE
 import DVAEScript
 import XCTest
 
@@ -105,6 +106,55 @@ final class KernelServerTests: XCTestCase {
         let bye = try XCTUnwrap(try client.receive(on: client.control))
         XCTAssertEqual(bye.type, "shutdown_reply")
         XCTAssertEqual(bye.content["restart"], false)
+        XCTAssertEqual(done.wait(timeout: .now() + 15), .success, "the kernel did not stop after shutdown_request")
+    }
+
+    /// A picture too large to send within the budget is refused at the statement that shows it
+    /// (a located error in the reply, nothing displayed), and the session goes on (issue 20: the
+    /// kernel encoded any picture, however large).
+    func testAPictureTooLargeToSendIsRefusedAtItsStatement() throws {
+        let dir = NSTemporaryDirectory() + "dvae-kernel-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let connection = ConnectionInfo(transport: "ipc", ip: dir + "/k", shellPort: 1, controlPort: 2, iopubPort: 3,
+                                        stdinPort: 4, heartbeatPort: 5, key: "secret-key")
+        var options = InterpreterOptions(testMode: true)
+        options.budget = MemoryBudget(limit: 8 << 20)
+        let server = try KernelServer(connection: connection, options: options)
+        server.handlesInterruptSignal = false
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            server.run()
+            done.signal()
+        }.start()
+        let client = try Client(connection)
+        defer { client.close() }
+        /// Runs `code`; the reply and the types of the messages published for it.
+        func execute(_ code: String) throws -> (KernelMessage, [String]) {
+            let id = try client.send("execute_request", ["code": .string(code), "silent": false], on: client.shell)
+            let reply = try XCTUnwrap(try client.receive(on: client.shell, within: 60))
+            var published: [String] = []
+            while let message = try client.receive(on: client.iopub, within: 5) {
+                guard message.parentHeader["msg_id"]?.stringValue == id else { continue }
+                published.append(message.type)
+                if message.type == "status", message.content["execution_state"] == "idle" { break }
+            }
+            return (reply, published)
+        }
+        let (made, _) = try execute("let d = load synthetic\nlet m = model vae for d.train hidden [4] latent 2\nshow sample m 16")
+        XCTAssertEqual(made.content["status"], "ok")
+        let (refused, published) = try execute("print 1\nshow sample m 4000")
+        XCTAssertEqual(refused.content["status"], "error")
+        let message = refused.content["evalue"]?.stringValue ?? ""
+        XCTAssertTrue(message.hasPrefix("this picture of 4000 images is"), message)
+        XCTAssertTrue(message.hasSuffix("to send to Jupyter, more than the memory limit of 8.0 MiB"), message)
+        XCTAssertFalse(published.contains("display_data"), "\(published)")
+        let traceback = refused.content["traceback"].map { "\($0)" } ?? ""
+        XCTAssertTrue(traceback.contains(":2:6"), "located at the statement: \(traceback)")
+        let (after, _) = try execute("print 2")
+        XCTAssertEqual(after.content["status"], "ok", "the session goes on")
+        try client.send("shutdown_request", ["restart": false], on: client.control)
+        _ = try client.receive(on: client.control)
         XCTAssertEqual(done.wait(timeout: .now() + 15), .success, "the kernel did not stop after shutdown_request")
     }
 }

@@ -57,7 +57,7 @@ final class NonFiniteWarningTests: XCTestCase {
     func testAPictureTooLargeForTheRenderedCopyIsRefusedAtItsStatement() throws {
         var options = InterpreterOptions(testMode: true)
         options.budget = MemoryBudget(limit: 100 << 20)
-        options.pictureScale = 16
+        options.pictureOutputs = [.pngFile(scale: 16)]
         let sink = CaptureSink()
         let interp = Interpreter(sink: sink, options: options)
         try interp.run("let d = load synthetic\nlet m = model vae for d.train hidden [4] latent 2\nshow sample m 16", file: "t.dvae")

@@ -94,4 +94,40 @@ final class ReliabilityCLITests: XCTestCase {
         let copy = try String(contentsOfFile: dir + "/out/nb.md", encoding: .utf8)
         XCTAssertTrue(copy.contains("nb.md:6:6: error: this picture of 2000 images"), copy)
     }
+
+    /// The same with `--html` (issue 20: the page left such a picture out with a note, found only
+    /// after the whole notebook had run): refused at its statement, and the
+    /// page is still written, with the error at its cell. 700 pictures fit a PNG file within the
+    /// limit but not the page (PictureOutputTests).
+    func testAPictureTooLargeForTheHTMLPageIsRefusedAtItsStatement() throws {
+        let dir = try cliTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let nb = "# P\n\n```dvae\nlet d = load synthetic\nlet m = model vae for d.train hidden [4] latent 2\nshow sample m 700\n```\n"
+            + "\n```dvae\nprint \"after\"\n```\n"
+        try nb.write(toFile: dir + "/nb.md", atomically: true, encoding: .utf8)
+        let r = try DVAEBinary.run(["run", dir + "/nb.md", "--html", dir + "/nb.html", "--scale", "16", "--max-memory", "100M"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\(dir)/nb.md:6:6: error: this picture of 700 images is"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("to inline in the HTML page, more than the memory limit of 100.0 MiB"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("after"), r.stdout)
+        let page = try String(contentsOfFile: dir + "/nb.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("this picture of 700 images is"), "the page shows the error at its cell")
+        XCTAssertFalse(page.contains("not inlined"), "the picture was refused, not drawn and left out")
+    }
+
+    /// A directory that exists and passes `access` but takes no new files (/proc; for root, any
+    /// read-only place) is found before the first cell runs (issue 20: the page failed after the
+    /// run with `NSCocoaErrorDomain Code=4`).
+    func testAnOutputDirectoryThatRefusesNewFilesIsFoundBeforeTheRun() throws {
+        #if os(Linux)
+        let dir = try cliTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "```dvae\nprint \"ran\"\n```\n".write(toFile: dir + "/nb.md", atomically: true, encoding: .utf8)
+        let r = try DVAEBinary.run(["run", dir + "/nb.md", "--html", "/proc/nb.html"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("cannot write --html /proc/nb.html: /proc does not take new files"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("ran"), "reported before the first cell")
+        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+        #endif
+    }
 }

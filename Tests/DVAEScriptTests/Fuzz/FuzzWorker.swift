@@ -122,7 +122,7 @@ final class FuzzWorker {
         var o = InterpreterOptions(dataLocator: DataLocator(directories: [FileManager.default.currentDirectoryPath]),
                                    testMode: true)
         o.budget = s.budget
-        o.pictureScale = 2          // as `dvae run --out`: pictures are checked where they are shown
+        o.pictureOutputs = [.pngFile(scale: 2)]   // as `dvae run --out`: pictures are checked where they are shown
         return o
     }
 }
