@@ -49,20 +49,27 @@ final class KernelServerTests: XCTestCase {
         }
     }
 
-    func testKernelAnswersAndDropsForgedMessagesThenShutsDown() throws {
+    /// A kernel with `options` on ipc sockets in a new temporary directory, running on its own
+    /// thread, and a client connected to it. `stopped` is signalled when the kernel's loop ends;
+    /// the caller closes the client and removes the directory.
+    func startKernel(_ options: InterpreterOptions) throws -> (dir: String, client: Client, stopped: DispatchSemaphore) {
         let dir = NSTemporaryDirectory() + "dvae-kernel-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let connection = ConnectionInfo(transport: "ipc", ip: dir + "/k", shellPort: 1, controlPort: 2, iopubPort: 3,
                                         stdinPort: 4, heartbeatPort: 5, key: "secret-key")
-        let server = try KernelServer(connection: connection, options: InterpreterOptions())
+        let server = try KernelServer(connection: connection, options: options)
         server.handlesInterruptSignal = false
-        let done = DispatchSemaphore(value: 0)
+        let stopped = DispatchSemaphore(value: 0)
         Thread {
             server.run()
-            done.signal()
+            stopped.signal()
         }.start()
-        let client = try Client(connection)
+        return (dir, try Client(connection), stopped)
+    }
+
+    func testKernelAnswersAndDropsForgedMessagesThenShutsDown() throws {
+        let (dir, client, done) = try startKernel(InterpreterOptions())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { client.close() }
 
         // Heartbeat: the bytes come back.
@@ -113,21 +120,10 @@ final class KernelServerTests: XCTestCase {
     /// (a located error in the reply, nothing displayed), and the session goes on (issue 20: the
     /// kernel encoded any picture, however large).
     func testAPictureTooLargeToSendIsRefusedAtItsStatement() throws {
-        let dir = NSTemporaryDirectory() + "dvae-kernel-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let connection = ConnectionInfo(transport: "ipc", ip: dir + "/k", shellPort: 1, controlPort: 2, iopubPort: 3,
-                                        stdinPort: 4, heartbeatPort: 5, key: "secret-key")
         var options = InterpreterOptions(testMode: true)
         options.budget = MemoryBudget(limit: 8 << 20)
-        let server = try KernelServer(connection: connection, options: options)
-        server.handlesInterruptSignal = false
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            server.run()
-            done.signal()
-        }.start()
-        let client = try Client(connection)
+        let (dir, client, done) = try startKernel(options)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { client.close() }
         /// Runs `code`; the reply and the types of the messages published for it.
         func execute(_ code: String) throws -> (KernelMessage, [String]) {
