@@ -62,7 +62,8 @@ struct BenchCommand: ParsableCommand {
     /// `step_gflops`, `sgemm_gflops` (the sgemm peak at the step's shapes, run on all
     /// `sgemm_workers` workers at once and summed, as the step runs its products),
     /// `sgemm_roofline_share` (`step_gflops` ÷ `sgemm_gflops`), `blas_core`, `threads`,
-    /// `gru_examples_per_second`, `gru_step_gflops`, `iwae_samples_per_second`.
+    /// `gru_examples_per_second`, `gru_step_gflops`, `gru_sgemm_gflops`, `gru_roofline_share`,
+    /// `iwae_samples_per_second`.
     static func json(_ r: BenchmarkResult, _ w: WorkloadBenchmarks) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -113,6 +114,8 @@ struct BenchCommand: ParsableCommand {
                 + "\(w.threads) worker thread\(w.threads == 1 ? "" : "s")",
             String(format: "  examples/second     %10.1f", w.gru.examplesPerSecond),
             String(format: "  step GFLOP/s        %10.2f  (%.3f GFLOP per step)", w.gru.achievedGFLOPs, w.gru.stepGFLOPs),
+            String(format: "  sgemm GFLOP/s       %10.2f  (flop-weighted over the GRU step's shapes)", w.gru.sgemmGFLOPs),
+            String(format: "  sgemm roofline share %9.0f%%  (step GFLOP/s ÷ sgemm GFLOP/s)", 100 * w.gru.sgemmRooflineShare),
             "IWAE-\(w.iwae.samplesPerExample) of the reference model over \(w.iwae.examples) examples",
             String(format: "  samples/second      %10.0f", w.iwae.samplesPerSecond),
             String(format: "  decoder GFLOP/s     %10.2f", w.iwae.decoderGFLOPs),

@@ -9,7 +9,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         for key in ["examples_per_second", "step_gflops", "sgemm_gflops", "sgemm_roofline_share", "gflop_per_step",
-                    "gru_examples_per_second", "gru_step_gflops", "iwae_samples_per_second"] {
+                    "gru_examples_per_second", "gru_step_gflops", "gru_sgemm_gflops", "gru_roofline_share",
+                    "iwae_samples_per_second"] {
             let value = object?[key] as? Double
             XCTAssertNotNil(value, key)
             XCTAssertGreaterThan(value ?? 0, 0, key)
@@ -27,6 +28,10 @@ final class BenchCommandTests: XCTestCase {
         // The roofline share is the ratio of the two rates it is computed from.
         if let step = object?["step_gflops"] as? Double, let sgemm = object?["sgemm_gflops"] as? Double,
            let share = object?["sgemm_roofline_share"] as? Double {
+            XCTAssertEqual(share, step / sgemm, accuracy: 1e-9)
+        }
+        if let step = object?["gru_step_gflops"] as? Double, let sgemm = object?["gru_sgemm_gflops"] as? Double,
+           let share = object?["gru_roofline_share"] as? Double {
             XCTAssertEqual(share, step / sgemm, accuracy: 1e-9)
         }
     }

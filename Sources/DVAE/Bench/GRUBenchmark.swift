@@ -19,6 +19,12 @@ public struct GRUBenchmarkResult: Codable, Equatable, Sendable {
     public var stepGFLOPs: Double
     /// stepGFLOPs × steps / seconds.
     public var achievedGFLOPs: Double
+    /// The sgemm peak at the GRU step's product shapes, measured the way the step runs them (a
+    /// worker's shard of the batch as the rows, all workers at once, summed; flop-weighted).
+    public var sgemmGFLOPs: Double
+    /// achievedGFLOPs ÷ sgemmGFLOPs: the fraction of the step's time its products alone would take.
+    /// Near 1, the step cannot get faster on this CPU without fewer flops.
+    public var sgemmRooflineShare: Double
     /// Worker threads of the step (each with one BLAS thread when more than one).
     public var threads: Int
 }
@@ -58,10 +64,40 @@ public func runGRUBenchmark(steps: Int = 30, warmup: Int = 3, seed: UInt64 = 0,
                           threads: threads)
     let seconds = timeSteps(trainer, data: x, batchSize: batchSize, steps: steps, warmup: warmup, seed: seed)
     let flops = gruTrainingStepFlops(gruBenchmarkModelConfig, batch: batchSize)
+    let achieved = flops * Double(steps) / seconds / 1e9
+    let shards = trainer.model.workers(trainer.threads) == nil ? 1
+        : shardRanges(batchSize, workers: trainer.threads, minimumSize: minimumExamplesPerWorker).count
+    let sgemm = gruSgemmPeak(rows: (batchSize + shards - 1) / shards, workers: shards)
     return GRUBenchmarkResult(steps: steps, batchSize: batchSize, seconds: seconds,
                               examplesPerSecond: Double(steps * batchSize) / seconds,
-                              stepGFLOPs: flops / 1e9, achievedGFLOPs: flops * Double(steps) / seconds / 1e9,
+                              stepGFLOPs: flops / 1e9, achievedGFLOPs: achieved,
+                              sgemmGFLOPs: sgemm, sgemmRooflineShare: sgemm > 0 ? achieved / sgemm : 0,
                               threads: trainer.threads)
+}
+
+/// The flop-weighted sgemm speed (GFLOP/s) of the GRU step's products with `rows` examples per
+/// worker and `workers` at once (T = 28 steps of W = 28 pixels, H = 200, the reference decoder).
+/// Each product is timed in the layout `measureSgemm` runs (C = A·Bᵀ, m × n × k); the per-example
+/// multiply-adds weight a harmonic mean, the speed at which the step's mix would run.
+func gruSgemmPeak(rows r: Int, workers: Int) -> Double {
+    let T = 28, W = 28, H = 200
+    let products: [(m: Int, n: Int, k: Int, macs: Double)] = [
+        (T * r, 3 * H, W, Double(T * W * 3 * H)),     // input projections, all steps at once
+        (3 * H, W, T * r, Double(T * W * 3 * H)),     // their weight gradient
+        (r, 2 * H, H, Double(T * 2 * H * H)),         // per step: gates forward
+        (r, H, H, Double(T * H * H * 2)),             // candidate forward and its δh
+        (r, H, 2 * H, Double(T * 2 * H * H)),         // gates' δh
+        (2 * H, H, r, Double(T * 3 * H * H)),         // recurrent weight gradients
+        (r, 784, 200, Double(784 * 200 * 2)),         // decoder output forward and its dx
+        (200, 784, r, Double(784 * 200)),             // its weight gradient
+    ]
+    var time = 0.0, work = 0.0
+    for p in products {
+        let speed = measureSgemm(m: p.m, n: p.n, k: p.k, workers: workers).gflops
+        time += p.macs / speed
+        work += p.macs
+    }
+    return work / time
 }
 
 /// 1000 random binary images of 784 pixels (density 0.13, like MNIST): the benchmarks' default data.

@@ -17,11 +17,13 @@ public struct WorkloadBenchmarks: Encodable, Equatable, Sendable {
     }
 
     /// The flat JSON fields of `dvae bench --json`: `threads`, `gru_examples_per_second`,
-    /// `gru_step_gflops`, `iwae_samples_per_second`.
+    /// `gru_step_gflops`, `gru_sgemm_gflops`, `gru_roofline_share`, `iwae_samples_per_second`.
     enum CodingKeys: String, CodingKey {
         case threads
         case gruExamplesPerSecond = "gru_examples_per_second"
         case gruStepGFLOPs = "gru_step_gflops"
+        case gruSgemmGFLOPs = "gru_sgemm_gflops"
+        case gruRooflineShare = "gru_roofline_share"
         case iwaeSamplesPerSecond = "iwae_samples_per_second"
     }
 
@@ -31,6 +33,8 @@ public struct WorkloadBenchmarks: Encodable, Equatable, Sendable {
         try c.encode(threads, forKey: .threads)
         try c.encode(gru.examplesPerSecond, forKey: .gruExamplesPerSecond)
         try c.encode(gru.achievedGFLOPs, forKey: .gruStepGFLOPs)
+        try c.encode(gru.sgemmGFLOPs, forKey: .gruSgemmGFLOPs)
+        try c.encode(gru.sgemmRooflineShare, forKey: .gruRooflineShare)
         try c.encode(iwae.samplesPerSecond, forKey: .iwaeSamplesPerSecond)
     }
 }
