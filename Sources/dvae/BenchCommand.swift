@@ -96,6 +96,8 @@ struct BenchCommand: ParsableCommand {
                               : "(flop-weighted over the step's shapes)"),
             row("sgemm roofline share", String(format: "%.0f%%", 100 * r.sgemmRooflineShare),
                 "(step GFLOP/s ÷ sgemm GFLOP/s)"),
+            row("first layer", r.sparseFirstLayer == true ? "0/1 sums" : "sgemm",
+                r.sparseFirstLayer == true ? "(0/1 input: x Wᵀ and dyᵀx as sums of rows at the ones; not in the GFLOP counts)" : ""),
             row("BLAS core", r.blasCore, r.blasCoreOverridden ? "(OpenBLAS chose \(r.blasCoreLibraryChoice))" : ""),
             row("element-wise kernels", r.elementwiseKernels ?? "?", "(\(ElementwiseKernels.environmentVariable) to choose)"),
         ]

@@ -17,7 +17,7 @@ final class KernelLevelMatrixTests: XCTestCase {
     /// every level in-process, and it checks that the default is the widest level.)
     static let classes = ["ObjectiveTests", "TrainingTests", "ParallelTests", "LayerTests", "GRUEncoderTests",
                           "EvaluationTests", "CorruptionTests", "AuthorsProtocolTests", "LinearGaussianTests",
-                          "TensorTests", "BLASCoreTests"]
+                          "TensorTests", "BLASCoreTests", "BinaryInputTests"]
 
     /// A narrower machine to emulate: the element-wise level and the OpenBLAS core of that width
     /// (Haswell = AVX2 + FMA kernels, Prescott = SSE3 kernels, the library's generic fallback).

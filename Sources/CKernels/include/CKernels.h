@@ -123,4 +123,31 @@ static inline void dvae_cpu_relax(void) {
 #endif
 }
 
+// ---- The first layer on 0/1 input (BinaryInputLoops.c) ---------------------------------------------------
+// Sums in a fixed order (ascending example, then pixel), vectorised across output units only:
+// the same bits on every vector level and for every split of a batch into shards.
+
+/// Indexes the ones of a rows × cols array that holds only 0 and 1 (either sign of zero): row r's
+/// column indices are columns[offsets[r] ..< offsets[r + 1]], ascending (offsets has rows + 1
+/// entries, columns room for maxOnes + cols). Returns the number of ones, or -1 (contents
+/// unspecified) when a value is neither 0 nor 1 (NaN included) or there are more than maxOnes ones.
+long dvae_binary_index(const float *x, long rows, long cols, long maxOnes, int32_t *columns, int32_t *offsets);
+/// The same index by column: column j's rows are rowsOf[columnOffsets[j] ..< columnOffsets[j + 1]],
+/// ascending (columnOffsets has cols + 1 entries, rowsOf room for offsets[rows]).
+void dvae_binary_index_by_column(const int32_t *columns, const int32_t *offsets, long rows, long cols,
+                                  int32_t *rowsOf, int32_t *columnOffsets);
+/// y[r, :] = bias + Σ_{j ∈ ones of row r} wt[j, :]  (wt: cols × width, the transposed weights;
+/// y: rows × width), summed from the bias in ascending j.
+void dvae_rows_sum_forward(const int32_t *columns, const int32_t *offsets, long rows, const float *wt, long width,
+                           const float *bias, float *y);
+/// The weight gradient dyᵀx of a 0/1 input split into `sources` shards, each indexed by column:
+/// dW[k, j] = Σ_s Σ_{r ∈ rowsOf_s at column j} dy_s[r, k] for k < width, j < cols (add = 0; add ≠ 0
+/// adds it to dW), summed from zero source by source and row by row in order, so the bits do not
+/// depend on the split. dy_s rows ldy apart; dW rows ldw apart; scratch: 16 × width floats.
+void dvae_binary_weight_gradient(long sources, const int32_t *const *rowsOf, const int32_t *const *columnOffsets,
+                                 const float *const *dy, long ldy, long cols, long width, float *dW, long ldw, int add,
+                                 float *scratch);
+/// b[c, r] = a[r, c] for a rows × cols, rows lda and ldb apart (no overlap).
+void dvae_transpose(const float *a, long rows, long cols, long lda, float *b, long ldb);
+
 #endif

@@ -25,7 +25,9 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var seconds: Double
     /// Training throughput: steps × batch / seconds.
     public var examplesPerSecond: Double
-    /// GFLOP of one step's matrix products (forward + backward, 2 flops per multiply-add).
+    /// GFLOP of one step's dense matrix products (forward + backward, 2 flops per multiply-add).
+    /// When `sparseFirstLayer`, the first layer's products are sums of rows, not matrix products,
+    /// and are left out (of this, of the sgemm peak's mix, and so of the roofline share).
     public var stepGFLOPs: Double
     /// stepGFLOPs × steps / seconds: the rate at which the step did useful gemm work.
     public var achievedGFLOPs: Double
@@ -56,6 +58,9 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// The instruction-set level of the element-wise kernels in use (`ElementwiseKernels.current`,
     /// e.g. `x86-64-v4`); nil in results from before it was recorded.
     public var elementwiseKernels: String?
+    /// Whether the encoder's first layer took the 0/1-input path (`BinaryInput`: x Wᵀ and dyᵀx as
+    /// sums of rows at the ones) rather than two sgemm calls; nil in results from before it existed.
+    public var sparseFirstLayer: Bool?
 
     /// The fraction of the step's time its matrix products alone would take (= `sgemmRooflineShare`).
     public var gemmTimeFraction: Double { sgemmRooflineShare }
@@ -76,6 +81,7 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
         case blasCoreNote = "blas_core_note"
         case workers = "sgemm_workers"
         case elementwiseKernels = "elementwise_kernels"
+        case sparseFirstLayer = "sparse_first_layer"
     }
 }
 
@@ -87,8 +93,10 @@ public let benchmarkModelConfig = ModelConfig(inputSize: 784, height: 28, width:
 
 /// Flops of the matrix products in one training step of an MLP-encoder model on `batch` examples
 /// with `samples` = M·K decoder rows per example: forward y = xWᵀ, backward dW = dyᵀx and
-/// dx = dyW (skipped for the first encoder layer), 2 flops per multiply-add.
-public func trainingStepFlops(_ config: ModelConfig, batch: Int, encoderRows: Int? = nil, samples: Int = 1) -> Double {
+/// dx = dyW (skipped for the first encoder layer), 2 flops per multiply-add. With
+/// `denseFirstLayer` false the first encoder layer counts nothing (its 0/1 input took `BinaryInput`).
+public func trainingStepFlops(_ config: ModelConfig, batch: Int, encoderRows: Int? = nil, samples: Int = 1,
+                              denseFirstLayer: Bool = true) -> Double {
     func widths(_ input: Int, _ hidden: [Int]) -> [(Int, Int)] {
         var w = input, out: [(Int, Int)] = []
         for h in hidden { out.append((w, h)); w = h }
@@ -98,7 +106,9 @@ public func trainingStepFlops(_ config: ModelConfig, batch: Int, encoderRows: In
     var flops = 0.0
     let encLayers = widths(config.inputSize, config.encoderHidden)
     let top = config.encoderHidden.last ?? config.inputSize
-    for (i, (a, b)) in encLayers.enumerated() { flops += 2 * encRows * Double(a * b) * (i == 0 ? 2 : 3) }
+    for (i, (a, b)) in encLayers.enumerated() where i > 0 || denseFirstLayer {
+        flops += 2 * encRows * Double(a * b) * (i == 0 ? 2 : 3)
+    }
     // μ and logVar heads (dx needed unless the encoder is purely affine).
     flops += 2 * 2 * encRows * Double(top * config.latent) * (config.encoderHidden.isEmpty ? 2 : 3)
     var decLayers = widths(config.latent, config.decoderHidden)
@@ -142,6 +152,25 @@ public func measureSgemm(m: Int, n: Int, k: Int, workers: Int = 1, minimumSecond
                             workers: count)
 }
 
+/// One matrix product of a training step as `measureSgemm` times it (C = A·Bᵀ, m × n × k), with
+/// the multiply-adds per example of the step's products it stands for.
+struct StepProduct {
+    var m: Int, n: Int, k: Int
+    var macs: Double
+}
+
+/// Times each product with `workers` at once and returns the measurements with their harmonic
+/// mean weighted by multiply-adds: the speed (GFLOP/s) at which the step's mix of products would run.
+func flopWeightedSgemmPeak(_ products: [StepProduct], workers: Int) -> (gflops: Double, shapes: [SgemmMeasurement]) {
+    let shapes = products.map { measureSgemm(m: $0.m, n: $0.n, k: $0.k, workers: workers) }
+    var time = 0.0, work = 0.0
+    for (p, s) in zip(products, shapes) {
+        time += p.macs / s.gflops
+        work += p.macs
+    }
+    return (time > 0 ? work / time : 0, shapes)
+}
+
 /// Runs the reference training step — DVAE objective with salt-and-pepper 0.05, K = 1, M = 1,
 /// batch 100, Adam lr 1e-3, on `benchmarkModelConfig` — for `warmup` untimed then `steps` timed
 /// steps, and measures sgemm at the layer shapes in the same run.
@@ -160,40 +189,34 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
         precondition(d.cols == 784 && d.rows >= batchSize, "benchmark data must be n × 784 with n ≥ \(batchSize)")
         x = d
     } else {
-        var rng = RNG(seed: seed ^ 0xB1)
-        x = Tensor(rows: 1000, cols: 784)
-        for i in 0..<x.count { x.data[i] = rng.uniform() < 0.13 ? 1 : 0 }
+        x = benchmarkData(seed: seed)
     }
     let model = VAEModel(config: benchmarkModelConfig, seed: seed)
     let objective = ObjectiveConfig(kind: .dvae, K: 1, M: 1, corruption: .saltPepper(0.05))
     let trainer = Trainer(model: model, config: TrainConfig(objective: objective, epochs: 1, batchSize: batchSize,
                                                             adam: AdamConfig(lr: 1e-3), seed: seed),
                           threads: threads)
-    let batches = x.rows / batchSize
-    let batchTensors = (0..<batches).map { x.rows($0 * batchSize ..< ($0 + 1) * batchSize) }
-    var rng = RNG(seed: seed)
-    for s in 0..<warmup { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
-    let clock = ContinuousClock()
-    let start = clock.now
-    for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
-    let seconds = (clock.now - start).inSeconds
+    let seconds = timeSteps(trainer, data: x, batchSize: batchSize, steps: steps, warmup: warmup, seed: seed)
 
     // sgemm at the step's shapes: forward products of each layer with a worker's shard of the
-    // batch as the rows (the batch when one worker), all workers at once.
+    // batch as the rows (the batch when one worker), all workers at once. Multiply-adds per
+    // example mapped to the nearest measured shape: encoder layer 0 forward; the 200×200 (and
+    // 50×200) products; the heads; decoder output forward and its dx; the 784-wide weight
+    // gradients (the decoder's, and the encoder's first unless its 0/1 input took the sums of rows).
     let shards = trainer.model.workers(trainer.threads) == nil ? 1
         : shardRanges(batchSize, workers: trainer.threads, minimumSize: minimumExamplesPerWorker).count
     let r = (batchSize + shards - 1) / shards
-    let shapes = [(r, 200, 784), (r, 200, 200), (r, 50, 200), (r, 784, 200), (200, 784, r)]
-    let measured = shapes.map { measureSgemm(m: $0.0, n: $0.1, k: $0.2, workers: shards) }
-    // Flop-weighted harmonic mean: the speed at which the step's mix of shapes would run.
-    // Multiply-adds per example mapped to the nearest measured shape: encoder layer 0 forward;
-    // the 200×200 (and 50×200) products; the heads; decoder output forward and its dx; the two
-    // 784-wide weight gradients.
-    let weights: [Double] = [156_800, 40_000 * 5 + 10_000 * 3, 20_000 * 3, 156_800 * 2, 156_800 * 2]
-    var time = 0.0, work = 0.0
-    for (w, m) in zip(weights, measured) { time += w / m.gflops; work += w }
-    let stepFlops = trainingStepFlops(benchmarkModelConfig, batch: batchSize)
-    let achieved = stepFlops * Double(steps) / seconds / 1e9, sgemm = work / time
+    let sparse = (trainer.model.encoder as? MLPEncoder)?.body.trunk.layers.first?.usesBinaryInput ?? false
+    var products = [
+        StepProduct(m: r, n: 200, k: 200, macs: 40_000 * 5 + 10_000 * 3),
+        StepProduct(m: r, n: 50, k: 200, macs: 20_000 * 3),
+        StepProduct(m: r, n: 784, k: 200, macs: 156_800 * 2),
+        StepProduct(m: 200, n: 784, k: r, macs: sparse ? 156_800 : 156_800 * 2),
+    ]
+    if !sparse { products.insert(StepProduct(m: r, n: 200, k: 784, macs: 156_800), at: 0) }
+    let (sgemm, measured) = flopWeightedSgemmPeak(products, workers: shards)
+    let stepFlops = trainingStepFlops(benchmarkModelConfig, batch: batchSize, denseFirstLayer: !sparse)
+    let achieved = stepFlops * Double(steps) / seconds / 1e9
     let blas = BLASCoreSelection.current, cpu = CPUFeatures.current
     return BenchmarkResult(steps: steps, batchSize: batchSize, seconds: seconds,
                            examplesPerSecond: Double(steps * batchSize) / seconds,
@@ -203,6 +226,25 @@ public func runBenchmark(steps: Int = 200, warmup: Int = 20, data: Tensor? = nil
                            blasCore: blas.core, blasCoreLibraryChoice: blas.libraryCore,
                            blasCoreOverridden: blas.overridden, blasCoreNote: blas.note,
                            cpu: "\(cpu.vendor) family \(cpu.family) model \(cpu.model), \(cpu.vectorLevel)",
-                           elementwiseKernels: ElementwiseKernels.current)
+                           elementwiseKernels: ElementwiseKernels.current, sparseFirstLayer: sparse)
 }
 
+/// 1000 random binary images of 784 pixels (density 0.13, like MNIST): the benchmarks' default data.
+func benchmarkData(seed: UInt64) -> Tensor {
+    var rng = RNG(seed: seed ^ 0xB1)
+    let x = Tensor(rows: 1000, cols: 784)
+    for i in 0..<x.count { x.data[i] = rng.uniform() < 0.13 ? 1 : 0 }
+    return x
+}
+
+/// Seconds of `steps` training steps of `trainer` on consecutive batches of `data`, after `warmup`.
+func timeSteps(_ trainer: Trainer, data x: Tensor, batchSize: Int, steps: Int, warmup: Int, seed: UInt64) -> Double {
+    let batches = x.rows / batchSize
+    let batchTensors = (0..<batches).map { x.rows($0 * batchSize ..< ($0 + 1) * batchSize) }
+    var rng = RNG(seed: seed)
+    for s in 0..<warmup { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
+    return (clock.now - start).inSeconds
+}

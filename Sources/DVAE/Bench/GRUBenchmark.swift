@@ -81,41 +81,14 @@ public func runGRUBenchmark(steps: Int = 30, warmup: Int = 3, seed: UInt64 = 0,
 /// multiply-adds weight a harmonic mean, the speed at which the step's mix would run.
 func gruSgemmPeak(rows r: Int, workers: Int) -> Double {
     let T = 28, W = 28, H = 200
-    let products: [(m: Int, n: Int, k: Int, macs: Double)] = [
-        (T * r, 3 * H, W, Double(T * W * 3 * H)),     // input projections, all steps at once
-        (3 * H, W, T * r, Double(T * W * 3 * H)),     // their weight gradient
-        (r, 2 * H, H, Double(T * 2 * H * H)),         // per step: gates forward
-        (r, H, H, Double(T * H * H * 2)),             // candidate forward and its δh
-        (r, H, 2 * H, Double(T * 2 * H * H)),         // gates' δh
-        (2 * H, H, r, Double(T * 3 * H * H)),         // recurrent weight gradients
-        (r, 784, 200, Double(784 * 200 * 2)),         // decoder output forward and its dx
-        (200, 784, r, Double(784 * 200)),             // its weight gradient
-    ]
-    var time = 0.0, work = 0.0
-    for p in products {
-        let speed = measureSgemm(m: p.m, n: p.n, k: p.k, workers: workers).gflops
-        time += p.macs / speed
-        work += p.macs
-    }
-    return work / time
-}
-
-/// 1000 random binary images of 784 pixels (density 0.13, like MNIST): the benchmarks' default data.
-func benchmarkData(seed: UInt64) -> Tensor {
-    var rng = RNG(seed: seed ^ 0xB1)
-    let x = Tensor(rows: 1000, cols: 784)
-    for i in 0..<x.count { x.data[i] = rng.uniform() < 0.13 ? 1 : 0 }
-    return x
-}
-
-/// Seconds of `steps` training steps of `trainer` on consecutive batches of `data`, after `warmup`.
-func timeSteps(_ trainer: Trainer, data x: Tensor, batchSize: Int, steps: Int, warmup: Int, seed: UInt64) -> Double {
-    let batches = x.rows / batchSize
-    let batchTensors = (0..<batches).map { x.rows($0 * batchSize ..< ($0 + 1) * batchSize) }
-    var rng = RNG(seed: seed)
-    for s in 0..<warmup { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
-    let clock = ContinuousClock()
-    let start = clock.now
-    for s in 0..<steps { _ = trainer.step(batch: batchTensors[s % batches], rng: &rng) }
-    return (clock.now - start).inSeconds
+    return flopWeightedSgemmPeak([
+        StepProduct(m: T * r, n: 3 * H, k: W, macs: Double(T * W * 3 * H)),     // input projections, all steps at once
+        StepProduct(m: 3 * H, n: W, k: T * r, macs: Double(T * W * 3 * H)),     // their weight gradient
+        StepProduct(m: r, n: 2 * H, k: H, macs: Double(T * 2 * H * H)),         // per step: gates forward
+        StepProduct(m: r, n: H, k: H, macs: Double(T * H * H * 2)),             // candidate forward and its δh
+        StepProduct(m: r, n: H, k: 2 * H, macs: Double(T * 2 * H * H)),         // gates' δh
+        StepProduct(m: 2 * H, n: H, k: r, macs: Double(T * 3 * H * H)),         // recurrent weight gradients
+        StepProduct(m: r, n: 784, k: 200, macs: Double(784 * 200 * 2)),         // decoder output forward and its dx
+        StepProduct(m: 200, n: 784, k: r, macs: Double(784 * 200)),             // its weight gradient
+    ], workers: workers).gflops
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// A fully connected layer **y = x · Wᵀ + b** (the PyTorch layout).
 ///
@@ -31,6 +32,12 @@ public final class Affine {
     private var deferredOutputGradient: Tensor?
     private var outputBuffer: Tensor?
     private var inputGradientBuffer: Tensor?
+    /// The products on a 0/1 batch, for a first layer (one whose input is data); made by its first
+    /// forward pass.
+    private var binaryInput: BinaryInput?
+    /// Whether the last forward pass took the 0/1-input products (`BinaryInput`); its backward
+    /// pass's dW then does too.
+    private(set) var usesBinaryInput = false
 
     /// A layer with Glorot-uniform weights (limit √(6 / (in + out))) and zero bias.
     public init(name: String, inputSize: Int, outputSize: Int, rng: inout RNG,
@@ -54,6 +61,17 @@ public final class Affine {
         precondition(x.cols == inputSize, "Affine \(weight.name): input has \(x.cols) columns, expected \(inputSize)")
         input = x
         let y = reuse(&outputBuffer, rows: x.rows, cols: outputSize)
+        // The input is data (nothing below asks for dL/dx): a 0/1 batch takes the sparse products.
+        usesBinaryInput = false
+        if !computesInputGradient {
+            let binary = binaryInput ?? BinaryInput()
+            binaryInput = binary
+            usesBinaryInput = binary.index(x)
+            if usesBinaryInput {
+                binary.forward(weight: weight.value, bias: bias.value, into: y)
+                return y
+            }
+        }
         // Broadcast the bias into y, then accumulate the product on top of it (beta = 1).
         let b = bias.value.data
         for r in 0..<x.rows { (y.data + r * outputSize).update(from: b, count: outputSize) }
@@ -71,7 +89,11 @@ public final class Affine {
             deferredOutputGradient = dy
             return inputGradient(dy, x)
         }
-        gemm(dy, transA: true, x, into: weight.grad, alpha: 1, beta: 1)        // out×n · n×in
+        if usesBinaryInput, let binary = binaryInput {
+            BinaryInput.weightGradient(of: [(binary, dy)], outputs: 0..<outputSize, into: weight.grad.data, add: true)
+        } else {
+            gemm(dy, transA: true, x, into: weight.grad, alpha: 1, beta: 1)    // out×n · n×in
+        }
         let db = bias.grad.data
         for r in 0..<dy.rows {
             let row = dy.data + r * outputSize
@@ -91,19 +113,32 @@ public final class Affine {
     /// Writes (does not add) rows `rows` of dL/dW and dL/db: Σ_s dy_sᵀ x_s over the layers
     /// `sources` (this layer's counterparts in each worker, in worker order) that ran `backward`
     /// with `defersParameterGradients` since it was set (a layer the backward pass did not reach
-    /// adds nothing). dW[rows] (|rows| × in) is one gemm per source on dy_s's columns `rows`; the
-    /// sums run in source order, each source's bias sum formed from 0 first, as adding per-worker
-    /// gradients would.
+    /// adds nothing). dW[rows] (|rows| × in) is one gemm per source on dy_s's columns `rows` or, when
+    /// every source's input was a 0/1 batch, sums of dy's rows over all sources' examples in order
+    /// (`BinaryInput`); the sums run in source order, each source's bias sum formed from 0 first,
+    /// as adding per-worker gradients would.
     func writeParameterGradients(rows: Range<Int>, from sources: [Affine]) {
         guard !rows.isEmpty else { return }
         let dW = weight.grad.data + rows.lowerBound * inputSize, db = bias.grad.data
+        let reached = sources.filter { $0.deferredOutputGradient != nil && $0.input != nil }
+        // Sums of rows when every shard was a 0/1 batch: over the shards' examples in order, so
+        // the same bits for any split.
+        let sparse = !reached.isEmpty && reached.allSatisfy(\.usesBinaryInput)
+        if sparse {
+            let shards = reached.compactMap { source in
+                source.binaryInput.flatMap { input in source.deferredOutputGradient.map { (input: input, dy: $0) } }
+            }
+            BinaryInput.weightGradient(of: shards, outputs: rows, into: dW, add: false)
+        }
         var first = true
         for source in sources {
             guard let dy = source.deferredOutputGradient, let x = source.input else { continue }
             // dW[rows] (+)= dy[:, rows]ᵀ x      (|rows| × n · n × in)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows.count), Int32(inputSize), Int32(dy.rows),
-                        1, dy.data + rows.lowerBound, Int32(outputSize), x.data, Int32(inputSize),
-                        first ? 0 : 1, dW, Int32(inputSize))
+            if !sparse {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows.count), Int32(inputSize), Int32(dy.rows),
+                            1, dy.data + rows.lowerBound, Int32(outputSize), x.data, Int32(inputSize),
+                            first ? 0 : 1, dW, Int32(inputSize))
+            }
             // db[o] (+)= Σ_r dy[r, o]
             withUnsafeTemporaryAllocation(of: Float.self, capacity: rows.count) { sum in
                 sum.initialize(repeating: 0)

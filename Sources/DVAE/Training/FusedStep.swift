@@ -7,9 +7,11 @@ import CKernels
 //            a Gaussian log-variance) accumulate in the worker's own buffers
 //   ─ barrier ─
 //   phase 1  worker w, for its run of units: an affine layer's output rows — dL/dW and dL/db
-//            of those rows from every worker's (dL/dy, x), one gemm per worker (so there are no
-//            per-worker copies of these gradients to clear and sum) — or a block of another
-//            parameter, summed over the workers in worker order; and the unit's Σ g²
+//            of those rows from every worker's (dL/dy, x), one gemm per worker for all of the
+//            worker's consecutive rows of the layer (so there are no per-worker copies of these
+//            gradients to clear and sum; a first layer on 0/1 input sums rows instead) — or a
+//            block of another parameter, summed over the workers in worker order; and the
+//            unit's Σ g²
 //   ─ barrier ─
 //   phase 2  worker w: global norm from all units (each worker sums the same values in the same
 //            order), clip scale, Adam on its units
@@ -110,6 +112,18 @@ final class FusedStepPlan {
         totals.deallocate()
         partialSquares.deallocate()
     }
+
+    /// The output rows of unit `u`'s layer covered by `u` and the units after it in `units` (a
+    /// worker's run) that continue the same layer's rows without a gap.
+    func rowRun(startingAt u: Int, within units: Range<Int>) -> Range<Int> {
+        guard case .rows(let layer, let first) = self.units[u] else { preconditionFailure("not a row unit") }
+        var upper = first.upperBound
+        for v in (u + 1) ..< units.upperBound {
+            guard case .rows(let l, let rows) = self.units[v], l == layer, rows.lowerBound == upper else { break }
+            upper = rows.upperBound
+        }
+        return first.lowerBound ..< upper
+    }
 }
 
 extension Trainer {
@@ -152,11 +166,18 @@ extension Trainer {
                 for layer in plan.layers[w] { layer.defersParameterGradients = false }
             case 1:
                 guard Self.sum(plan.totals).isFinite else { return }
+                var written: (layer: Int, rows: Range<Int>)?      // the layer rows already written
                 for u in plan.workerUnits[w] {
                     switch plan.units[u] {
                     case .rows(let l, let rows):
                         let layer = plan.layers[0][l]
-                        layer.writeParameterGradients(rows: rows, from: plan.layers.map { $0[l] })
+                        if written?.layer != l || written?.rows.contains(rows.lowerBound) != true {
+                            // All of this worker's consecutive rows of the layer in one write: one
+                            // product (or one pass of the 0/1 sums) rather than one per unit.
+                            let run = plan.rowRun(startingAt: u, within: plan.workerUnits[w])
+                            layer.writeParameterGradients(rows: run, from: plan.layers.map { $0[l] })
+                            written = (l, run)
+                        }
                         let (wj, bj) = plan.layerParameters[l]
                         plan.partialSquares[u] =
                             dvae_sum_squares(plan.grads[0][wj] + rows.lowerBound * layer.inputSize, rows.count * layer.inputSize)
